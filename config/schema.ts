@@ -1,0 +1,66 @@
+/**
+ * The policy file's shape (`privaci.yaml`), as a zod schema. The keys shown in the README are the
+ * stable contract; unknown keys are errors everywhere.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Keys of a column's long form that belong to PrivaCI, not to the strategy's params. */
+export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique"] as const;
+
+/** A column rule: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
+export const ColumnRuleSchema = z.union([
+  z.string().min(1),
+  z.looseObject({
+    strategy: z.string().min(1),
+    domain: z.string().min(1).optional(),
+    unique: z.boolean().optional(),
+  }),
+]);
+
+/** A column rule in long form, as the planner uses it. */
+export type ColumnRule = z.infer<typeof ColumnRuleSchema>;
+
+/** What to do with one table. */
+export const TableRuleSchema = z.strictObject({
+  /** `copy` (default) or `skip`: no rows are copied (the table still exists in the target). */
+  rows: z.enum(["copy", "skip"]).default("copy"),
+  /** Column rules by column name. */
+  columns: z.record(z.string(), ColumnRuleSchema).default({}),
+  /** An SQL filter on the source rows (`WHERE` body), to copy a subset. */
+  where: z.string().min(1).optional(),
+});
+
+/** A plugin the policy trusts. */
+export const PluginRefSchema = z.strictObject({
+  use: z.string().min(1),
+  publisher: z.string().regex(/^ed25519:[A-Za-z0-9+/]+=*$/, "must be ed25519:<base64 public key>"),
+  alias: z.string().min(1).optional(),
+});
+
+/** The whole policy file. */
+export const PolicySchema = z.strictObject({
+  version: z.literal(1),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  key: z.string().min(1).optional(),
+  schema: z.enum(["existing", "copy"]).default("existing"),
+  unlisted: z.enum(["error", "keep"]).default("error"),
+  schemas: z.array(z.string().min(1)).min(1).default(["public"]),
+  tables: z.record(z.string().regex(/^[^.]+\.[^.]+$/, "must be schema.table"), TableRuleSchema).default({}),
+  plugins: z.array(PluginRefSchema).default([]),
+  options: z.strictObject({
+    /** Tables copied at once. */
+    jobs: z.int().min(1).max(64).optional(),
+    /** Rows per stream chunk. */
+    batch_rows: z.int().min(1).max(1_000_000).default(2000),
+  }).default({ batch_rows: 2000 }),
+});
+
+/** A validated policy. */
+export type Policy = z.infer<typeof PolicySchema>;
+/** One table's rules. */
+export type TableRule = z.infer<typeof TableRuleSchema>;
+/** A trusted plugin entry. */
+export type PluginRef = z.infer<typeof PluginRefSchema>;

@@ -1,0 +1,151 @@
+/**
+ * The strategy interface shared by built-in strategies and plugins.
+ *
+ * A strategy is declared data ({@link StrategyMeta}) plus a params schema and a factory that, once per
+ * column, returns a {@link ColumnMasker}. Maskers work on batches of COPY text values ({@link Cell}):
+ * the same number of values comes out as goes in, so no promise per value is ever needed.
+ *
+ * @module
+ */
+import type { z } from "zod";
+
+/** One value as PostgreSQL's COPY text format spells it once unescaped; `null` is SQL NULL. */
+export type Cell = string | null;
+
+/** A table, as `schema` and `table`. */
+export interface TableRef {
+  schema: string;
+  table: string;
+}
+
+/** Broad type families a strategy can declare it accepts. */
+export const TYPE_FAMILIES = [
+  "string",
+  "integer",
+  "numeric",
+  "float",
+  "boolean",
+  "date",
+  "timestamp",
+  "time",
+  "interval",
+  "uuid",
+  "json",
+  "network",
+  "bytea",
+  "array",
+  "other",
+] as const;
+
+/** A broad type family, see {@link TYPE_FAMILIES}. */
+export type TypeFamily = (typeof TYPE_FAMILIES)[number];
+
+/** What the target needs to know about a column to produce valid values for it. */
+export interface ColumnInfo extends TableRef {
+  /** Column name. */
+  column: string;
+  /** 1-based position in the table. */
+  ordinal: number;
+  /** `format_type()` of the column, e.g. `character varying(40)`, `integer`, `text[]`. */
+  type: string;
+  /** Base type name after resolving domains, without modifiers, e.g. `varchar`, `int4`, `_text`. */
+  baseType: string;
+  /** Broad family of the base type (for arrays: `array`). */
+  family: TypeFamily;
+  /** Element family for arrays, otherwise the same as `family`. */
+  elementFamily: TypeFamily;
+  /** Maximum length in characters for `varchar(n)` / `char(n)`, else `null`. */
+  maxLength: number | null;
+  /** True when the column is `NOT NULL` (or its domain is). */
+  notNull: boolean;
+  /** True when the column alone is a primary key or under a unique constraint or index. */
+  unique: boolean;
+  /** True for `GENERATED ALWAYS AS (...) STORED` columns, which are never written. */
+  generated: boolean;
+  /** `a` (always) or `d` (by default) for identity columns, else `""`. */
+  identity: "" | "a" | "d";
+}
+
+/** Static description of a strategy, the same for built-ins and plugins. */
+export interface StrategyMeta {
+  /** Name used in the policy, e.g. `fake.email` or `@acme/nhs/nhs_number`. */
+  name: string;
+  /** One sentence: what the strategy writes. */
+  description: string;
+  /** Type families it can write valid values for; absent means any. */
+  columnTypes?: readonly TypeFamily[];
+  /** Same key, input and params always give the same output. */
+  deterministic: boolean;
+  /** Can guarantee distinct outputs for distinct inputs when the policy asks `unique: true`. */
+  unique: boolean;
+  /** Needs the policy key. */
+  keyed: boolean;
+  /** Documentation examples; deterministic ones double as conformance tests. */
+  examples?: readonly StrategyExample[];
+}
+
+/** One documented use of a strategy. */
+export interface StrategyExample {
+  params?: Record<string, unknown>;
+  input: Cell;
+  /** The exact output when it does not depend on the key, else omitted. */
+  output?: Cell;
+  /** What the example shows. */
+  note?: string;
+}
+
+/** What a strategy gets once per column, before any value. */
+export interface StrategyInit<P> {
+  /** Params from the policy, already validated by the definition's schema. */
+  params: P;
+  /** The target column. */
+  column: ColumnInfo;
+  /**
+   * A 32-byte subkey derived from the policy key for this strategy's domain (see `keyring.ts`), or
+   * `null` when the policy has no key. The master key itself never reaches a strategy.
+   */
+  key: Uint8Array | null;
+  /** The domain this column's values belong to (`domain:` in the policy, else the strategy name). */
+  domain: string;
+  /** True when the policy asks for distinct outputs for distinct inputs. */
+  unique: boolean;
+  /** Builds another strategy's masker for the same column (for `template`, `json`, arrays). */
+  resolve(spec: StrategySpec, column?: Partial<ColumnInfo>): Promise<ColumnMasker>;
+}
+
+/** A strategy reference with its params, as the policy spells it in long form. */
+export interface StrategySpec {
+  strategy: string;
+  domain?: string;
+  unique?: boolean;
+  [param: string]: unknown;
+}
+
+/** The values of one batch, by column, as they came from the source. */
+export interface BatchContext {
+  /** The table being copied. */
+  table: TableRef;
+  /** 1-based ordinal of the batch's first row in the table's stream. */
+  firstRow: number;
+  /** The source values of another column in this batch (for `date.shift by:` and row-aware scrubbing). */
+  column(name: string): readonly Cell[];
+}
+
+/** The per-column runtime of a strategy. */
+export interface ColumnMasker {
+  /** Masks a batch: returns exactly `values.length` values. Synchronous when it can be. */
+  mask(values: readonly Cell[], batch: BatchContext): Cell[] | Promise<Cell[]>;
+  /** Other columns of the same row this masker reads through {@link BatchContext.column}. */
+  readonly reads?: readonly string[];
+  /** Releases resources (workers, caches) when the table is done. */
+  close?(): void | Promise<void>;
+}
+
+/** A strategy: meta, a params schema and a factory. Add it to a {@link StrategyRegistry}. */
+export interface StrategyDefinition<P = Record<string, unknown>> {
+  meta: StrategyMeta;
+  /** Validates and defaults the params a policy gives. */
+  params: z.ZodType<P>;
+  /** Builds the masker for one column. Throw `StrategyParamsError` for a param that does not fit the column. */
+  create(init: StrategyInit<P>): ColumnMasker | Promise<ColumnMasker>;
+}
