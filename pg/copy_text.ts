@@ -1,0 +1,179 @@
+/**
+ * PostgreSQL's COPY text format, on bytes: rows end with `\n`, fields are separated by `\t`, NULL is
+ * `\N`, and a backslash escapes `\b \f \n \r \t \v \\`, octal `\ooo` and hex `\xhh`. Because tabs and
+ * newlines inside values are always escaped, rows and fields can be found by scanning raw bytes, and a
+ * kept column is copied as its raw bytes without ever being decoded.
+ *
+ * @module
+ */
+import type { Cell } from "../strategies/types.ts";
+
+const TAB = 0x09;
+const NL = 0x0a;
+const BS = 0x5c;
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Finds the fields of every complete row in `buf[0, end)` and writes their `[start, end)` byte offsets
+ * into `offsets` (row-major: `offsets[(row * columns + col) * 2]`). Grows nothing: the caller sizes
+ * `offsets` with {@link countRows}.
+ *
+ * @returns the number of rows indexed.
+ * @throws {SyntaxError} when a row does not have exactly `columns` fields.
+ */
+export function indexFields(buf: Uint8Array, end: number, columns: number, offsets: Int32Array): number {
+  let row = 0;
+  let pos = 0;
+  while (pos < end) {
+    const base = row * columns * 2;
+    let col = 0;
+    let start = pos;
+    while (true) {
+      const b = buf[pos];
+      if (b === TAB) {
+        if (col + 1 >= columns) throw fieldCountError(row, columns, col + 2);
+        offsets[base + col * 2] = start;
+        offsets[base + col * 2 + 1] = pos;
+        col++;
+        start = ++pos;
+      } else if (b === NL) {
+        if (col + 1 !== columns) throw fieldCountError(row, columns, col + 1);
+        offsets[base + col * 2] = start;
+        offsets[base + col * 2 + 1] = pos;
+        pos++;
+        break;
+      } else if (pos >= end) {
+        throw new SyntaxError(`Cannot parse COPY data as row ${row + 1} has no line end`);
+      } else {
+        pos++;
+      }
+    }
+    row++;
+  }
+  return row;
+}
+
+function fieldCountError(row: number, want: number, got: number): SyntaxError {
+  return new SyntaxError(
+    `Cannot parse COPY data as row ${row + 1} has the wrong number of fields: expected ${want}, found ${got}`,
+  );
+}
+
+/** Counts complete rows (line ends) in `buf[0, end)`. */
+export function countRows(buf: Uint8Array, end = buf.length): number {
+  let n = 0;
+  let i = buf.indexOf(NL);
+  while (i !== -1 && i < end) {
+    n++;
+    i = buf.indexOf(NL, i + 1);
+  }
+  return n;
+}
+
+/** Decodes one field (`buf[start, end)`) to its value; `\N` is `null`. */
+export function decodeField(buf: Uint8Array, start: number, end: number): Cell {
+  if (end - start === 2 && buf[start] === BS && buf[start + 1] === 0x4e) return null;
+  const bs = buf.indexOf(BS, start);
+  if (bs === -1 || bs >= end) return decoder.decode(buf.subarray(start, end));
+  return decoder.decode(unescapeBytes(buf, start, end));
+}
+
+function unescapeBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  let o = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b !== BS || i + 1 >= end) {
+      out[o++] = b;
+      continue;
+    }
+    const c = buf[++i];
+    switch (c) {
+      case 0x62: // b
+        out[o++] = 0x08;
+        break;
+      case 0x66: // f
+        out[o++] = 0x0c;
+        break;
+      case 0x6e: // n
+        out[o++] = NL;
+        break;
+      case 0x72: // r
+        out[o++] = 0x0d;
+        break;
+      case 0x74: // t
+        out[o++] = TAB;
+        break;
+      case 0x76: // v
+        out[o++] = 0x0b;
+        break;
+      case 0x78: { // x: one or two hex digits
+        let v = 0;
+        let k = 0;
+        while (k < 2 && i + 1 < end && isHex(buf[i + 1])) v = v * 16 + hexValue(buf[++i]), k++;
+        out[o++] = k === 0 ? 0x78 : v;
+        break;
+      }
+      default:
+        if (c >= 0x30 && c <= 0x37) { // octal: one to three digits
+          let v = c - 0x30;
+          let k = 1;
+          while (k < 3 && i + 1 < end && buf[i + 1] >= 0x30 && buf[i + 1] <= 0x37) {
+            v = v * 8 + buf[++i] - 0x30, k++;
+          }
+          out[o++] = v & 0xff;
+        } else {
+          out[o++] = c; // `\\` and any other escaped byte stand for themselves
+        }
+    }
+  }
+  return out.subarray(0, o);
+}
+
+function isHex(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
+}
+
+function hexValue(b: number): number {
+  return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
+}
+
+const NEEDS_ESCAPE = /[\\\n\r\t\b\f\v]/;
+const ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\v": "\\v",
+};
+
+/** Spells a value as a COPY text field (escaped; `null` is `\N`). */
+export function encodeField(value: Cell): string {
+  if (value === null) return "\\N";
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\n\r\t\b\f\v]/g, (c) => ESCAPES[c]) : value;
+}
+
+/** Decodes a whole COPY text payload into rows of values (for tests and small tables). */
+export function decodeRows(buf: Uint8Array, columns: number): Cell[][] {
+  const rows = countRows(buf);
+  const offsets = new Int32Array(rows * columns * 2);
+  indexFields(buf, buf.length, columns, offsets);
+  const out: Cell[][] = [];
+  for (let r = 0; r < rows; r++) {
+    const row: Cell[] = [];
+    for (let c = 0; c < columns; c++) {
+      const k = (r * columns + c) * 2;
+      row.push(decodeField(buf, offsets[k], offsets[k + 1]));
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/** Encodes rows of values as a COPY text payload. */
+export function encodeRows(rows: readonly (readonly Cell[])[]): Uint8Array {
+  return new TextEncoder().encode(rows.map((r) => r.map(encodeField).join("\t") + "\n").join(""));
+}

@@ -1,0 +1,191 @@
+/**
+ * Reads what the pipeline needs from the catalog: the tables of the selected schemas, their columns with
+ * type facts, foreign keys, and the sequences owned by their columns.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { ColumnInfo, TypeFamily } from "../strategies/types.ts";
+
+/** A table and its columns as the catalog describes them. */
+export interface TableInfo {
+  schema: string;
+  table: string;
+  /** `r` ordinary or `p` partitioned. */
+  kind: "r" | "p";
+  columns: ColumnInfo[];
+}
+
+/** A foreign key between two tables. */
+export interface ForeignKey {
+  name: string;
+  child: string;
+  childColumns: string[];
+  parent: string;
+  parentColumns: string[];
+}
+
+/** A sequence owned by a column (serial or identity). */
+export interface OwnedSequence {
+  sequence: string;
+  table: string;
+  column: string;
+}
+
+/** The part of a database's catalog a copy needs. */
+export interface Catalog {
+  tables: Map<string, TableInfo>;
+  foreignKeys: ForeignKey[];
+  sequences: OwnedSequence[];
+}
+
+const FAMILY: Record<string, TypeFamily> = {
+  int2: "integer",
+  int4: "integer",
+  int8: "integer",
+  numeric: "numeric",
+  money: "numeric",
+  float4: "float",
+  float8: "float",
+  bool: "boolean",
+  date: "date",
+  timestamp: "timestamp",
+  timestamptz: "timestamp",
+  time: "time",
+  timetz: "time",
+  interval: "interval",
+  uuid: "uuid",
+  json: "json",
+  jsonb: "json",
+  inet: "network",
+  cidr: "network",
+  macaddr: "network",
+  macaddr8: "network",
+  bytea: "bytea",
+};
+
+/** The family of a base type, from its name and pg_type.typcategory. */
+export function typeFamily(name: string, category: string): TypeFamily {
+  return FAMILY[name] ?? (category === "S" ? "string" : "other");
+}
+
+/** Reads tables, columns, foreign keys and owned sequences of `schemas`. */
+export async function introspect(sql: postgres.Sql, schemas: readonly string[]): Promise<Catalog> {
+  const cols = await sql<ColumnRow[]>`
+    with recursive base(oid, base, typmod, nn) as (
+      select t.oid, t.oid, -1, false from pg_type t where t.typtype <> 'd'
+      union all
+      select d.oid, b.base, case when d.typtypmod <> -1 then d.typtypmod else b.typmod end,
+             d.typnotnull or b.nn
+        from pg_type d join base b on b.oid = d.typbasetype where d.typtype = 'd'
+    )
+    select n.nspname as schema, c.relname as table, c.relkind as kind, a.attname as column,
+           a.attnum as ordinal, format_type(a.atttypid, a.atttypmod) as type,
+           bt.typname as base_type, bt.typcategory as category,
+           coalesce(et.typname, '') as elem_type, coalesce(et.typcategory, '') as elem_category,
+           case when a.atttypmod <> -1 then a.atttypmod else b.typmod end as typmod,
+           a.attnotnull or b.nn as not_null,
+           a.attgenerated <> '' as generated, a.attidentity as identity,
+           exists (
+             select 1 from pg_index i
+              where i.indrelid = c.oid and i.indisunique and i.indnkeyatts = 1
+                and i.indkey[0] = a.attnum and i.indpred is null
+           ) as unique
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+      join base b on b.oid = a.atttypid
+      join pg_type bt on bt.oid = b.base
+      left join pg_type et on et.oid = bt.typelem and bt.typcategory = 'A'
+     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any(${schemas as string[]})
+     order by n.nspname, c.relname, a.attnum`;
+  const tables = new Map<string, TableInfo>();
+  for (const r of cols) {
+    const key = `${r.schema}.${r.table}`;
+    let t = tables.get(key);
+    if (!t) tables.set(key, t = { schema: r.schema, table: r.table, kind: r.kind, columns: [] });
+    const isArray = r.category === "A";
+    const elementFamily = isArray
+      ? typeFamily(r.elem_type, r.elem_category)
+      : typeFamily(r.base_type, r.category);
+    const lengthTyped = ["varchar", "bpchar"].includes(r.base_type);
+    t.columns.push({
+      schema: r.schema,
+      table: r.table,
+      column: r.column,
+      ordinal: r.ordinal,
+      type: r.type,
+      baseType: r.base_type,
+      family: isArray ? "array" : elementFamily,
+      elementFamily,
+      maxLength: lengthTyped && r.typmod > 4 ? r.typmod - 4 : null,
+      notNull: r.not_null,
+      unique: r.unique,
+      generated: r.generated,
+      identity: r.identity as ColumnInfo["identity"],
+    });
+  }
+  const foreignKeys = (await sql<FkRow[]>`
+    select con.conname as name,
+           cn.nspname || '.' || cc.relname as child, pn.nspname || '.' || pc.relname as parent,
+           array(select attname from unnest(con.conkey) with ordinality k(n, i)
+                   join pg_attribute on attrelid = con.conrelid and attnum = k.n order by k.i) as child_columns,
+           array(select attname from unnest(con.confkey) with ordinality k(n, i)
+                   join pg_attribute on attrelid = con.confrelid and attnum = k.n order by k.i) as parent_columns
+      from pg_constraint con
+      join pg_class cc on cc.oid = con.conrelid join pg_namespace cn on cn.oid = cc.relnamespace
+      join pg_class pc on pc.oid = con.confrelid join pg_namespace pn on pn.oid = pc.relnamespace
+     where con.contype = 'f' and cn.nspname = any(${schemas as string[]}) and con.conparentid = 0
+     order by 2, 1`).map((r) => ({
+    name: r.name,
+    child: r.child,
+    parent: r.parent,
+    childColumns: r.child_columns,
+    parentColumns: r.parent_columns,
+  }));
+  const sequences = (await sql<SeqRow[]>`
+    select quote_ident(sn.nspname) || '.' || quote_ident(s.relname) as sequence,
+           tn.nspname || '.' || t.relname as table, a.attname as column
+      from pg_depend d
+      join pg_class s on s.oid = d.objid and s.relkind = 'S'
+      join pg_namespace sn on sn.oid = s.relnamespace
+      join pg_class t on t.oid = d.refobjid
+      join pg_namespace tn on tn.oid = t.relnamespace
+      join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+     where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
+       and d.deptype in ('a', 'i') and tn.nspname = any(${schemas as string[]})
+     order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
+  return { tables, foreignKeys, sequences };
+}
+
+interface ColumnRow {
+  schema: string;
+  table: string;
+  kind: "r" | "p";
+  column: string;
+  ordinal: number;
+  type: string;
+  base_type: string;
+  category: string;
+  elem_type: string;
+  elem_category: string;
+  typmod: number;
+  not_null: boolean;
+  generated: boolean;
+  identity: string;
+  unique: boolean;
+}
+
+interface FkRow {
+  name: string;
+  child: string;
+  parent: string;
+  child_columns: string[];
+  parent_columns: string[];
+}
+
+interface SeqRow {
+  sequence: string;
+  table: string;
+  column: string;
+}

@@ -1,0 +1,138 @@
+/**
+ * Writing the target: one table per transaction, `COPY … FROM STDIN` fed by a Web WritableStream that
+ * waits for 'drain' (so backpressure reaches the pipeline), surfaces the server's error whenever it
+ * arrives, and on abort sends CopyFail and rolls back, so a half table is never committed.
+ *
+ * postgres.js 3.4.9 never settles its COPY writable when the server rejects the data after CopyDone
+ * (porsager/postgres#1173). The server's error still reaches the query's `reject`, which we observe, so
+ * the stream fails with that error instead of hanging.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { Writable } from "node:stream";
+import { PgError } from "../errors.ts";
+import { openClient } from "./connect.ts";
+import { quoteIdent } from "./source.ts";
+import { pgErrorFields } from "./server_error.ts";
+
+/** What to write into one table. */
+export interface WriteSpec {
+  schema: string;
+  table: string;
+  columns: readonly string[];
+  /** Runs inside the table's transaction after the COPY succeeded, before COMMIT (checkpoints). */
+  beforeCommit?: (tx: postgres.Sql) => Promise<void>;
+  /** Runs inside the transaction before the COPY (e.g. `SET LOCAL session_replication_role`). */
+  setup?: readonly string[];
+}
+
+/** A table load in progress. */
+export interface TableSink {
+  /** Where the COPY text rows go; closing it commits, aborting it rolls back. */
+  writable: WritableStream<Uint8Array>;
+  /** Settles once the transaction committed (or failed). */
+  committed: Promise<void>;
+}
+
+/** Opens a connection and a transaction for one table and starts `COPY … FROM STDIN`. */
+export async function openSink(url: string, spec: WriteSpec): Promise<TableSink> {
+  const name = `${spec.schema}.${spec.table}`;
+  const client = openClient(url, { name: `privaci write ${name}` });
+  let node: Writable;
+  let serverError: unknown = undefined;
+  let onServerError: ((e: unknown) => void) | null = null;
+  const toError = (e: unknown) => {
+    if (e instanceof PgError) return e;
+    const f = pgErrorFields(e);
+    const at = f.copyLine ? ` at row ${f.copyLine}` : "";
+    const col = f.column ? ` column ${f.column}` : "";
+    return new PgError(
+      "PG_COPY",
+      `Cannot load ${name}${col ? " (" + col.trim() + ")" : ""}${at}: ${f.summary}`,
+      { sqlstate: f.sqlstate, table: name, column: f.column },
+      { cause: e },
+    );
+  };
+  const end = () => client.end({ timeout: 0 }).catch(() => {});
+  try {
+    await client.unsafe("begin");
+    for (const s of spec.setup ?? []) await client.unsafe(s);
+    const cols = spec.columns.map(quoteIdent).join(", ");
+    const query = client.unsafe(
+      `copy ${quoteIdent(spec.schema)}.${quoteIdent(spec.table)} (${cols}) from stdin`,
+    );
+    const q = query as unknown as { reject: (e: unknown) => void };
+    const reject = q.reject;
+    q.reject = (e: unknown) => {
+      serverError ??= e;
+      onServerError?.(e);
+      return reject(e);
+    };
+    node = await query.writable();
+  } catch (e) {
+    await end();
+    throw toError(e);
+  }
+  let resolveCommitted!: () => void;
+  let rejectCommitted!: (e: unknown) => void;
+  const committed = new Promise<void>((res, rej) => {
+    resolveCommitted = res;
+    rejectCommitted = rej;
+  });
+  committed.catch(() => {});
+  const fail = async (e: unknown) => {
+    const err = toError(e);
+    rejectCommitted(err);
+    await end();
+    return err;
+  };
+
+  /** Resolves when `node` is ready for more, the server failed, or the stream errored. */
+  const wait = (event: "drain" | "finish") =>
+    new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        node.off(event, ok);
+        node.off("error", bad);
+        onServerError = null;
+      };
+      const ok = () => (cleanup(), resolve());
+      const bad = (e: unknown) => (cleanup(), reject(e));
+      if (serverError !== undefined) return reject(serverError);
+      node.once(event, ok);
+      node.once("error", bad);
+      onServerError = bad;
+    });
+  node.on("error", () => {}); // handled through wait(); keeps Node from treating it as unhandled
+
+  const writable = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      if (serverError !== undefined) throw await fail(serverError);
+      try {
+        if (!node.write(chunk)) await wait("drain");
+      } catch (e) {
+        throw await fail(e);
+      }
+    },
+    async close() {
+      try {
+        if (serverError !== undefined) throw serverError;
+        const finished = wait("finish");
+        node.end();
+        await finished;
+        if (serverError !== undefined) throw serverError;
+        if (spec.beforeCommit) await spec.beforeCommit(client);
+        await client.unsafe("commit");
+        resolveCommitted();
+        await end();
+      } catch (e) {
+        throw await fail(e);
+      }
+    },
+    async abort(reason) {
+      node.destroy(reason instanceof Error ? reason : new Error("aborted"));
+      await fail(reason ?? new Error("aborted"));
+    },
+  }, { highWaterMark: 1 });
+  return { writable, committed };
+}

@@ -1,0 +1,100 @@
+/**
+ * Reading the source: one REPEATABLE READ, READ ONLY transaction exports a snapshot, and every table is
+ * read with `COPY (SELECT …) TO STDOUT` on its own connection that imports that snapshot, so all tables
+ * come from one consistent point in time while production keeps writing.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import { PgError } from "../errors.ts";
+import { openClient } from "./connect.ts";
+import { readableToWeb } from "./_node_readable.ts";
+import { pgErrorFields } from "./server_error.ts";
+
+/** What to read from one table. */
+export interface ReadSpec {
+  schema: string;
+  table: string;
+  /** `p` tables are read with their partitions; `r` tables with `ONLY`. */
+  kind: "r" | "p";
+  columns: readonly string[];
+  /** Optional SQL filter (policy `where:`). */
+  where?: string;
+}
+
+/** An open snapshot of the source database. */
+export class SourceSnapshot {
+  #url: string;
+  #coordinator: postgres.ReservedSql;
+  #pool: postgres.Sql;
+  #snapshot: string;
+  #open = new Set<postgres.Sql>();
+
+  private constructor(url: string, pool: postgres.Sql, coordinator: postgres.ReservedSql, snapshot: string) {
+    this.#url = url;
+    this.#pool = pool;
+    this.#coordinator = coordinator;
+    this.#snapshot = snapshot;
+  }
+
+  /** Begins the exporting transaction on `url`. */
+  static async open(url: string): Promise<SourceSnapshot> {
+    const pool = openClient(url, { name: "privaci snapshot" });
+    const coordinator = await pool.reserve();
+    await coordinator.unsafe("begin isolation level repeatable read read only");
+    const [{ id }] = await coordinator.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
+    return new SourceSnapshot(url, pool, coordinator, id);
+  }
+
+  /** The exported snapshot id. */
+  get id(): string {
+    return this.#snapshot;
+  }
+
+  /** Runs a query inside the snapshot (catalog reads, sequence values). */
+  get sql(): postgres.ReservedSql {
+    return this.#coordinator;
+  }
+
+  /** Streams one table's COPY text rows from the snapshot, on a connection of its own. */
+  async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
+    const client = openClient(this.#url, { name: `privaci read ${spec.schema}.${spec.table}` });
+    this.#open.add(client);
+    const release = async () => {
+      this.#open.delete(client);
+      await client.end({ timeout: 0 }).catch(() => {});
+    };
+    try {
+      await client.unsafe("begin isolation level repeatable read read only");
+      await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
+      const cols = spec.columns.map(quoteIdent).join(", ");
+      const from = `${spec.kind === "r" ? "only " : ""}${quoteIdent(spec.schema)}.${quoteIdent(spec.table)}`;
+      const where = spec.where ? ` where ${spec.where}` : "";
+      const node = await client.unsafe(`copy (select ${cols} from ${from}${where}) to stdout`).readable();
+      return readableToWeb(node, { onDone: release });
+    } catch (e) {
+      await release();
+      const f = pgErrorFields(e);
+      throw new PgError(
+        "PG_QUERY",
+        `Cannot read ${spec.schema}.${spec.table} from the source: ${f.summary}`,
+        { sqlstate: f.sqlstate, table: `${spec.schema}.${spec.table}` },
+        { cause: e },
+      );
+    }
+  }
+
+  /** Ends every connection. */
+  async close(): Promise<void> {
+    for (const c of this.#open) await c.end({ timeout: 0 }).catch(() => {});
+    this.#open.clear();
+    await this.#coordinator.unsafe("rollback").catch(() => {});
+    this.#coordinator.release();
+    await this.#pool.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+/** Quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

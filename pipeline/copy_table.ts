@@ -1,0 +1,94 @@
+/**
+ * Copies one table: source snapshot → {@link MaskStream} → target transaction, under one AbortSignal.
+ * Any failure on either side aborts both: the source COPY is dropped and the target transaction rolled
+ * back, so the table is either complete or absent.
+ *
+ * @module
+ */
+import { PipelineError, PrivaciError } from "../errors.ts";
+import { openSink } from "../pg/sink.ts";
+import type { SourceSnapshot } from "../pg/source.ts";
+import { pgErrorFields } from "../pg/server_error.ts";
+import type { TableReport } from "../report/report.ts";
+import type { MaskedColumn } from "./mask_stream.ts";
+import { MaskStream } from "./mask_stream.ts";
+import type { TablePlan } from "./plan.ts";
+
+/** Options of {@link copyTable}. */
+export interface CopyTableOptions {
+  snapshot: SourceSnapshot;
+  targetUrl: string;
+  /** SQL run in the table's transaction before COPY. */
+  setup?: readonly string[];
+  signal?: AbortSignal;
+  /** Called about every second with the live counters. */
+  onTick?: (table: string, rows: number, bytes: number) => void;
+}
+
+/** Copies one planned table and returns its report line. */
+export async function copyTable(
+  plan: TablePlan,
+  columns: readonly MaskedColumn[],
+  options: CopyTableOptions,
+): Promise<TableReport> {
+  const started = performance.now();
+  const names = plan.columns.map((c) => c.info.column);
+  const masked: Record<string, string> = {};
+  for (const c of columns) if (c.masker) masked[c.column.column] = c.strategy;
+  const mask = new MaskStream(plan.info, columns);
+  const readable = await options.snapshot.read({
+    schema: plan.info.schema,
+    table: plan.info.table,
+    kind: plan.info.kind,
+    columns: names,
+    ...(plan.where ? { where: plan.where } : {}),
+  });
+  let sink;
+  try {
+    sink = await openSink(options.targetUrl, {
+      schema: plan.info.schema,
+      table: plan.info.table,
+      columns: names,
+      ...(options.setup ? { setup: options.setup } : {}),
+    });
+  } catch (e) {
+    await readable.cancel(e);
+    throw e;
+  }
+  const tick = options.onTick
+    ? setInterval(() => options.onTick!(plan.name, mask.stats.rows, mask.stats.bytesIn), 1000)
+    : undefined;
+  try {
+    await readable.pipeThrough(mask).pipeTo(sink.writable, options.signal ? { signal: options.signal } : {});
+    await sink.committed;
+  } catch (e) {
+    if (e instanceof PrivaciError) throw e;
+    if (options.signal?.aborted) {
+      throw new PrivaciError(
+        "INTERRUPTED",
+        `Stopped while copying ${plan.name}: its transaction was rolled back`,
+        {
+          cause: e,
+        },
+      );
+    }
+    throw new PipelineError(
+      "PG_COPY",
+      `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,
+      { table: plan.name, row: mask.stats.rows + 1 },
+      { cause: e },
+    );
+  } finally {
+    clearInterval(tick);
+  }
+  return {
+    table: plan.name,
+    status: "copied",
+    rows: mask.stats.rows,
+    bytesIn: mask.stats.bytesIn,
+    bytesOut: mask.stats.bytesOut,
+    ms: performance.now() - started,
+    masked,
+    kept: columns.length - Object.keys(masked).length,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * After the data: set the target's sequences to the source's values, and check the foreign keys of
+ * tables that were loaded with triggers off (reference cycles).
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import { PipelineError } from "../errors.ts";
+import type { ForeignKey, OwnedSequence } from "../pg/introspect.ts";
+import { quoteIdent } from "../pg/source.ts";
+
+/** Copies `last_value`/`is_called` of the sequences owned by copied tables; returns how many were set. */
+export async function copySequences(
+  source: postgres.Sql,
+  target: postgres.Sql,
+  sequences: readonly OwnedSequence[],
+  copied: ReadonlySet<string>,
+): Promise<number> {
+  let n = 0;
+  for (const s of sequences) {
+    if (!copied.has(s.table)) continue;
+    const [v] = await source.unsafe<{ last_value: string; is_called: boolean }[]>(
+      `select last_value::text, is_called from ${s.sequence}`,
+    );
+    await target.unsafe(`select setval($1::regclass, $2::bigint, $3)`, [
+      s.sequence,
+      v.last_value,
+      v.is_called,
+    ]);
+    n++;
+  }
+  return n;
+}
+
+/** Verifies the foreign keys among `tables` (loaded with triggers off): every referencing row has its parent. */
+export async function validateForeignKeys(
+  target: postgres.Sql,
+  fks: readonly ForeignKey[],
+  tables: ReadonlySet<string>,
+): Promise<void> {
+  for (const fk of fks) {
+    if (!tables.has(fk.child) || !tables.has(fk.parent)) continue;
+    const q = (n: string) => n.split(".").map(quoteIdent).join(".");
+    const notNull = fk.childColumns.map((c) => `c.${quoteIdent(c)} is not null`).join(" and ");
+    const join = fk.childColumns.map((c, i) => `p.${quoteIdent(fk.parentColumns[i])} = c.${quoteIdent(c)}`)
+      .join(
+        " and ",
+      );
+    const [{ n }] = await target.unsafe<{ n: string }[]>(
+      `select count(*)::text as n from ${q(fk.child)} c where ${notNull} and not exists (select 1 from ${
+        q(fk.parent)
+      } p where ${join})`,
+    );
+    if (n !== "0") {
+      throw new PipelineError(
+        "PG_COPY",
+        `Foreign key ${fk.name} of ${fk.child} is broken in the target: ${n} rows reference missing ${fk.parent} rows`,
+        { table: fk.child, column: fk.childColumns.join(",") },
+        { hint: "mask both ends of the key with the same strategy and domain" },
+      );
+    }
+  }
+}

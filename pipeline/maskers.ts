@@ -1,0 +1,120 @@
+/**
+ * Turns planned column rules into running maskers: validates params with the strategy's schema, gives
+ * each column the subkey of its domain, and reports a rule that does not fit its column as a
+ * {@link ConfigIssue} located in the policy.
+ *
+ * @module
+ */
+import type { ConfigIssue } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
+import type { Keyring } from "../strategies/keyring.ts";
+import type { StrategyRegistry } from "../strategies/registry.ts";
+import type { ColumnInfo, ColumnMasker, StrategySpec } from "../strategies/types.ts";
+import { closest } from "./_closest.ts";
+import type { ColumnRuleSpec, PolicySource, TablePlan } from "./plan.ts";
+import type { MaskedColumn } from "./mask_stream.ts";
+
+/** Builds maskers for strategies; one per run. */
+export class MaskerFactory {
+  #registry: StrategyRegistry;
+  #keyring: Keyring | null;
+
+  constructor(registry: StrategyRegistry, keyring: Keyring | null) {
+    this.#registry = registry;
+    this.#keyring = keyring;
+  }
+
+  /** The masker for one rule on one column. Throws a plain Error with a user-facing message on failure. */
+  async create(rule: StrategySpec, column: ColumnInfo, depth = 0): Promise<ColumnMasker> {
+    if (depth > 8) throw new Error(`strategy '${rule.strategy}' nests other strategies too deeply`);
+    const def = this.#registry.get(rule.strategy);
+    if (!def) {
+      const near = closest(rule.strategy, this.#registry.names());
+      throw new Error(`unknown strategy '${rule.strategy}'${near ? ` — did you mean '${near}'?` : ""}`);
+    }
+    const { strategy: _s, domain: _d, unique: _u, ...raw } = rule;
+    const parsed = def.params.safeParse(raw);
+    if (!parsed.success) {
+      const what = parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; ");
+      throw new Error(`invalid params for '${rule.strategy}': ${what}`);
+    }
+    const unique = rule.unique ?? false;
+    if (unique && !def.meta.unique) {
+      throw new Error(
+        `strategy '${rule.strategy}' cannot guarantee unique outputs, so 'unique: true' is refused`,
+      );
+    }
+    if (def.meta.columnTypes && !def.meta.columnTypes.includes(column.family)) {
+      throw new Error(
+        `strategy '${rule.strategy}' cannot write ${column.type} values (it writes ${
+          def.meta.columnTypes.join(", ")
+        })`,
+      );
+    }
+    const domain = rule.domain ?? rule.strategy;
+    const key = def.meta.keyed && this.#keyring ? await this.#keyring.derive(`domain:${domain}`) : null;
+    if (def.meta.keyed && key === null) {
+      throw new Error(
+        `strategy '${rule.strategy}' needs the policy key: set 'key:' (e.g. key: \${PRIVACI_KEY})`,
+      );
+    }
+    return await def.create({
+      params: parsed.data,
+      column,
+      key,
+      domain,
+      unique,
+      resolve: (spec, col) => this.create(spec, { ...column, ...col }, depth + 1),
+    });
+  }
+}
+
+/** Maskers for one table's COPY column list, plus issues for the rules that do not fit. */
+export async function tableMaskers(
+  plan: TablePlan,
+  factory: MaskerFactory,
+  src: PolicySource,
+): Promise<{ columns: MaskedColumn[]; issues: ConfigIssue[] }> {
+  const issues: ConfigIssue[] = [];
+  const columns: MaskedColumn[] = [];
+  for (const c of plan.columns) {
+    if (c.rule === null) {
+      columns.push({ column: c.info, strategy: "keep", masker: null });
+      continue;
+    }
+    try {
+      const masker = await factory.create(toSpec(c.rule), c.info);
+      columns.push({ column: c.info, strategy: c.rule.strategy, masker });
+    } catch (e) {
+      const message = `${plan.name}.${c.info.column}: ${(e as Error).message}`;
+      const hint = (e as { hint?: string }).hint;
+      issues.push({
+        path: c.rule.path,
+        message: hint ? `${message} (${hint})` : message,
+        file: src.file,
+        ...src.locate(c.rule.path),
+      });
+    }
+  }
+  if (issues.length > 0) await closeMaskers(columns);
+  return { columns, issues };
+}
+
+/** Closes every masker of a table. */
+export async function closeMaskers(columns: readonly MaskedColumn[]): Promise<void> {
+  for (const c of columns) await c.masker?.close?.();
+}
+
+function toSpec(rule: ColumnRuleSpec): StrategySpec {
+  return { strategy: rule.strategy, domain: rule.domain, unique: rule.unique, ...rule.params };
+}
+
+/** Throws a {@link ConfigError} `CHECK_FAILED` when there are issues. */
+export function throwIfIssues(issues: ConfigIssue[], what: string): void {
+  if (issues.length === 0) return;
+  throw new ConfigError(
+    "CHECK_FAILED",
+    `${what}: ${issues.length} problem${issues.length === 1 ? "" : "s"} in the policy`,
+    issues,
+  );
+}

@@ -1,0 +1,191 @@
+/**
+ * The fail-closed planner: matches the policy against the source catalog. Every column of every copied
+ * table must be classified (unless `unlisted: keep`); tables and columns the policy names must exist.
+ * What it finds is a list of {@link ConfigIssue}s located in the policy file, plus warnings.
+ *
+ * @module
+ */
+import type { ConfigIssue } from "../errors.ts";
+import type { Policy } from "../config/schema.ts";
+import { COLUMN_RESERVED_KEYS } from "../config/schema.ts";
+import type { Catalog, TableInfo } from "../pg/introspect.ts";
+import type { ColumnInfo } from "../strategies/types.ts";
+import { closest } from "./_closest.ts";
+
+/** Where a policy came from and how to find a key in it (config/load.ts's LoadedPolicy fits). */
+export interface PolicySource {
+  policy: Policy;
+  file: string;
+  locate(path: readonly (string | number)[]): { line: number; col: number } | undefined;
+}
+
+/** A column rule in one shape: strategy name, params, domain and uniqueness. */
+export interface ColumnRuleSpec {
+  strategy: string;
+  params: Record<string, unknown>;
+  domain: string;
+  unique: boolean;
+  /** Where the rule is in the policy. */
+  path: (string | number)[];
+}
+
+/** One column of a table plan. `rule` is `null` for kept columns. */
+export interface PlannedColumn {
+  info: ColumnInfo;
+  rule: ColumnRuleSpec | null;
+}
+
+/** What to do with one table. */
+export interface TablePlan {
+  /** `schema.table`. */
+  name: string;
+  info: TableInfo;
+  rows: "copy" | "skip";
+  where?: string;
+  /** The COPY column list: every non-generated column, in order. */
+  columns: PlannedColumn[];
+}
+
+/** A finding that does not stop the run. */
+export interface Warning {
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  col?: number;
+}
+
+/** The planner's result. */
+export interface Plan {
+  tables: TablePlan[];
+  issues: ConfigIssue[];
+  warnings: Warning[];
+  /** YAML to paste into the policy for unclassified columns, or "" when there are none. */
+  suggestion: string;
+}
+
+/** Normalises a column rule (`fake.email` or `{ strategy, domain?, unique?, ...params }`). */
+export function ruleSpec(
+  rule: Policy["tables"][string]["columns"][string],
+  path: (string | number)[],
+): ColumnRuleSpec {
+  if (typeof rule === "string") return { strategy: rule, params: {}, domain: rule, unique: false, path };
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rule)) {
+    if (!(COLUMN_RESERVED_KEYS as readonly string[]).includes(k)) params[k] = v;
+  }
+  return {
+    strategy: rule.strategy,
+    params,
+    domain: rule.domain ?? rule.strategy,
+    unique: rule.unique ?? false,
+    path,
+  };
+}
+
+/** Matches the policy with the catalog. */
+export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: ColumnInfo) => string): Plan {
+  const { policy } = src;
+  const issues: ConfigIssue[] = [];
+  const warnings: Warning[] = [];
+  const at = (path: (string | number)[]) => ({ file: src.file, ...src.locate(path) });
+  const issue = (path: (string | number)[], message: string) => issues.push({ path, message, ...at(path) });
+  const names = [...catalog.tables.keys()];
+
+  for (const [name, rule] of Object.entries(policy.tables)) {
+    const schema = name.split(".")[0];
+    if (!policy.schemas.includes(schema)) {
+      issue(["tables", name], `table '${name}' is in schema '${schema}', which 'schemas:' does not select`);
+    } else if (!catalog.tables.has(name)) {
+      const near = closest(name, names);
+      issue(
+        ["tables", name],
+        `table '${name}' does not exist in the source${near ? ` — did you mean '${near}'?` : ""}`,
+      );
+    } else {
+      const t = catalog.tables.get(name)!;
+      const cols = t.columns.map((c) => c.column);
+      for (const col of Object.keys(rule.columns)) {
+        if (!cols.includes(col)) {
+          const near = closest(col, cols);
+          issue(
+            ["tables", name, "columns", col],
+            `column '${col}' does not exist in ${name}${near ? ` — did you mean '${near}'?` : ""}`,
+          );
+        }
+      }
+    }
+  }
+
+  const tables: TablePlan[] = [];
+  const unclassified = new Map<string, ColumnInfo[]>();
+  for (const [name, info] of catalog.tables) {
+    const rule = policy.tables[name];
+    const rows = rule?.rows ?? "copy";
+    const columns: PlannedColumn[] = [];
+    for (const c of info.columns) {
+      const r = rule?.columns[c.column];
+      const path = ["tables", name, "columns", c.column];
+      if (c.generated) {
+        if (r !== undefined && ruleSpec(r, path).strategy !== "keep") {
+          warnings.push({
+            code: "GENERATED_COLUMN",
+            message:
+              `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`,
+            ...at(path),
+          });
+        }
+        continue;
+      }
+      if (r === undefined) {
+        if (rows === "copy" && policy.unlisted === "error") {
+          unclassified.set(name, [...(unclassified.get(name) ?? []), c]);
+        }
+        columns.push({ info: c, rule: null });
+        continue;
+      }
+      const spec = ruleSpec(r, path);
+      columns.push({ info: c, rule: spec.strategy === "keep" ? null : spec });
+    }
+    tables.push({ name, info, rows, ...(rule?.where ? { where: rule.where } : {}), columns });
+  }
+
+  for (const [name, cols] of unclassified) {
+    const inPolicy = policy.tables[name] !== undefined;
+    const path = inPolicy ? ["tables", name, "columns"] : ["tables"];
+    for (const c of cols) {
+      issue(
+        path,
+        `column ${name}.${c.column} (${c.type}) is not classified by the policy: add a rule for it (or 'keep')`,
+      );
+    }
+  }
+  for (const fk of catalog.foreignKeys) {
+    const child = tables.find((t) => t.name === fk.child);
+    const parent = tables.find((t) => t.name === fk.parent);
+    if (child?.rows === "copy" && parent?.rows === "skip") {
+      issue(
+        ["tables", fk.parent],
+        `${fk.child} is copied but references ${fk.parent}, whose rows are skipped: foreign key '${fk.name}' would fail — skip ${fk.child} too, or copy ${fk.parent}`,
+      );
+    }
+  }
+  const suggestion = unclassified.size === 0 ? "" : suggestYaml(unclassified, suggest);
+  return { tables, issues, warnings, suggestion };
+}
+
+function suggestYaml(unclassified: Map<string, ColumnInfo[]>, suggest?: (c: ColumnInfo) => string): string {
+  const lines = ["tables:"];
+  for (const [name, cols] of unclassified) {
+    lines.push(`  ${name}:`, "    columns:");
+    for (const c of cols) {
+      const s = suggest?.(c) ?? "keep";
+      lines.push(`      ${yamlKey(c.column)}: ${s.padEnd(16)} # ${c.type}${c.notNull ? " not null" : ""}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function yamlKey(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : JSON.stringify(k);
+}

@@ -1,0 +1,62 @@
+/**
+ * The part `check` and `run` share: read the source catalog (inside the run's snapshot when there is one),
+ * plan the tables, and build every masker, so a policy problem stops the run before any row moves.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { ConfigIssue } from "../errors.ts";
+import type { Catalog } from "../pg/introspect.ts";
+import { introspect } from "../pg/introspect.ts";
+import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import type { StrategyRegistry } from "../strategies/registry.ts";
+import type { MaskedColumn } from "./mask_stream.ts";
+import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
+import type { Plan, PolicySource, TablePlan } from "./plan.ts";
+import { planTables } from "./plan.ts";
+import { suggestStrategy } from "./suggest.ts";
+
+/** A planned run with its maskers built. */
+export interface Prepared {
+  catalog: Catalog;
+  plan: Plan;
+  /** Maskers of each copied table, by `schema.table`. */
+  maskers: Map<string, MaskedColumn[]>;
+  /** Every problem: catalog mismatches and rules that do not fit their column. */
+  issues: ConfigIssue[];
+  /** The copied (not skipped) tables. */
+  copied: TablePlan[];
+  /** Closes every masker. */
+  close(): Promise<void>;
+}
+
+/** Reads the catalog, plans, and builds maskers. */
+export async function prepare(
+  src: PolicySource,
+  source: postgres.Sql,
+  registry: StrategyRegistry,
+): Promise<Prepared> {
+  const catalog = await introspect(source, src.policy.schemas);
+  const plan = planTables(src, catalog, (c) => suggestStrategy(c, registry));
+  const keyring = src.policy.key ? await Keyring.create(decodeKey(src.policy.key)) : null;
+  const factory = new MaskerFactory(registry, keyring);
+  const maskers = new Map<string, MaskedColumn[]>();
+  const issues = [...plan.issues];
+  const copied = plan.tables.filter((t) => t.rows === "copy");
+  for (const t of copied) {
+    const built = await tableMaskers(t, factory, src);
+    issues.push(...built.issues);
+    if (built.issues.length === 0) maskers.set(t.name, built.columns);
+  }
+  return {
+    catalog,
+    plan,
+    maskers,
+    issues,
+    copied,
+    async close() {
+      for (const cols of maskers.values()) await closeMaskers(cols);
+      maskers.clear();
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What must hold on the target before any row is written: it is not the source, every table and column
+ * to load exists there, and the tables are empty (unless `--truncate`).
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import type { ConfigIssue } from "../errors.ts";
+import { EXIT, PrivaciError } from "../errors.ts";
+import type { Catalog } from "../pg/introspect.ts";
+import { quoteIdent } from "../pg/source.ts";
+import type { TablePlan } from "./plan.ts";
+
+interface Identity {
+  sysid: string;
+  db: string;
+  port: number | null;
+  started: string;
+}
+
+async function identity(sql: postgres.Sql): Promise<Identity> {
+  const [row] = await sql.unsafe<{ db: string; port: number | null; started: string }[]>(
+    "select current_database() as db, inet_server_port() as port, pg_postmaster_start_time()::text as started",
+  );
+  const sysid = await sql.unsafe<{ id: string }[]>(
+    "select system_identifier::text as id from pg_control_system()",
+  )
+    .then((r) => r[0].id, () => "");
+  return { sysid, ...row };
+}
+
+/** Refuses a target that is the source database (same server, same database). */
+export async function assertDistinct(source: postgres.Sql, target: postgres.Sql): Promise<void> {
+  const [a, b] = await Promise.all([identity(source), identity(target)]);
+  if (a.sysid === b.sysid && a.db === b.db && a.port === b.port && a.started === b.started) {
+    throw new PrivaciError(
+      "TARGET_IS_SOURCE",
+      `Cannot copy into the source: the target is the same server and database ("${a.db}")`,
+      { exitCode: EXIT.usage, hint: "point 'target:' (or PRIVACI_TARGET_URL) at another database" },
+    );
+  }
+}
+
+/** Issues for tables or columns that the target lacks (with `schema: existing`). */
+export function missingInTarget(plans: readonly TablePlan[], target: Catalog): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const p of plans) {
+    if (p.rows === "skip") continue;
+    const t = target.tables.get(p.name);
+    if (!t) {
+      issues.push({
+        path: ["tables", p.name],
+        message:
+          `table ${p.name} does not exist in the target: create it first (the app's migrations) or set 'schema: copy'`,
+      });
+      continue;
+    }
+    const have = new Set(t.columns.filter((c) => !c.generated).map((c) => c.column));
+    for (const c of p.columns) {
+      if (!have.has(c.info.column)) {
+        issues.push({
+          path: ["tables", p.name, "columns", c.info.column],
+          message: `column ${p.name}.${c.info.column} does not exist (or is generated) in the target`,
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** The tables among `names` that already hold rows in the target. */
+export async function nonEmpty(target: postgres.Sql, names: readonly string[]): Promise<string[]> {
+  const full: string[] = [];
+  for (const n of names) {
+    const [schema, table] = n.split(".");
+    const [{ any }] = await target.unsafe<{ any: boolean }[]>(
+      `select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)}) as any`,
+    );
+    if (any) full.push(n);
+  }
+  return full;
+}
+
+/** Empties the given tables in one statement (so foreign keys between them do not stand in the way). */
+export async function truncate(target: postgres.Sql, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const list = names.map((n) => n.split(".").map(quoteIdent).join(".")).join(", ");
+  await target.unsafe(`truncate table ${list}`);
+}

@@ -1,0 +1,54 @@
+/**
+ * The run report as a table for people.
+ *
+ * @module
+ */
+import type { RunReport } from "./report.ts";
+
+/** Human-readable byte size. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) v /= 1024, i++;
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** The report as aligned text lines. */
+export function formatText(report: RunReport): string {
+  const rows = report.tables.map((t) => [
+    t.table,
+    t.status,
+    String(t.rows),
+    formatBytes(t.bytesIn),
+    `${(t.ms / 1000).toFixed(2)} s`,
+    Object.keys(t.masked).length === 0
+      ? "all kept"
+      : Object.entries(t.masked).map(([c, s]) => `${c}:${s}`).join(", "),
+  ]);
+  const head = ["table", "status", "rows", "read", "time", "masked columns"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r.map((v, i) => (i === r.length - 1 ? v : i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(
+      "  ",
+    );
+  const out = [line(head), ...rows.map(line)];
+  const s = report.totals;
+  const secs = report.ms / 1000;
+  out.push(
+    "",
+    `${report.ok ? "done" : "FAILED"}: ${s.rows} rows in ${
+      report.tables.filter((t) => t.status === "copied").length
+    } tables, ` +
+      `${formatBytes(s.bytesIn)} in ${secs.toFixed(2)} s (${
+        Math.round(s.rows / Math.max(secs, 0.001))
+      } rows/s); ` +
+      `${s.maskedColumns} columns masked, ${s.keptColumns} kept; ${report.sequences} sequences set`,
+  );
+  for (const w of report.warnings) {
+    out.push(`warning: ${w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""}${w.message}`);
+  }
+  if (report.error) out.push(`error: ${report.error.message}`);
+  return out.join("\n") + "\n";
+}
