@@ -1,0 +1,273 @@
+/**
+ * Reads and validates the policy file: YAML with positions, `${VAR}` interpolation, environment
+ * overrides, the zod shape, duplicate keys, URL shapes and the key. Every problem is a {@link ConfigError}
+ * whose issues carry file, line and column; print them with `formatIssues(error.issues)`.
+ *
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml";
+import { ConfigError, type ConfigIssue } from "../errors.ts";
+import { decodeKey } from "../strategies/keyring.ts";
+import { formatIssues } from "./diagnostics.ts";
+import { type EnvReader, interpolate } from "./interpolate.ts";
+import { type Policy, PolicySchema } from "./schema.ts";
+import { pgUrlProblem } from "./_pg_url.ts";
+import { policyExplain } from "./_policy_messages.ts";
+import { locateNode, type Position, removeDuplicateKeys, stringScalars } from "./_yaml_nodes.ts";
+import { describeZodIssues } from "./_zod_issues.ts";
+
+/** Options of {@link loadPolicy} and {@link parsePolicy}. */
+export interface LoadOptions {
+  /** Reads an environment variable; defaults to `Deno.env.get`. */
+  env?: (name: string) => string | undefined;
+}
+
+/** Where {@link LoadedPolicy.locate} points: the key (default) or its value. */
+export interface LocateOptions {
+  at?: "key" | "value";
+}
+
+/** A validated policy and the means to point into its file. */
+export interface LoadedPolicy {
+  /** Validated, defaults applied, `${VAR}`s interpolated, environment overrides and `key: file:` applied. */
+  policy: Policy;
+  /** The path as given. */
+  file: string;
+  /** The raw file text. */
+  text: string;
+  /**
+   * 1-based line/col of the key (or, with `{ at: "value" }`, the value) at a policy path, e.g.
+   * `["tables", "public.customer", "columns", "email"]`; `undefined` when the path is not in the file.
+   */
+  locate(
+    path: readonly (string | number)[],
+    options?: LocateOptions,
+  ): { line: number; col: number } | undefined;
+}
+
+/** Where an issue is: the file and, when known, line and column. */
+type Located = Pick<ConfigIssue, "file" | "line" | "col">;
+
+/** Environment variables that override `source` and `target` when set and not empty. */
+export const ENV_OVERRIDES = { source: "PRIVACI_SOURCE_URL", target: "PRIVACI_TARGET_URL" } as const;
+
+/**
+ * Reads and validates a policy file.
+ *
+ * @param file Path of the YAML file.
+ * @param options Where environment variables come from.
+ * @throws {ConfigError} `CONFIG_NOT_FOUND` when the file cannot be read; otherwise as {@link parsePolicy}.
+ */
+export async function loadPolicy(file: string, options: LoadOptions = {}): Promise<LoadedPolicy> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    const reason = fsReason(e);
+    throw new ConfigError("CONFIG_NOT_FOUND", `Cannot read the policy file as ${reason}: ${file}`, [
+      { path: [], message: `cannot read the policy file: ${reason}`, file },
+    ], { hint: "Check the path given with -c (relative paths start from the current directory)", cause: e });
+  }
+  return parsePolicy(text, { ...options, file });
+}
+
+/**
+ * Parses and validates policy text.
+ *
+ * @param text The YAML text.
+ * @param options `file` names the text in every issue; `env` reads variables.
+ * @throws {ConfigError} `CONFIG_SYNTAX` (not YAML, or a malformed `${...}`), `CONFIG_VARIABLE_MISSING`,
+ * `CONFIG_INVALID` (shape, duplicate keys, URLs; one issue per problem), `KEY_MISSING` (unreadable
+ * `key: file:`), `KEY_INVALID` (too short or badly encoded key).
+ */
+export function parsePolicy(text: string, options: LoadOptions & { file: string }): LoadedPolicy {
+  const { file } = options;
+  const env: EnvReader = options.env ?? ((name) => Deno.env.get(name));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  checkSyntax(doc, lines, file);
+  const locate = (path: readonly (string | number)[], opts: LocateOptions = {}) =>
+    locateNode(doc, lines, path, opts.at);
+  /** The position of `path`, or of its nearest ancestor in the file (for missing keys). */
+  const where = (path: readonly (string | number)[], at: "key" | "value" = "key"): Located => {
+    for (const p = [...path]; p.length > 0; p.pop()) {
+      const pos = locate(p, { at: p.length === path.length ? at : "key" });
+      if (pos) return { file, ...pos };
+    }
+    return { file, ...locate([]) };
+  };
+
+  const overrides: Partial<Record<keyof typeof ENV_OVERRIDES, string>> = {};
+  for (const [field, name] of Object.entries(ENV_OVERRIDES) as [keyof typeof ENV_OVERRIDES, string][]) {
+    const value = env(name);
+    if (value !== undefined && value !== "") overrides[field] = value;
+  }
+  interpolateDocument(doc, lines, text, { env, file, skip: Object.keys(overrides) });
+
+  const issues: ConfigIssue[] = [];
+  for (const dup of removeDuplicateKeys(doc, lines)) {
+    const message = duplicateMessage(dup.parent, dup.key, dup.first);
+    issues.push({ path: [...dup.parent, dup.key], message, file, ...dup.again });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const isMapping = typeof data === "object" && data !== null && !Array.isArray(data);
+  if (isMapping) Object.assign(data, overrides);
+
+  const parsed = PolicySchema.safeParse(data);
+  if (!parsed.success) {
+    for (const p of describeZodIssues(parsed.error.issues, data, PolicySchema, { explain: policyExplain })) {
+      issues.push({ path: p.path, message: p.message, ...where(p.path, p.at) });
+    }
+  }
+  for (const field of ["source", "target"] as const) {
+    const value = isMapping ? (data as Record<string, unknown>)[field] : undefined;
+    const problem = typeof value === "string" && value !== "" ? pgUrlProblem(value) : undefined;
+    if (problem === undefined) continue;
+    if (overrides[field] !== undefined) {
+      issues.push({ path: [field], message: `${problem} (set by ${ENV_OVERRIDES[field]})` });
+    } else {
+      issues.push({ path: [field], message: problem, ...where([field], "value") });
+    }
+  }
+  if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
+
+  const policy = parsed.data;
+  if (policy.key !== undefined) policy.key = checkKey(policy.key, file, where(["key"], "value"));
+  return { policy, file, text, locate };
+}
+
+function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
+  const errors: YAMLError[] = [...doc.errors, ...doc.warnings];
+  if (errors.length === 0) return;
+  const issues = errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    const reason = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    return {
+      path: [],
+      message: reason.charAt(0).toLowerCase() + reason.slice(1),
+      file,
+      line: pos.line,
+      col: pos.col,
+    };
+  });
+  const first = issues[0];
+  throw new ConfigError(
+    "CONFIG_SYNTAX",
+    `Cannot parse the policy as it is not valid YAML: ${file}:${first.line}:${first.col}: ${first.message}`,
+    issues,
+    { cause: errors[0] },
+  );
+}
+
+function interpolateDocument(
+  doc: Document,
+  lines: LineCounter,
+  text: string,
+  options: { env: EnvReader; file: string; skip: readonly string[] },
+): void {
+  const issues: ConfigIssue[] = [];
+  let missing = 0;
+  for (const scalar of stringScalars(doc, lines, text)) {
+    if (scalar.path.length === 1 && options.skip.includes(String(scalar.path[0]))) continue;
+    const result = interpolate(scalar.node.value as string, options.env);
+    if (result.changed) scalar.node.value = result.value;
+    for (const problem of result.problems) {
+      const pos: Position = scalar.offset === undefined
+        ? scalar.position
+        : lines.linePos(scalar.offset + problem.index);
+      if (problem.kind === "missing") missing++;
+      const message = problem.kind === "missing"
+        ? `environment variable '${problem.detail}' is not set`
+        : `malformed variable reference: ${problem.detail} (write '$\${' for a literal '\${')`;
+      issues.push({ path: scalar.path, message, file: options.file, line: pos.line, col: pos.col });
+    }
+  }
+  if (issues.length === 0) return;
+  const first = issues[0];
+  if (missing > 0) {
+    const names = [
+      ...new Set(
+        issues.filter((i) => i.message.startsWith("environment")).map((i) => i.message.split("'")[1]),
+      ),
+    ];
+    const subject = names.length === 1
+      ? `environment variable '${names[0]}' is not set`
+      : `${names.length} environment variables are not set: ${names.map((n) => `'${n}'`).join(", ")}`;
+    throw new ConfigError(
+      "CONFIG_VARIABLE_MISSING",
+      `Cannot load the policy as ${subject}: ${formatIssues([first])}`,
+      issues,
+      {
+        hint: "Set the variable, or give a default in the policy as ${NAME:-value}",
+      },
+    );
+  }
+  throw new ConfigError(
+    "CONFIG_SYNTAX",
+    `Cannot load the policy as a variable reference is malformed: ${formatIssues([first])}`,
+    issues,
+  );
+}
+
+function duplicateMessage(parent: readonly (string | number)[], key: string, first: Position): string {
+  const at = `first at line ${first.line}`;
+  if (parent.length === 1 && parent[0] === "tables") return `table '${key}' is listed twice (${at})`;
+  if (parent.length === 3 && parent[0] === "tables" && parent[2] === "columns") {
+    return `column '${key}' is listed twice in '${String(parent[1])}' (${at})`;
+  }
+  return `key '${key}' is written twice (${at})`;
+}
+
+function invalid(issues: ConfigIssue[], file: string): ConfigError {
+  const sorted = formatIssues(issues).split("\n");
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return new ConfigError(
+    "CONFIG_INVALID",
+    `Cannot use the policy as it is invalid: ${sorted[0]}${more}`,
+    issues,
+    {
+      hint: issues.length > 1 ? `${file} has ${issues.length} problems; fix each one listed` : undefined,
+    },
+  );
+}
+
+function checkKey(key: string, file: string, location: Located): string {
+  if (key.startsWith("file:")) {
+    const keyFile = resolve(dirname(file), key.slice(5));
+    let content: string;
+    try {
+      content = Deno.readTextFileSync(keyFile);
+    } catch (e) {
+      const reason = fsReason(e);
+      throw new ConfigError("KEY_MISSING", `Cannot read the policy key file as ${reason}: ${keyFile}`, [
+        { path: ["key"], message: `cannot read the key file '${keyFile}': ${reason}`, ...location },
+      ], { hint: "Relative key file paths start from the policy file's folder", cause: e });
+    }
+    key = content.trim();
+    if (key === "") {
+      throw new ConfigError("KEY_INVALID", `Cannot use the policy key file as it is empty: ${keyFile}`, [
+        { path: ["key"], message: `the key file '${keyFile}' is empty`, ...location },
+      ], { hint: "Generate a key with: openssl rand -base64 32 (and write it as base64:<value>)" });
+    }
+  }
+  try {
+    decodeKey(key);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const issues = e.issues.map((i) => ({ ...i, ...location }));
+    throw new ConfigError(e.code, e.message, issues, { hint: e.hint, cause: e });
+  }
+  return key;
+}
+
+/** Why a file could not be read, without the OS error text. */
+function fsReason(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "it does not exist";
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return "permission is denied";
+  }
+  if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
+  if (e instanceof TypeError && /utf-8|decode/i.test(e.message)) return "it is not UTF-8 text";
+  return `it cannot be read (${e instanceof Error ? e.name : "unknown error"})`;
+}
