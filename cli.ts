@@ -1,0 +1,194 @@
+/**
+ * The `privaci` command: argv → library call → exit code. The only file that calls `Deno.exit`.
+ *
+ * Exit codes: 0 ok · 1 the run failed · 2 bad usage, bad policy or `check` found problems ·
+ * 3 a plugin could not be verified or failed · 4 cannot connect · 130/143 interrupted (SIGINT/SIGTERM).
+ *
+ * @module
+ */
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import denoJson from "./deno.json" with { type: "json" };
+import { formatIssues } from "./config/diagnostics.ts";
+import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
+import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
+import { check, type ProgressEvent, run } from "./pipeline/run.ts";
+import { formatJson } from "./report/format_json.ts";
+import { formatText } from "./report/format_text.ts";
+
+const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
+const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+const err = (s: string) => console.error(s);
+
+let debug = Deno.args.includes("--debug");
+
+function printError(e: unknown): number {
+  if (e instanceof PrivaciError) {
+    err(`${paint("31;1", "error")}: ${e.message}`);
+    if (e instanceof ConfigError && e.issues.length > 0) err(formatIssues(e.issues, { color }));
+    if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
+    if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
+    if (debug) err(e.stack ?? "");
+    return e.exitCode;
+  }
+  err(`${paint("31;1", "Internal error")}: ${(e as Error)?.message ?? String(e)}`);
+  if (debug) err((e as Error)?.stack ?? "");
+  else err("run again with --debug for the stack trace");
+  return EXIT.runFailed;
+}
+
+function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
+  const lastTick = new Map<string, number>();
+  return (e) => {
+    if (quiet) return;
+    if (e.type === "plan") err(`copying ${e.tables} tables (${e.skipped} skipped)`);
+    else if (e.type === "table-progress") {
+      const now = Date.now();
+      if (now - (lastTick.get(e.table) ?? 0) < 5000) return;
+      lastTick.set(e.table, now);
+      err(`  ${e.table}: ${e.rows} rows so far`);
+    } else if (e.type === "table-done") {
+      const r = e.report;
+      err(`  ${paint("32", "✓")} ${r.table}: ${r.rows} rows in ${(r.ms / 1000).toFixed(2)} s`);
+    }
+  };
+}
+
+async function load(config: string): Promise<LoadedPolicy> {
+  return await loadPolicy(config);
+}
+
+/** Builds the command tree (exported for tests and embedding). */
+export function buildCli(): Command {
+  const program = new Command()
+    .name("privaci")
+    .description(
+      "Copy a PostgreSQL database into another one and mask every piece of personal data on the way",
+    )
+    .version(denoJson.version, "-V, --version")
+    .option("--debug", "show stack traces and error causes")
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+
+  program.command("run")
+    .description("copy the selected schemas of the source into the target, masking per policy")
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .option("--truncate", "empty the target tables first instead of refusing non-empty ones")
+    .addOption(new Option("-j, --jobs <n>", "tables copied at once (default: cores)").argParser(positiveInt))
+    .option("--report <file>", "also write the JSON report to this file")
+    .option("--json", "print the report as JSON on stdout")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (opts) => {
+      const loaded = await load(opts.config);
+      const controller = new AbortController();
+      let signal: "SIGINT" | "SIGTERM" | null = null;
+      const stop = (s: "SIGINT" | "SIGTERM") => () => {
+        signal = s;
+        err(`${s}: stopping, rolling back the tables in flight`);
+        controller.abort(new PrivaciError("INTERRUPTED", `Interrupted by ${s}`));
+      };
+      const onInt = stop("SIGINT");
+      const onTerm = stop("SIGTERM");
+      Deno.addSignalListener("SIGINT", onInt);
+      Deno.addSignalListener("SIGTERM", onTerm);
+      try {
+        const report = await run(loaded, {
+          truncate: opts.truncate ?? false,
+          ...(opts.jobs ? { jobs: opts.jobs } : {}),
+          signal: controller.signal,
+          onProgress: progressPrinter(opts.quiet ?? false),
+          version: denoJson.version,
+        });
+        if (opts.report) await Deno.writeTextFile(opts.report, formatJson(report));
+        if (opts.json) console.log(formatJson(report).trimEnd());
+        else console.log(formatText(report).trimEnd());
+      } catch (e) {
+        if (signal !== null) {
+          printError(e);
+          throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
+        }
+        throw e;
+      } finally {
+        Deno.removeSignalListener("SIGINT", onInt);
+        Deno.removeSignalListener("SIGTERM", onTerm);
+      }
+    });
+
+  program.command("check")
+    .description("validate the policy against the live source catalog without copying anything")
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .option("--json", "print the result as JSON on stdout")
+    .action(async (opts) => {
+      const loaded = await load(opts.config);
+      const result = await check(loaded, { version: denoJson.version });
+      if (opts.json) console.log(JSON.stringify(result, null, 2));
+      for (const w of result.warnings) {
+        err(
+          `${paint("33", "warning")}: ${
+            w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""
+          }${w.message}`,
+        );
+      }
+      if (!result.ok) {
+        err(
+          `${
+            paint("31;1", "error")
+          }: the policy does not cover the source: ${result.issues.length} problem(s)`,
+        );
+        err(formatIssues(result.issues, { color }));
+        if (result.suggestion) {
+          err(`\nAdd these rules to ${loaded.file} (review every 'keep'):\n`);
+          console.log(result.suggestion);
+        }
+        throw new ExitRequest(EXIT.usage);
+      }
+      if (!opts.json) {
+        console.log(`ok: ${result.tables} tables, ${result.columns} columns, every column classified`);
+      }
+    });
+
+  return program;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new CommanderError(
+      EXIT.usage,
+      "privaci.invalidArgument",
+      `expected a positive integer, got '${v}'`,
+    );
+  }
+  return n;
+}
+
+/** Asks `main` to exit with a code after output was printed. */
+class ExitRequest extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Runs the CLI with `args` and returns the exit code. */
+export async function main(args: readonly string[]): Promise<number> {
+  debug = args.includes("--debug");
+  const program = buildCli();
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ExitRequest) return e.code;
+    if (e instanceof CommanderError) {
+      if (
+        e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help"
+      ) {
+        return EXIT.ok;
+      }
+      return EXIT.usage;
+    }
+    return printError(e);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

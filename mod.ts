@@ -1,0 +1,25 @@
+/**
+ * PrivaCI as a library: load a policy, check it against the source, and run a masked copy.
+ *
+ * ```ts ignore
+ * import { loadPolicy, run, formatText } from "@privaci/cli";
+ * const policy = await loadPolicy("privaci.yaml");
+ * const report = await run(policy);
+ * console.log(formatText(report));
+ * ```
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export { loadPolicy, parsePolicy } from "./config/load.ts";
+export type { LoadedPolicy, LoadOptions } from "./config/load.ts";
+export { formatIssues } from "./config/diagnostics.ts";
+export type { PluginRef, Policy, TableRule } from "./config/schema.ts";
+export { check, run } from "./pipeline/run.ts";
+export type { CheckResult, ProgressEvent, RunOptions } from "./pipeline/run.ts";
+export type { RunReport, TableReport } from "./report/report.ts";
+export { formatText } from "./report/format_text.ts";
+export { formatJson } from "./report/format_json.ts";
+export { builtinStrategies } from "./strategies/builtins.ts";
+export { StrategyRegistry } from "./strategies/registry.ts";
+export type * from "./strategies/types.ts";
