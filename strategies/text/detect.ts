@@ -1,0 +1,65 @@
+/**
+ * Finds every requested entity in one text: the validating detectors first (each skipped when the text
+ * lacks the character it needs), then names. Overlaps are resolved by {@link resolveOverlaps}.
+ *
+ * @module
+ */
+import { type Entity, resolveOverlaps, type Span } from "./entities.ts";
+import { gazetteer } from "./gazetteer.ts";
+import { findNames } from "./names.ts";
+import { findAddresses } from "./detectors/address.ts";
+import { findCards } from "./detectors/card.ts";
+import { findDatesOfBirth } from "./detectors/date_of_birth.ts";
+import { findEmails } from "./detectors/email.ts";
+import { findIbans } from "./detectors/iban.ts";
+import { findIps } from "./detectors/ip.ts";
+import { findNationalIds, findSsns } from "./detectors/national_id.ts";
+import { findPhones } from "./detectors/phone.ts";
+import { findSecretUrls } from "./detectors/url.ts";
+
+/** What {@link detectSpans} looks for. */
+export interface DetectOptions {
+  entities: ReadonlySet<Entity>;
+  /** Let compromise settle capitalised words the rules cannot (default true). */
+  nlp?: boolean;
+}
+
+const DIGIT = /\d/;
+const LETTER = /\p{L}/u;
+
+/**
+ * The entity spans of `text`, sorted and without overlaps.
+ *
+ * @param rowNames folded names from the same row (see `rowNameSet`), matched as persons in any casing.
+ */
+export function detectSpans(text: string, options: DetectOptions, rowNames?: ReadonlySet<string>): Span[] {
+  const want = options.entities;
+  const out: Span[] = [];
+  if (text.length < 2) return out;
+  if (want.has("url")) findSecretUrls(text, out);
+  if (want.has("email")) findEmails(text, out);
+  if (DIGIT.test(text)) {
+    if (want.has("iban")) findIbans(text, out);
+    if (want.has("card")) findCards(text, out);
+    if (want.has("ssn")) findSsns(text, out);
+    if (want.has("national_id")) findNationalIds(text, out);
+    if (want.has("ip")) findIps(text, out);
+    if (want.has("phone")) findPhones(text, out);
+    if (want.has("date_of_birth")) findDatesOfBirth(text, out);
+    if (want.has("address")) findAddresses(text, out);
+  }
+  const person = want.has("person");
+  const location = want.has("location");
+  const organization = want.has("organization");
+  if ((person || location || organization) && LETTER.test(text)) {
+    findNames(text, out, {
+      person,
+      location,
+      organization,
+      nlp: options.nlp,
+      gazetteer: gazetteer(),
+      rowNames,
+    });
+  }
+  return out.length < 2 ? out : resolveOverlaps(out);
+}

@@ -1,0 +1,266 @@
+/**
+ * Person, place and organisation names. Cheap rules decide most words: gazetteer names that are not also
+ * ordinary words (in any casing), capitalised gazetteer names inside a sentence, the row's own names, cue
+ * words (titles, greetings, sign-offs, "my name is", @handles), and chains of name-like words next to a
+ * name. Only sentences that still hold an unexplained capitalised word go to compromise, which costs far
+ * more per word than everything else together.
+ *
+ * @module
+ */
+import type { Span } from "./entities.ts";
+import { fold } from "./fold.ts";
+import {
+  CALENDAR,
+  COMMON,
+  FAMILY,
+  type Gazetteer,
+  GIVEN,
+  GREETING,
+  ORG_SUFFIX,
+  PARTICLE,
+  PLACE,
+  STOP,
+  TITLE,
+  WIDE,
+} from "./gazetteer.ts";
+import { compromiseNames } from "./_nlp.ts";
+import { LOWER, MIXED, TITLE_CASE, tokenize, type Tokens, UPPER } from "./_tokens.ts";
+
+const NAME = GIVEN | FAMILY;
+/** Phrases after which the next word is a name in any casing. */
+const INTRO = new Set([
+  "my name is",
+  "name is",
+  "this is",
+  "i am",
+  "i'm",
+  "im",
+  "call me",
+  "ich bin",
+  "je suis",
+  "me llamo",
+  "mi chiamo",
+  "ik ben",
+  "signed",
+  "from",
+]);
+
+/** What to look for. */
+export interface NameOptions {
+  person: boolean;
+  location: boolean;
+  organization: boolean;
+  /** Run compromise on sentences the rules cannot settle (default true). */
+  nlp?: boolean;
+}
+
+/**
+ * Appends person, location and organisation spans found in `text`.
+ *
+ * @param rowNames folded names from the same row's columns (`names_from`), matched in any casing.
+ */
+export function findNames(
+  text: string,
+  out: Span[],
+  options: NameOptions & { gazetteer: Gazetteer; rowNames?: ReadonlySet<string> },
+): void {
+  const tk = tokenize(text, options.gazetteer.flags);
+  const n = tk.count;
+  if (n === 0) return;
+  const headline = headlineSentences(tk);
+  const plain = (i: number) =>
+    tk.casing[i] === LOWER || headline.has(tk.sentence[i]) || tk.casing[i] === UPPER;
+  const name = new Uint8Array(n);
+  const rowNames = options.rowNames;
+
+  // A name word that is no ordinary word; alone it is a name only when widely known, or next to another.
+  const candidate = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = tk.flags[i];
+    if (f & NAME && !(f & (COMMON | PLACE | STOP | TITLE | CALENDAR)) && tk.key[i].length >= 2) {
+      candidate[i] = 1;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const f = tk.flags[i];
+    const key = tk.key[i];
+    const casing = tk.casing[i];
+    if (key.charCodeAt(0) === 64) {
+      name[i] = 1;
+      continue;
+    }
+    if (rowNames?.has(key) && (casing !== LOWER || !(f & COMMON))) {
+      name[i] = 1;
+      continue;
+    }
+    if (!(f & NAME) || f & (STOP | TITLE | CALENDAR)) continue;
+    if (candidate[i]) {
+      const paired = (i > 0 && candidate[i - 1] && tk.joined[i]) ||
+        (i + 1 < n && candidate[i + 1] && tk.joined[i + 1]);
+      const inside = casing === TITLE_CASE && !tk.sentenceStart[i] && !plain(i);
+      if (paired || inside || (f & WIDE && (casing !== LOWER || key.length >= 3))) name[i] = 1;
+    } else if (casing === TITLE_CASE && !tk.sentenceStart[i] && !plain(i) && !(f & PLACE)) {
+      name[i] = 1;
+    }
+  }
+  cues(tk, name, plain);
+  chains(tk, name, plain);
+
+  // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
+  const open = new Set<number>();
+  const wantPlaces = options.location || options.organization;
+  for (let i = 0; i < n; i++) {
+    if (name[i] || plain(i)) continue;
+    const f = tk.flags[i];
+    if (tk.casing[i] !== TITLE_CASE && tk.casing[i] !== UPPER) continue;
+    if (f & PLACE && options.location) {
+      if (!(f & COMMON) || !tk.sentenceStart[i]) {
+        out.push({ start: tk.start[i], end: tk.end[i], entity: "location" });
+      }
+      continue;
+    }
+    if (tk.sentenceStart[i] || f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
+    if (f & ORG_SUFFIX) {
+      if (options.organization) orgBefore(tk, i, out);
+      continue;
+    }
+    if (wantPlaces || options.person) open.add(tk.sentence[i]);
+  }
+  if (open.size > 0 && options.nlp !== false) {
+    const found = compromiseNames(text, sentenceRanges(tk, open));
+    for (const s of found) {
+      if (s.entity === "person") {
+        for (let i = 0; i < n; i++) {
+          if (tk.start[i] >= s.start && tk.end[i] <= s.end && !(tk.flags[i] & STOP)) name[i] = 1;
+        }
+      } else if (
+        (s.entity === "location" && options.location) || (s.entity === "organization" && options.organization)
+      ) {
+        out.push(s);
+      }
+    }
+    chains(tk, name, plain);
+  }
+  if (!options.person) return;
+  for (let i = 0; i < n; i++) {
+    if (!name[i]) continue;
+    let j = i;
+    while (j + 1 < n && name[j + 1] && tk.joined[j + 1]) j++;
+    out.push({ start: tk.start[i], end: tk.end[j], entity: "person" });
+    i = j;
+  }
+}
+
+/** Sentences whose words are mostly capitalised (headlines, ALL-CAPS shouting): casing says nothing there. */
+function headlineSentences(tk: Tokens): Set<number> {
+  const out = new Set<number>();
+  let s = 0;
+  let words = 0;
+  let caps = 0;
+  for (let i = 0; i <= tk.count; i++) {
+    if (i === tk.count || tk.sentence[i] !== s) {
+      if (words >= 4 && caps / words >= 0.75) out.add(s);
+      if (i === tk.count) break;
+      s = tk.sentence[i];
+      words = 0;
+      caps = 0;
+    }
+    if (tk.flags[i] & STOP && tk.casing[i] === LOWER) continue;
+    words++;
+    if (tk.casing[i] === TITLE_CASE || tk.casing[i] === UPPER) caps++;
+  }
+  return out;
+}
+
+/** Marks the word after a title, greeting, sign-off or introduction. */
+function cues(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
+  for (let i = 1; i < tk.count; i++) {
+    if (name[i]) continue;
+    const f = tk.flags[i];
+    if (f & (STOP | CALENDAR | GREETING | TITLE) && !(f & NAME)) continue;
+    if (f & GREETING || tk.sentence[i - 1] !== tk.sentence[i] && !(tk.flags[i - 1] & GREETING)) continue;
+    const prev = tk.flags[i - 1];
+    const capital = tk.casing[i] === TITLE_CASE || (tk.casing[i] === UPPER && !plain(i));
+    const unknown = !(f & (COMMON | STOP));
+    if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
+    else if (prev & GREETING && (capital || (unknown && f & NAME))) {
+      name[i] = 1;
+    } else if (unknown || capital) {
+      const two = i >= 2 ? `${tk.key[i - 2]} ${tk.key[i - 1]}` : "";
+      const three = i >= 3 ? `${tk.key[i - 3]} ${two}` : "";
+      if (INTRO.has(tk.key[i - 1]) || INTRO.has(two) || INTRO.has(three)) {
+        if (tk.key[i - 1] !== "from" || capital) name[i] = 1;
+      }
+    }
+  }
+}
+
+/** Grows every name to the name-like words joined to it, both ways, until nothing changes. */
+function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
+  const fits = (j: number, anchor: number): boolean => {
+    const f = tk.flags[j];
+    if (f & (TITLE | GREETING | ORG_SUFFIX)) return false;
+    if (f & (STOP | CALENDAR) && !(f & NAME && tk.casing[j] !== LOWER)) return false;
+    if (tk.key[j].charCodeAt(0) === 64) return false;
+    const capital = (tk.casing[j] === TITLE_CASE || tk.casing[j] === MIXED || tk.casing[j] === UPPER) &&
+      !plain(j);
+    if (tk.afterInitial[j] || (tk.casing[j] === MIXED && tk.end[j] - tk.start[j] === 1)) return true;
+    if (f & NAME) return tk.casing[j] !== LOWER || !(f & COMMON);
+    if (f & COMMON) return false;
+    if (capital) return true;
+    // An unknown lower-case word right after a lower-case given name: a family name no list holds.
+    return tk.casing[j] === tk.casing[anchor] && j === anchor + 1 && (tk.flags[anchor] & GIVEN) !== 0;
+  };
+  for (let pass = 0; pass < 4; pass++) {
+    let changed = false;
+    for (let i = 0; i < tk.count; i++) {
+      if (!name[i]) continue;
+      for (const j of [i - 1, i + 1]) {
+        if (j < 0 || j >= tk.count || name[j]) continue;
+        if (!tk.joined[Math.max(i, j)]) continue;
+        if (tk.flags[j] & PARTICLE && !(tk.flags[j] & NAME)) {
+          const k = j + (j - i);
+          if (k >= 0 && k < tk.count && tk.joined[Math.max(j, k)] && (name[k] || fits(k, i))) {
+            name[j] = 1;
+            name[k] = 1;
+            changed = true;
+          }
+        } else if (fits(j, i)) {
+          name[j] = 1;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+/** An organisation: the capitalised words before a legal-entity suffix ("Acme Widgets GmbH"). */
+function orgBefore(tk: Tokens, suffix: number, out: Span[]): void {
+  let i = suffix;
+  while (i - 1 >= 0 && tk.joined[i] && tk.casing[i - 1] !== LOWER && suffix - i < 4) i--;
+  if (i < suffix) out.push({ start: tk.start[i], end: tk.end[suffix], entity: "organization" });
+}
+
+/** `[start, end)` of each listed sentence. */
+function sentenceRanges(tk: Tokens, sentences: ReadonlySet<number>): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < tk.count; i++) {
+    if (!sentences.has(tk.sentence[i])) continue;
+    let j = i;
+    while (j + 1 < tk.count && tk.sentence[j + 1] === tk.sentence[i]) j++;
+    out.push([tk.start[i], tk.end[j]]);
+    i = j;
+  }
+  return out;
+}
+
+/** Folds the values of the `names_from` columns into the set {@link findNames} matches against. */
+export function rowNameSet(values: readonly (string | null)[]): Set<string> {
+  const out = new Set<string>();
+  for (const v of values) {
+    if (v === null) continue;
+    for (const part of v.split(/[\s,]+/)) if (part.length >= 2) out.add(fold(part));
+  }
+  return out;
+}
