@@ -46,6 +46,8 @@ function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
       if (now - (lastTick.get(e.table) ?? 0) < 5000) return;
       lastTick.set(e.table, now);
       err(`  ${e.table}: ${e.rows} rows so far`);
+    } else if (e.type === "table-retry") {
+      err(`  ${paint("33", "↻")} ${e.table}: connection lost, retry ${e.attempt} (${e.reason})`);
     } else if (e.type === "table-done") {
       const r = e.report;
       err(`  ${paint("32", "✓")} ${r.table}: ${r.rows} rows in ${(r.ms / 1000).toFixed(2)} s`);
@@ -73,6 +75,12 @@ export function buildCli(): Command {
     .description("copy the selected schemas of the source into the target, masking per policy")
     .option("-c, --config <file>", "the policy file", "privaci.yaml")
     .option("--truncate", "empty the target tables first instead of refusing non-empty ones")
+    .option("--resume", "continue the target's interrupted run: skip the tables it completed")
+    .addOption(
+      new Option("--retries <n>", "attempts per table after a lost connection").default(3).argParser(
+        nonNegativeInt,
+      ),
+    )
     .addOption(new Option("-j, --jobs <n>", "tables copied at once (default: cores)").argParser(positiveInt))
     .option("--report <file>", "also write the JSON report to this file")
     .option("--json", "print the report as JSON on stdout")
@@ -93,6 +101,8 @@ export function buildCli(): Command {
       try {
         const report = await run(loaded, {
           truncate: opts.truncate ?? false,
+          resume: opts.resume ?? false,
+          retries: opts.retries,
           ...(opts.jobs ? { jobs: opts.jobs } : {}),
           signal: controller.signal,
           onProgress: progressPrinter(opts.quiet ?? false),
@@ -147,6 +157,10 @@ export function buildCli(): Command {
     });
 
   return program;
+}
+
+function nonNegativeInt(v: string): number {
+  return v === "0" ? 0 : positiveInt(v);
 }
 
 function positiveInt(v: string): number {

@@ -21,6 +21,8 @@ export interface CopyTableOptions {
   /** SQL run in the table's transaction before COPY. */
   setup?: readonly string[];
   signal?: AbortSignal;
+  /** Runs in the table's transaction before COMMIT, with the rows copied (checkpoints). */
+  beforeCommit?: (tx: import("postgres").Sql, rows: number) => Promise<void>;
   /** Called about every second with the live counters. */
   onTick?: (table: string, rows: number, bytes: number) => void;
 }
@@ -50,6 +52,7 @@ export async function copyTable(
       table: plan.info.table,
       columns: names,
       ...(options.setup ? { setup: options.setup } : {}),
+      ...(options.beforeCommit ? { beforeCommit: (tx) => options.beforeCommit!(tx, mask.stats.rows) } : {}),
     });
   } catch (e) {
     await readable.cancel(e);

@@ -26,6 +26,8 @@ export interface Prepared {
   issues: ConfigIssue[];
   /** The copied (not skipped) tables. */
   copied: TablePlan[];
+  /** A fingerprint of the policy key (not the key), or "no-key". */
+  keyFingerprint: string;
   /** Closes every masker. */
   close(): Promise<void>;
 }
@@ -48,7 +50,11 @@ export async function prepare(
     issues.push(...built.issues);
     if (built.issues.length === 0) maskers.set(t.name, built.columns);
   }
+  const keyFingerprint = keyring
+    ? [...await keyring.derive("state:fingerprint")].map((b) => b.toString(16).padStart(2, "0")).join("")
+    : "no-key";
   return {
+    keyFingerprint,
     catalog,
     plan,
     maskers,

@@ -22,13 +22,26 @@ import type { PolicySource, Warning } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { loadOrder, runInOrder } from "./schedule.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
-import { assertDistinct, missingInTarget, nonEmpty, truncate } from "./target_checks.ts";
+import { assertDistinct, missingInTarget, nonEmpty, sourceId, truncate } from "./target_checks.ts";
+import {
+  assertResumable,
+  checkpoint,
+  completedTables,
+  ensureState,
+  finishRun,
+  policyHash,
+  reopenRun,
+  startRun,
+  unfinishedRun,
+} from "./state.ts";
+import { withRetries } from "./retry.ts";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
   | { type: "plan"; tables: number; skipped: number }
   | { type: "table-start"; table: string }
   | { type: "table-progress"; table: string; rows: number; bytes: number }
+  | { type: "table-retry"; table: string; attempt: number; reason: string }
   | { type: "table-done"; table: string; report: TableReport };
 
 /** Options of {@link run} and {@link check}. */
@@ -44,6 +57,11 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** PrivaCI's version, for the report. */
   version?: string;
+  /** Continue the target's unfinished run: skip its completed tables. */
+  resume?: boolean;
+  /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
+  retries?: number;
+  retryDelayMs?: number;
 }
 
 /** The outcome of {@link check}. */
@@ -95,6 +113,8 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   let snapshot: SourceSnapshot | null = null;
   const reports = new Map<string, TableReport>();
   let prepared;
+  let activeRun: string | null = null;
+  let resumed: RunReport["resumed"];
   try {
     await assertDistinct(source, target);
     snapshot = await SourceSnapshot.open(policy.source);
@@ -109,7 +129,25 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       })),
       "Cannot run as the target schema does not match",
     );
-    const full = await nonEmpty(target, names);
+    await ensureState(target);
+    const hash = await policyHash(policy, prepared.keyFingerprint);
+    const srcId = await sourceId(source);
+    let done = new Map<string, string>();
+    let runId: string;
+    if (options.resume) {
+      const row = assertResumable(await unfinishedRun(target), hash, srcId);
+      runId = row.run_id;
+      done = await completedTables(target, runId);
+      await reopenRun(target, runId);
+    } else {
+      runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
+    }
+    resumed = options.resume
+      ? { runId, skipped: [...done.keys()].sort(), snapshots: [...new Set(done.values())] }
+      : undefined;
+    activeRun = runId;
+    const todo = names.filter((n) => !done.has(n));
+    const full = await nonEmpty(target, todo);
     if (full.length > 0 && !options.truncate) {
       throw new PrivaciError(
         "TARGET_NOT_EMPTY",
@@ -117,12 +155,12 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
       );
     }
-    if (options.truncate) await truncate(target, names);
-    emit({ type: "plan", tables: names.length, skipped: prepared.plan.tables.length - names.length });
+    if (options.truncate) await truncate(target, todo);
+    emit({ type: "plan", tables: todo.length, skipped: prepared.plan.tables.length - todo.length });
     for (const t of prepared.plan.tables) {
       reports.set(t.name, {
         table: t.name,
-        status: t.rows === "skip" ? "skipped" : "not-started",
+        status: t.rows === "skip" ? "skipped" : done.has(t.name) ? "resumed" : "not-started",
         rows: 0,
         bytesIn: 0,
         bytesOut: 0,
@@ -131,7 +169,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         kept: 0,
       });
     }
-    const order = loadOrder(names, prepared.catalog.foreignKeys);
+    const order = loadOrder(todo, prepared.catalog.foreignKeys);
     const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
     const byName = new Map(prepared.copied.map((t) => [t.name, t]));
     const snap = snapshot;
@@ -139,13 +177,29 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     await runInOrder(order, jobs, async (name) => {
       emit({ type: "table-start", table: name });
       try {
-        const report = await copyTable(byName.get(name)!, maskers.get(name)!, {
-          snapshot: snap,
-          targetUrl: policy.target,
-          ...(order.cyclic.has(name) ? { setup: ["set local session_replication_role = replica"] } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
-          onTick: (table, rows, bytes) => emit({ type: "table-progress", table, rows, bytes }),
-        });
+        let attempt = 0;
+        const report = await withRetries(
+          async () => {
+            // A lost COMMIT reply is ambiguous: never load a table twice if its checkpoint made it.
+            if (attempt++ > 0 && (await completedTables(target, runId)).has(name)) {
+              return { ...reports.get(name)!, status: "copied" as const };
+            }
+            return await copyTable(byName.get(name)!, maskers.get(name)!, {
+              snapshot: snap,
+              targetUrl: policy.target,
+              ...(order.cyclic.has(name) ? { setup: ["set local session_replication_role = replica"] } : {}),
+              ...(options.signal ? { signal: options.signal } : {}),
+              beforeCommit: (tx, rows) => checkpoint(tx, { runId, table: name, rows, snapshot: snap.id }),
+              onTick: (table, rows, bytes) => emit({ type: "table-progress", table, rows, bytes }),
+            });
+          },
+          {
+            retries: options.retries ?? 3,
+            delayMs: options.retryDelayMs ?? 500,
+            ...(options.signal ? { signal: options.signal } : {}),
+            onRetry: (attempt, e) => emit({ type: "table-retry", table: name, attempt, reason: e.message }),
+          },
+        );
         reports.set(name, report);
         emit({ type: "table-done", table: name, report });
       } catch (e) {
@@ -155,8 +209,12 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     });
     await validateForeignKeys(target, prepared.catalog.foreignKeys, order.cyclic);
     const sequences = await copySequences(snapshot.sql, target, prepared.catalog.sequences, new Set(names));
+    await finishRun(target, runId, "done");
+    activeRun = null;
     const tables = [...reports.values()];
     return {
+      runId,
+      ...(resumed ? { resumed } : {}),
       privaci: options.version ?? "",
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -170,6 +228,9 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       warnings: prepared.plan.warnings,
       totals: totals(tables),
     };
+  } catch (e) {
+    if (activeRun !== null) await finishRun(target, activeRun, "failed").catch(() => {});
+    throw e;
   } finally {
     await prepared?.close();
     await snapshot?.close();

@@ -87,3 +87,9 @@ export async function truncate(target: postgres.Sql, names: readonly string[]): 
   const list = names.map((n) => n.split(".").map(quoteIdent).join(".")).join(", ");
   await target.unsafe(`truncate table ${list}`);
 }
+
+/** A stable id of the source database: its cluster's system identifier and the database name. */
+export async function sourceId(source: postgres.Sql): Promise<string> {
+  const id = await identity(source);
+  return `${id.sysid || id.port}:${id.db}`;
+}

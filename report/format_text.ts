@@ -46,6 +46,15 @@ export function formatText(report: RunReport): string {
       } rows/s); ` +
       `${s.maskedColumns} columns masked, ${s.keptColumns} kept; ${report.sequences} sequences set`,
   );
+  if (report.resumed) {
+    out.push(
+      `resumed run ${report.resumed.runId}: ${report.resumed.skipped.length} tables were already complete ` +
+        `(read from snapshot ${
+          report.resumed.snapshots.join(", ") || "-"
+        }); the rest were read from snapshot ${report.snapshot}, ` +
+        `so the copy is consistent per table, not across all tables`,
+    );
+  }
   for (const w of report.warnings) {
     out.push(`warning: ${w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""}${w.message}`);
   }

@@ -9,7 +9,7 @@ import type { Warning } from "../pipeline/plan.ts";
 /** One table's outcome. */
 export interface TableReport {
   table: string;
-  status: "copied" | "skipped" | "failed" | "not-started";
+  status: "copied" | "skipped" | "resumed" | "failed" | "not-started";
   rows: number;
   bytesIn: number;
   bytesOut: number;
@@ -23,6 +23,10 @@ export interface TableReport {
 /** The whole run's outcome. */
 export interface RunReport {
   privaci: string;
+  /** The run's id in the target's `privaci.runs`. */
+  runId: string;
+  /** Set when this run resumed an interrupted one: the tables it found complete, and their snapshots. */
+  resumed?: { runId: string; skipped: string[]; snapshots: string[] };
   startedAt: string;
   finishedAt: string;
   ms: number;
