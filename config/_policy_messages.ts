@@ -15,6 +15,9 @@ export function policyExplain(issue: ZodIssue, value: unknown): string | undefin
     if (value === null || value === undefined) return "the policy is empty: start it with 'version: 1'";
     return `the policy must be a mapping of keys (version, source, target, tables...), got ${kindOf(value)}`;
   }
+  if (path.length === 1 && path[0] === "version" && value === undefined) {
+    return "missing required key 'version': start the policy with 'version: 1'";
+  }
   if (path.length === 1 && path[0] === "version" && issue.code === "invalid_value") {
     return typeof value === "number"
       ? "unsupported policy version: this release reads version 1"

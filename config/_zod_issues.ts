@@ -5,7 +5,7 @@
  * @module
  */
 import type { z } from "zod";
-import { suggestion } from "./diagnostics.ts";
+import { didYouMean, suggestion } from "./diagnostics.ts";
 
 /** A zod issue, as `safeParse` reports it. */
 export type ZodIssue = z.core.$ZodIssue;
@@ -16,6 +16,13 @@ export interface ShapeProblem {
   message: string;
   /** Whether the problem is best shown at the key (unknown, missing, bad name) or at its value. */
   at: "key" | "value";
+}
+
+interface Problem extends ShapeProblem {
+  /** For an unknown key: the allowed key it suggests. */
+  suggests?: string;
+  /** True for a missing required key. */
+  missing?: boolean;
 }
 
 /** Options of {@link describeZodIssues}. */
@@ -45,9 +52,15 @@ export function describeZodIssues(
   schema: z.ZodType,
   options: DescribeOptions = {},
 ): ShapeProblem[] {
-  const out: ShapeProblem[] = [];
+  const out: Problem[] = [];
   for (const issue of issues) out.push(...describeOne(issue, data, schema, options));
-  return out;
+  // "missing 'keep_last'" next to "unknown 'keep_lats' — did you mean 'keep_last'?" says the same thing twice.
+  const unknownSuggests = new Set(
+    out.filter((p) => p.suggests !== undefined).map((p) => [...p.path.slice(0, -1), p.suggests].join("\0")),
+  );
+  return out
+    .filter((p) => !(p.missing && unknownSuggests.has(p.path.join("\0"))))
+    .map(({ path, message, at }) => ({ path, message, at }));
 }
 
 function describeOne(
@@ -55,7 +68,7 @@ function describeOne(
   data: unknown,
   schema: z.ZodType,
   options: DescribeOptions,
-): ShapeProblem[] {
+): Problem[] {
   const path = issue.path as (string | number)[];
   const value = valueAt(data, path);
   const noun = options.noun ?? "key";
@@ -71,11 +84,11 @@ function describeOne(
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = keysAt(schema, path);
+      const known = [...allowed, ...options.alsoKnown ?? []];
       return issue.keys.map((key) => ({
         path: [...path, key],
-        message: `unknown ${noun} '${key}'${owner} ${allowedText(allowed, noun)}${
-          suggestion(key, [...allowed, ...options.alsoKnown ?? []])
-        }`,
+        suggests: didYouMean(key, known),
+        message: `unknown ${noun} '${key}'${owner} ${allowedText(allowed, noun)}${suggestion(key, known)}`,
         at: "key" as const,
       }));
     }
@@ -95,6 +108,7 @@ function describeOne(
       const what = expected.length ? `expected ${expected.join(" or ")}` : "does not match any allowed form";
       return [{ path, message: `${what}, got ${kindOf(value)}`, at: "value" }];
     }
+    case "invalid_value":
     case "invalid_type": {
       if (value === undefined) {
         const name = String(path.at(-1) ?? "");
@@ -102,28 +116,29 @@ function describeOne(
         const siblings = isRecord(parent) ? Object.keys(parent) : [];
         const near = siblings.find((s) => suggestion(s, [name]) !== "");
         const hint = near === undefined ? "" : ` — did you write '${near}' for '${name}'?`;
-        return [{ path, message: `missing required ${noun} '${name}'${owner}${hint}`, at: "key" }];
+        return [{
+          path,
+          message: `missing required ${noun} '${name}'${owner}${hint}`,
+          at: "key",
+          missing: true,
+        }];
       }
-      return [{ path, message: `expected ${typeName(issue.expected)}, got ${kindOf(value)}`, at: "value" }];
-    }
-    case "invalid_value": {
-      const values = issue.values.map((v) => typeof v === "string" ? `'${v}'` : String(v));
-      const near = typeof value === "string"
-        ? suggestion(value, issue.values.filter((v): v is string => typeof v === "string"))
-        : "";
-      const expected = values.length === 1 ? values[0] : `one of ${values.join(", ")}`;
-      return [{ path, message: `expected ${expected}${near}`, at: "value" }];
+      if (issue.code === "invalid_value") return describeValue(issue, path, value);
+      const expected = issue.expected === "number" && isIntSchema(schemaAt(schema, path))
+        ? "int"
+        : issue.expected;
+      return [{ path, message: `expected ${typeName(expected)}, got ${kindOf(value)}`, at: "value" }];
     }
     case "too_small":
       return [{
         path,
-        message: sizeMessage("least", issue.origin, Number(issue.minimum), issue.inclusive),
+        message: sizeMessage("least", issue, Number(issue.minimum)),
         at: "value",
       }];
     case "too_big":
       return [{
         path,
-        message: sizeMessage("most", issue.origin, Number(issue.maximum), issue.inclusive),
+        message: sizeMessage("most", issue, Number(issue.maximum)),
         at: "value",
       }];
     case "invalid_format": {
@@ -147,18 +162,37 @@ function describeOne(
   }
 }
 
+function describeValue(
+  issue: z.core.$ZodIssueInvalidValue,
+  path: (string | number)[],
+  value: unknown,
+): Problem[] {
+  const values = issue.values.map((v) => typeof v === "string" ? `'${v}'` : String(v));
+  const near = typeof value === "string"
+    ? suggestion(value, issue.values.filter((v): v is string => typeof v === "string"))
+    : "";
+  const expected = values.length === 1 ? values[0] : `one of ${values.join(", ")}`;
+  return [{ path, message: `expected ${expected}${near}`, at: "value" }];
+}
+
 function allowedText(allowed: readonly string[], noun: string): string {
   if (allowed.length) return `(allowed: ${allowed.join(", ")})`;
   return noun === "param" ? "(it takes no params)" : "(no keys are allowed here)";
 }
 
-function sizeMessage(bound: "least" | "most", origin: string, n: number, inclusive = true): string {
+function sizeMessage(
+  bound: "least" | "most",
+  issue: { origin: string; inclusive?: boolean; exact?: boolean },
+  n: number,
+): string {
+  const { origin, inclusive = true, exact = false } = issue;
+  const scope = exact ? "exactly" : `at ${bound}`;
   if (origin === "string") {
-    return n === 1 && bound === "least" ? "must not be empty" : `must be at ${bound} ${n} characters`;
+    if (n === 1 && bound === "least" && !exact) return "must not be empty";
+    return `must be ${scope} ${n} ${n === 1 ? "character" : "characters"} long`;
   }
-  if (origin === "array" || origin === "set") {
-    return `must list at ${bound} ${n} ${n === 1 ? "item" : "items"}`;
-  }
+  if (origin === "array" || origin === "set") return `must list ${scope} ${n} ${n === 1 ? "item" : "items"}`;
+  if (exact) return `must be exactly ${n}`;
   if (inclusive) return `must be at ${bound} ${n}`;
   return `must be ${bound === "least" ? "greater" : "less"} than ${n}`;
 }
@@ -222,6 +256,7 @@ interface Def {
   valueType?: z.ZodType;
   element?: z.ZodType;
   options?: z.ZodType[];
+  format?: string;
 }
 
 function defOf(schema: z.ZodType): Def {
@@ -251,15 +286,27 @@ function objectOf(schema: z.ZodType): Def | undefined {
   return undefined;
 }
 
-/** The keys an object schema allows at `path` (records and lists are stepped through), or `[]`. */
-export function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+/** The schema that validates the value at `path` (records and lists are stepped through), if known. */
+function schemaAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType | undefined {
   let s: z.ZodType | undefined = schema;
   for (const seg of path) {
-    if (!s) return [];
+    if (!s) return undefined;
     const def = defOf(unwrap(s));
     if (def.type === "record") s = def.valueType;
     else if (def.type === "array") s = def.element;
     else s = objectOf(s)?.shape?.[String(seg)];
   }
+  return s;
+}
+
+function isIntSchema(schema: z.ZodType | undefined): boolean {
+  if (!schema) return false;
+  const def = defOf(unwrap(schema));
+  return def.type === "number" && /int/.test(def.format ?? "");
+}
+
+/** The keys an object schema allows at `path` (records and lists are stepped through), or `[]`. */
+export function keysAt(schema: z.ZodType, path: readonly (string | number)[]): string[] {
+  const s = schemaAt(schema, path);
   return s ? Object.keys(objectOf(s)?.shape ?? {}) : [];
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { type Document, LineCounter, parseDocument, type YAMLError } from "yaml";
+import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { ConfigError, type ConfigIssue } from "../errors.ts";
 import { decodeKey } from "../strategies/keyring.ts";
 import { formatIssues } from "./diagnostics.ts";
@@ -14,7 +14,7 @@ import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";
 import { pgUrlProblem } from "./_pg_url.ts";
 import { policyExplain } from "./_policy_messages.ts";
-import { locateNode, type Position, removeDuplicateKeys, stringScalars } from "./_yaml_nodes.ts";
+import { locateNode, type Position, positionOf, removeDuplicateKeys, stringScalars } from "./_yaml_nodes.ts";
 import { describeZodIssues } from "./_zod_issues.ts";
 
 /** Options of {@link loadPolicy} and {@link parsePolicy}. */
@@ -110,7 +110,7 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
     const message = duplicateMessage(dup.parent, dup.key, dup.first);
     issues.push({ path: [...dup.parent, dup.key], message, file, ...dup.again });
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  const data = toData(doc, lines, file);
   const isMapping = typeof data === "object" && data !== null && !Array.isArray(data);
   if (isMapping) Object.assign(data, overrides);
 
@@ -142,7 +142,9 @@ function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
   if (errors.length === 0) return;
   const issues = errors.map((e) => {
     const pos = lines.linePos(e.pos[0]);
-    const reason = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const reason = e.code === "MULTIPLE_DOCS"
+      ? "The policy must be a single YAML document: remove the second '---' and what follows"
+      : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     return {
       path: [],
       message: reason.charAt(0).toLowerCase() + reason.slice(1),
@@ -158,6 +160,30 @@ function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
     issues,
     { cause: errors[0] },
   );
+}
+
+/** The document as plain data; an alias that cannot be resolved is a syntax error at the alias. */
+function toData(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    let pos: Position = { line: 1, col: 1 };
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) !== undefined) return;
+        pos = positionOf(node, lines) ?? pos;
+        return visit.BREAK;
+      },
+    });
+    const reason = e.message.charAt(0).toLowerCase() + e.message.slice(1);
+    throw new ConfigError(
+      "CONFIG_SYNTAX",
+      `Cannot parse the policy as it is not valid YAML: ${file}:${pos.line}:${pos.col}: ${reason}`,
+      [{ path: [], message: reason, file, ...pos }],
+      { cause: e },
+    );
+  }
 }
 
 function interpolateDocument(
@@ -184,28 +210,27 @@ function interpolateDocument(
     }
   }
   if (issues.length === 0) return;
-  const first = issues[0];
+  const at = (i: ConfigIssue) => `${i.file}:${i.line}:${i.col}`;
   if (missing > 0) {
+    const found = issues.filter((i) => i.message.startsWith("environment"));
     const names = [
-      ...new Set(
-        issues.filter((i) => i.message.startsWith("environment")).map((i) => i.message.split("'")[1]),
-      ),
+      ...new Map(found.map((i) => [i.message.split("'")[1], `'${i.message.split("'")[1]}' at ${at(i)}`])),
     ];
     const subject = names.length === 1
-      ? `environment variable '${names[0]}' is not set`
-      : `${names.length} environment variables are not set: ${names.map((n) => `'${n}'`).join(", ")}`;
+      ? "an environment variable is not set"
+      : `${names.length} environment variables are not set`;
     throw new ConfigError(
       "CONFIG_VARIABLE_MISSING",
-      `Cannot load the policy as ${subject}: ${formatIssues([first])}`,
+      `Cannot load the policy as ${subject}: ${names.map(([, text]) => text).join(", ")}`,
       issues,
-      {
-        hint: "Set the variable, or give a default in the policy as ${NAME:-value}",
-      },
+      { hint: "Set the variable, or give a default in the policy as ${NAME:-value}" },
     );
   }
+  const first = issues[0];
+  const detail = first.message.replace(/^malformed variable reference: /, "");
   throw new ConfigError(
     "CONFIG_SYNTAX",
-    `Cannot load the policy as a variable reference is malformed: ${formatIssues([first])}`,
+    `Cannot load the policy as a variable reference is malformed: ${at(first)}: ${detail}`,
     issues,
   );
 }
@@ -256,7 +281,8 @@ function checkKey(key: string, file: string, location: Located): string {
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const issues = e.issues.map((i) => ({ ...i, ...location }));
-    throw new ConfigError(e.code, e.message, issues, { hint: e.hint, cause: e });
+    const at = location.line === undefined ? "" : `:${location.line}:${location.col}`;
+    throw new ConfigError(e.code, `${e.message} (${location.file}${at})`, issues, { hint: e.hint, cause: e });
   }
   return key;
 }
