@@ -140,9 +140,9 @@ export function buildCli(): Command {
       }
       if (!result.ok) {
         err(
-          `${
-            paint("31;1", "error")
-          }: the policy does not cover the source: ${result.issues.length} problem(s)`,
+          `${paint("31;1", "error")}: ${result.issues.length} problem${
+            result.issues.length === 1 ? "" : "s"
+          } in the policy`,
         );
         err(formatIssues(result.issues, { color }));
         if (result.suggestion) {

@@ -18,6 +18,8 @@ import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { throwIfIssues } from "./maskers.ts";
+import { checkRules } from "../config/validate_rules.ts";
+import type { LoadedPolicy } from "../config/load.ts";
 import type { PolicySource, Warning } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { loadOrder, runInOrder } from "./schedule.ts";
@@ -78,6 +80,10 @@ export interface CheckResult {
 /** Validates the policy against the live source catalog without copying anything. */
 export async function check(src: PolicySource, options: RunOptions = {}): Promise<CheckResult> {
   const registry = options.registry ?? builtinStrategies();
+  const ruleIssues = ruleProblems(src, registry);
+  if (ruleIssues.length > 0) {
+    return { ok: false, issues: ruleIssues, warnings: [], suggestion: "", tables: 0, columns: 0 };
+  }
   const source = await connect(src.policy.source, "source");
   try {
     const prepared = await prepare(src, source, registry);
@@ -102,6 +108,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   const startedAt = new Date();
   const t0 = performance.now();
   const emit = options.onProgress ?? (() => {});
+  throwIfIssues(ruleProblems(src, registry), "Cannot run");
   const source = await connect(policy.source, "source");
   let target;
   try {
@@ -237,4 +244,9 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     await source.end({ timeout: 0 });
     await target.end({ timeout: 0 });
   }
+}
+
+/** Rule problems found without a database (unknown strategies, bad params, missing key), when the policy came from a file. */
+function ruleProblems(src: PolicySource, registry: StrategyRegistry): ConfigIssue[] {
+  return "text" in src ? checkRules(src as LoadedPolicy, registry) : [];
 }
