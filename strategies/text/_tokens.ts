@@ -67,7 +67,7 @@ export function tokenize(text: string, flagsOf: Map<string, number>): Tokens {
     t.end.push(m.index + word.length);
     const key = word.charCodeAt(0) === 64 ? word : fold(word);
     t.key.push(key);
-    t.flags.push(flagsOf.get(key) ?? 0);
+    t.flags.push(flagsFor(word, key, flagsOf));
     t.casing.push(casingOf(word));
     t.sentenceStart.push(first || breaks);
     t.joined.push(!first && (gap === " " || gap === "-" || initial));
@@ -77,6 +77,26 @@ export function tokenize(text: string, flagsOf: Map<string, number>): Tokens {
     prevEnd = m.index + word.length;
   }
   return t;
+}
+
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+const NAME_FLAGS = 3;
+const ENGLISH_ONLY = 4 | 64;
+
+/**
+ * The gazetteer flags of a word. A hyphenated word unknown as a whole is a name when all its parts are;
+ * a word with letters beyond ASCII is never an ordinary English word, whatever its folded form says.
+ */
+function flagsFor(word: string, key: string, flagsOf: Map<string, number>): number {
+  let f = flagsOf.get(key);
+  if (f === undefined && key.includes("-")) {
+    const parts = key.split("-").map((p) => flagsOf.get(p) ?? 0);
+    f = parts.every((p) => p & NAME_FLAGS) ? parts.reduce((a, b) => a | (b & NAME_FLAGS), 0) : 0;
+  }
+  f ??= 0;
+  if (f & ENGLISH_ONLY && !ASCII.test(word)) f &= ~ENGLISH_ONLY;
+  return f;
 }
 
 /** The casing class of a word. */

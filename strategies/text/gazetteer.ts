@@ -41,12 +41,13 @@ export interface Gazetteer {
 }
 
 const TITLES =
-  "mr mrs ms miss mx dr prof sir dame madam madame mme mlle monsieur herr frau fr hr sr sra srta sig sig.ra signor signora don doña dona senhor senhora pan pani heer mevrouw mevr dhr bay bayan ông bà anh chị shri smt sri officer detective sgt sergeant captain capt lt lieutenant agent coach uncle aunt auntie";
+  "mr mrs ms miss mx dr prof sir dame madam madame mme mlle monsieur herr frau fr hr sr sra srta sig sig.ra signor signora don doña dona senhor senhora pan pani heer mevrouw mevr dhr bay bayan shri smt sri officer detective sgt sergeant captain capt lt lieutenant agent coach uncle aunt auntie";
 const GREETINGS =
   "hi hello hey dear thanks thank thx cheers regards greetings hallo bonjour salut hola ciao olá ola hej hoi merci gracias grazie danke obrigado obrigada sincerely yours best love xoxo attn attention cc ask tell contact called named";
 const STOPS =
   "a an the and or but nor for to of in on at by from with without as is are was were be been am do does did have has had will would shall should can could may might must not no yes if then than that this these those it its he she they we you i me my your his her our their them us who whom whose which what when where why how all any some each every both either neither please pls plz also just only very too so there here via per vs etc re ok okay hi hey";
-const PARTICLES = "van von de der den del della di da das dos du la le ter ten bin ibn al el st y e zu";
+const PARTICLES =
+  "van von de der den del della di da das dos do du la le las los ter ten bin ibn al el st y e zu";
 const CALENDAR_WORDS =
   "january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun";
 const ORG_SUFFIXES =

@@ -95,10 +95,13 @@ export function findNames(
     }
     if (!(f & NAME) || f & (STOP | TITLE | CALENDAR)) continue;
     if (candidate[i]) {
+      if (f & PLACE && casing === TITLE_CASE && !plain(i)) continue;
       const paired = (i > 0 && candidate[i - 1] && tk.joined[i]) ||
         (i + 1 < n && candidate[i + 1] && tk.joined[i + 1]);
-      const inside = casing === TITLE_CASE && !tk.sentenceStart[i] && !plain(i);
-      if (paired || inside || (f & WIDE && (casing !== LOWER || key.length >= 3))) name[i] = 1;
+      const inside = (casing === TITLE_CASE || casing === UPPER) && !tk.sentenceStart[i] && !plain(i);
+      if (paired || inside || (f & WIDE && !(f & PLACE) && (casing !== LOWER || key.length >= 3))) {
+        name[i] = 1;
+      }
     } else if (casing === TITLE_CASE && !tk.sentenceStart[i] && !plain(i) && !(f & PLACE)) {
       name[i] = 1;
     }
@@ -208,8 +211,8 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     if (f & NAME) return tk.casing[j] !== LOWER || !(f & COMMON);
     if (f & COMMON) return false;
     if (capital) return true;
-    // An unknown lower-case word right after a lower-case given name: a family name no list holds.
-    return tk.casing[j] === tk.casing[anchor] && j === anchor + 1 && (tk.flags[anchor] & GIVEN) !== 0;
+    // An unknown lower-case word right after a lower-case name: a family name no list holds.
+    return tk.casing[j] === tk.casing[anchor] && j === anchor + 1 && (tk.flags[anchor] & NAME) !== 0;
   };
   for (let pass = 0; pass < 4; pass++) {
     let changed = false;
@@ -218,13 +221,19 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
       for (const j of [i - 1, i + 1]) {
         if (j < 0 || j >= tk.count || name[j]) continue;
         if (!tk.joined[Math.max(i, j)]) continue;
-        if (tk.flags[j] & PARTICLE && !(tk.flags[j] & NAME)) {
-          const k = j + (j - i);
-          if (k >= 0 && k < tk.count && tk.joined[Math.max(j, k)] && (name[k] || fits(k, i))) {
-            name[j] = 1;
-            name[k] = 1;
+        if (tk.flags[j] & PARTICLE) {
+          // "de", "van den", "bin": particles count only with a name on their far side.
+          const step = j - i;
+          let k = j;
+          while (k >= 0 && k < tk.count && tk.flags[k] & PARTICLE && Math.abs(k - j) < 3) k += step;
+          if (k >= 0 && k < tk.count && tk.joined[Math.max(k, k - step)] && (name[k] || fits(k, i))) {
+            for (let x = j; x !== k + step; x += step) name[x] = 1;
             changed = true;
+            continue;
           }
+        }
+        if (tk.flags[j] & PARTICLE && !(tk.flags[j] & NAME)) {
+          continue;
         } else if (fits(j, i)) {
           name[j] = 1;
           changed = true;

@@ -6,7 +6,7 @@
  */
 import type { Span } from "../entities.ts";
 
-const CANDIDATE = /(?<![\d.,-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)/g;
+const CANDIDATE = /(?<![\d.,+-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)/g;
 
 /** True when the digit string passes the Luhn check. */
 export function luhnValid(digits: string): boolean {

@@ -85,6 +85,19 @@ const LENGTHS: Readonly<Record<string, number>> = {
   VA: 22,
   VG: 24,
   XK: 20,
+  IR: 26,
+  LY: 25,
+  SD: 18,
+  BI: 27,
+  DJ: 27,
+  SO: 23,
+  RU: 33,
+  NI: 28,
+  MN: 20,
+  FK: 18,
+  OM: 23,
+  YE: 30,
+  HN: 28,
 };
 
 const CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])/g;

@@ -7,9 +7,12 @@
  */
 import type { Span } from "../entities.ts";
 
-const CANDIDATE = /(?<![\w+.\/-])(?:\+|00)?\(?\d[\d\s().\/-]{5,22}\d(?![\w]|[.,-]\d)/g;
+const CANDIDATE = /(?<![\w+.\/-])(?:\+|00)?\(?\d[\d\s().\/-]{4,22}\d(?![\w]|[.,-]\d)/g;
 const NANP = /^(?:\+?1[\s.-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})$/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
+const THOUSANDS = /^\d{1,3}(?:[ .,]\d{3})+$/;
+const CUE =
+  /\b(?:phone|tel|telephone|call|called|calling|mobile|cell|contact|reach|whatsapp|sms|text|fax|ring|number|no|nr|handy|telefon|téléphone|portable|teléfono|móvil|telefono|cellulare|telefoonnummer|mobiel|telefonnummer|telefone|celular)\b[^\n\d]{0,30}$/i;
 
 /** Appends a span for every telephone number in `text`. */
 export function findPhones(text: string, out: Span[]): void {
@@ -19,12 +22,16 @@ export function findPhones(text: string, out: Span[]): void {
     // A candidate never spans a line break or two spaces: those separate numbers, not groups.
     const cut = raw.search(/\n|\s{2}|\t/);
     if (cut !== -1) raw = raw.slice(0, cut).replace(/[\s(.\/-]+$/, "");
-    if (isPhone(raw)) out.push({ start: m.index, end: m.index + raw.length, entity: "phone" });
+    const cued = CUE.test(text.slice(Math.max(0, m.index - 40), m.index));
+    if (isPhone(raw, cued)) out.push({ start: m.index, end: m.index + raw.length, entity: "phone" });
   }
 }
 
-/** True when `raw` (a candidate with its separators) reads as a telephone number. */
-export function isPhone(raw: string): boolean {
+/**
+ * True when `raw` (a candidate with its separators) reads as a telephone number. With `cued` (a word like
+ * "phone" or "call" just before it) any 6 to 15 digits that are not a date or an amount will do.
+ */
+export function isPhone(raw: string, cued = false): boolean {
   if (DATE_LIKE.test(raw)) return false;
   if ((raw.match(/\(/g)?.length ?? 0) !== (raw.match(/\)/g)?.length ?? 0)) return false;
   const digits = raw.replace(/\D/g, "");
@@ -32,9 +39,14 @@ export function isPhone(raw: string): boolean {
   if (new Set(seps.replace(/ /g, "")).size > 1) return false;
   if (raw.startsWith("+") || raw.startsWith("00")) {
     const n = raw.startsWith("00") ? digits.length - 2 : digits.length;
-    return n >= 8 && n <= 15 && !digits.startsWith(raw.startsWith("00") ? "000" : "0");
+    return n >= 8 && n <= 15;
   }
+  if (cued && digits.length >= 6 && digits.length <= 15) return true;
+  if (THOUSANDS.test(raw)) return false;
   if (NANP.test(raw)) return digits.length === 10 || digits.length === 11;
+  // Three or more groups ("941 04 61 34", "8 (980) 778-08-55"), or a bracketed area code.
+  const groups = raw.split(/[\s().\/-]+/).filter((g) => g.length > 0).length;
+  if ((groups >= 3 || /^\(\d{2,4}\)/.test(raw)) && digits.length >= 8 && digits.length <= 12) return true;
   if (digits[0] === "0" && digits[1] !== "0") {
     return digits.length >= 9 && digits.length <= 11 && seps.length <= 5;
   }

@@ -1,0 +1,204 @@
+/**
+ * `text.scrub`: finds personal data in free text (names, places, organisations, e-mail addresses, phone,
+ * card, IBAN and national id numbers, IPs, secret-bearing URLs, dates of birth, street addresses) and
+ * replaces each occurrence, leaving the rest of the text byte-identical. Detection runs on a pool of
+ * workers; replacements are applied on the calling thread with maskers resolved from the registry, so a
+ * name in a ticket becomes what `fake.full_name` makes of it in the customer's row.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { StrategyParamsError } from "../errors.ts";
+import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit } from "../types.ts";
+import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
+import { rowNameSet } from "./names.ts";
+import { DetectorPool } from "./pool.ts";
+import {
+  applySpans,
+  hashReplacement,
+  normalizeValue,
+  REDACTED,
+  REPLACE_MODES,
+  type ReplaceMode,
+  tagOf,
+} from "./replace.ts";
+
+/** The strategy that writes `fake` replacements for each entity type; the others fall back to `tag`. */
+export const FAKE_STRATEGIES: Readonly<Partial<Record<Entity, string>>> = {
+  person: "fake.full_name",
+  email: "fake.email",
+  phone: "fake.phone",
+  card: "fake.card",
+  iban: "fake.iban",
+  ip: "fake.ip",
+};
+
+const Mode = z.enum(REPLACE_MODES);
+const EntityName = z.enum(ENTITIES);
+
+/** Params of `text.scrub`. */
+export const TextScrubParams = z.strictObject({
+  /** Entity types to find. */
+  entities: z.array(EntityName).min(1).default([...DEFAULT_ENTITIES]),
+  /** One mode for every entity type, or one per type (types left out get `tag`). */
+  replace: z.union([Mode, z.partialRecord(EntityName, Mode)]).default("tag"),
+  /** Columns of the same row whose values are names to find in the text in any casing. */
+  names_from: z.array(z.string().min(1)).default([]),
+  /** The domain of the `fake.full_name` masker, to match the one the person columns use. */
+  person_domain: z.string().min(1).optional(),
+  /** Detector workers; defaults to the number of cores, 0 detects on the calling thread. */
+  workers: z.int().min(0).max(256).optional(),
+  /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
+  nlp: z.boolean().default(true),
+});
+
+/** Validated params of `text.scrub`. */
+export type TextScrubParams = z.infer<typeof TextScrubParams>;
+
+/** The `text.scrub` strategy. */
+export const textScrub = {
+  meta: {
+    name: "text.scrub",
+    description:
+      "Replaces names, places, organisations, contact, payment and id numbers found in free text, keeping the rest",
+    columnTypes: ["string"],
+    deterministic: true,
+    unique: false,
+    keyed: true,
+    examples: [
+      {
+        params: { entities: ["email", "card"], replace: "tag" },
+        input: "Card 4111 1111 1111 1111, reply to ana@example.com please",
+        output: "Card [CARD], reply to [EMAIL] please",
+      },
+    ],
+  },
+  params: TextScrubParams,
+  async create(init: StrategyInit<TextScrubParams>): Promise<ColumnMasker> {
+    const { params } = init;
+    const entities = [...new Set(params.entities)];
+    const modes = new Map<Entity, ReplaceMode>();
+    for (const e of entities) {
+      modes.set(e, typeof params.replace === "string" ? params.replace : params.replace[e] ?? "tag");
+    }
+    if ([...modes.values()].includes("hash") && init.key === null) {
+      throw new StrategyParamsError('Cannot use replace "hash" in text.scrub as the policy has no key', {
+        hint: "set 'key:' in the policy, or use replace: tag",
+      });
+    }
+    const fakes = new Map<Entity, ColumnMasker>();
+    try {
+      for (const [entity, mode] of modes) {
+        const strategy = FAKE_STRATEGIES[entity];
+        if (mode !== "fake" || strategy === undefined) continue;
+        const domain = entity === "person" ? params.person_domain ?? strategy : strategy;
+        try {
+          fakes.set(entity, await init.resolve({ strategy, domain }, { maxLength: null, notNull: false }));
+        } catch (e) {
+          throw new StrategyParamsError(
+            `Cannot use replace "fake" for ${entity} in text.scrub as strategy "${strategy}" is not usable: ${
+              (e as Error).message
+            }`,
+            { hint: `use replace: { ${entity}: tag } (or hash, redact) for this entity` },
+          );
+        }
+      }
+    } catch (e) {
+      for (const m of fakes.values()) await m.close?.();
+      throw e;
+    }
+    const size = params.workers ?? navigator.hardwareConcurrency ?? 1;
+    const pool = await DetectorPool.create({ size, entities, nlp: params.nlp });
+    return new TextScrubMasker({
+      pool,
+      modes,
+      fakes,
+      key: init.key,
+      namesFrom: params.names_from,
+      maxLength: init.column.maxLength,
+    });
+  },
+} satisfies StrategyDefinition<TextScrubParams>;
+
+interface MaskerParts {
+  pool: DetectorPool;
+  modes: Map<Entity, ReplaceMode>;
+  fakes: Map<Entity, ColumnMasker>;
+  key: Uint8Array | null;
+  namesFrom: readonly string[];
+  maxLength: number | null;
+}
+
+class TextScrubMasker implements ColumnMasker {
+  readonly reads: readonly string[];
+  #p: MaskerParts;
+
+  constructor(parts: MaskerParts) {
+    this.#p = parts;
+    this.reads = parts.namesFrom;
+  }
+
+  async mask(values: readonly Cell[], batch: BatchContext): Promise<Cell[]> {
+    const p = this.#p;
+    let names: string[][] | null = null;
+    if (p.namesFrom.length > 0) {
+      const cols = p.namesFrom.map((c) => batch.column(c));
+      names = values.map((_, i) => [...rowNameSet(cols.map((c) => c[i]))]);
+    }
+    const spans = await p.pool.detect(values, names);
+    // Fake values: one call per entity type per batch, on the distinct normalised values.
+    const faked = new Map<Entity, Map<string, string>>();
+    for (const [entity, masker] of p.fakes) {
+      const originals = new Map<string, string>();
+      spans.forEach((row, i) => {
+        for (const s of row) {
+          if (s.entity !== entity) continue;
+          const original = values[i]!.slice(s.start, s.end);
+          const norm = normalizeValue(entity, original);
+          if (!originals.has(norm)) originals.set(norm, original);
+        }
+      });
+      if (originals.size === 0) continue;
+      const inputs = [...originals.values()];
+      const sub: BatchContext = {
+        table: batch.table,
+        firstRow: batch.firstRow,
+        column: () => new Array<Cell>(inputs.length).fill(null),
+      };
+      const got = await masker.mask(inputs, sub);
+      const map = new Map<string, string>();
+      [...originals.keys()].forEach((norm, k) => map.set(norm, got[k] ?? tagOf(entity)));
+      faked.set(entity, map);
+    }
+    return values.map((text, i) => {
+      if (text === null || spans[i].length === 0) return text;
+      const out = applySpans(text, spans[i], (s, original) => {
+        switch (p.modes.get(s.entity)) {
+          case "redact":
+            return REDACTED;
+          case "hash":
+            return hashReplacement(p.key!, s.entity, original);
+          case "fake": {
+            const v = faked.get(s.entity)?.get(normalizeValue(s.entity, original));
+            return v ?? tagOf(s.entity);
+          }
+          default:
+            return tagOf(s.entity);
+        }
+      });
+      return p.maxLength !== null ? truncate(out, p.maxLength) : out;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#p.pool.close();
+    for (const m of this.#p.fakes.values()) await m.close?.();
+  }
+}
+
+/** Cuts `text` to at most `max` characters (code points), as varchar(n) counts them. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cps = Array.from(text);
+  return cps.length <= max ? text : cps.slice(0, max).join("");
+}
