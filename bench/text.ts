@@ -1,0 +1,136 @@
+/**
+ * `deno task bench:text`: quality and speed of `text.scrub`.
+ *
+ * Quality: token-level recall and precision per entity type on WNUT-17 dev (../shared/datasets from the
+ * repository root) and on the seeded synthetic ticket corpus, plus person recall and full-name coverage
+ * per locale. Speed: words per second of the whole scrubber (worker pool on every core, `replace: tag`)
+ * beside compromise alone on one core, on the same texts.
+ *
+ * Usage: deno task bench:text [--json] [--tickets N] [--words N]
+ *
+ * @module
+ */
+import nlp from "compromise";
+import { detectSpans } from "../strategies/text/detect.ts";
+import { ENTITIES } from "../strategies/text/entities.ts";
+import { ticketCorpus } from "../strategies/text/testdata/ticket_corpus.ts";
+import { textScrub } from "../strategies/text/text_scrub.ts";
+import type { Cell, ColumnInfo } from "../strategies/types.ts";
+import { scoreTickets } from "./text_tickets.ts";
+import { parseConll, scoreConll } from "./text_wnut.ts";
+
+const WNUT = new URL("../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
+
+function arg(name: string, fallback: number): number {
+  const i = Deno.args.indexOf(name);
+  return i === -1 ? fallback : Number(Deno.args[i + 1]);
+}
+
+const COLUMN: ColumnInfo = {
+  schema: "public",
+  table: "tickets",
+  column: "body",
+  ordinal: 1,
+  type: "text",
+  baseType: "text",
+  family: "string",
+  elementFamily: "string",
+  maxLength: null,
+  notNull: false,
+  unique: false,
+  generated: false,
+  identity: "",
+};
+
+function words(texts: readonly string[]): number {
+  let n = 0;
+  for (const t of texts) n += t.split(/\s+/).filter((w) => w.length > 0).length;
+  return n;
+}
+
+/** Words per second of the scrubber with its worker pool, over `texts` in batches of 2,000 rows. */
+async function scrubberSpeed(texts: string[], workers: number): Promise<number> {
+  const masker = await textScrub.create({
+    params: textScrub.params.parse({ replace: "tag", workers }),
+    column: COLUMN,
+    key: null,
+    domain: "text.scrub",
+    unique: false,
+    resolve: () => Promise.reject(new Error("not needed for tag")),
+  });
+  try {
+    const batch = { table: COLUMN, firstRow: 1, column: (): Cell[] => [] };
+    await masker.mask(texts.slice(0, 200), batch);
+    const t0 = performance.now();
+    for (let i = 0; i < texts.length; i += 2000) await masker.mask(texts.slice(i, i + 2000), batch);
+    return words(texts) / ((performance.now() - t0) / 1000);
+  } finally {
+    await masker.close?.();
+  }
+}
+
+/** Words per second of compromise alone (people, places, organisations) on one core. */
+function compromiseSpeed(texts: string[]): number {
+  for (const t of texts.slice(0, 50)) nlp(t).people();
+  const t0 = performance.now();
+  for (const t of texts) {
+    const doc = nlp(t);
+    doc.people().out("array");
+    doc.places().out("array");
+    doc.organizations().out("array");
+  }
+  return words(texts) / ((performance.now() - t0) / 1000);
+}
+
+const fmt = (x: number) => x.toFixed(3);
+const json = Deno.args.includes("--json");
+const entities = new Set(ENTITIES);
+
+const sentences = parseConll(await Deno.readTextFile(WNUT));
+const wnut = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
+const tickets = ticketCorpus(arg("--tickets", 2600), 42);
+const ticketScores = scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, { entities })));
+
+const pool: string[] = [...tickets.map((t) => t.text), ...sentences.map((s) => s.tokens.join(" "))];
+const target = arg("--words", 300_000);
+const speedTexts: string[] = [];
+for (let i = 0, n = 0; n < target; i++) {
+  const t = pool[i % pool.length];
+  speedTexts.push(t);
+  n += t.split(/\s+/).length;
+}
+const cores = navigator.hardwareConcurrency;
+const scrub = await scrubberSpeed(speedTexts, cores);
+const alone = compromiseSpeed(speedTexts.slice(0, Math.min(speedTexts.length, 6000)));
+
+const result = {
+  wnut,
+  tickets: ticketScores,
+  speed: {
+    cores,
+    words: words(speedTexts),
+    scrubberWordsPerSecond: Math.round(scrub),
+    scrubberWordsPerSecondPerCore: Math.round(scrub / cores),
+    compromiseWordsPerSecondOneCore: Math.round(alone),
+  },
+};
+if (json) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  console.log("WNUT-17 dev (token level)");
+  for (const [e, s] of Object.entries(wnut)) {
+    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  }
+  console.log(`Synthetic tickets (${tickets.length}, seed 42, token level)`);
+  for (const [e, s] of Object.entries(ticketScores.entities)) {
+    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  }
+  console.log("Persons per locale");
+  for (const [l, s] of Object.entries(ticketScores.locales)) {
+    console.log(`  ${l.padEnd(6)} recall ${fmt(s.recall)}  full names ${fmt(s.fullNames)}  (${s.mentions} mentions)`);
+  }
+  const sp = result.speed;
+  console.log(`Speed on ${sp.words} words, ${cores} cores`);
+  console.log(`  text.scrub        ${sp.scrubberWordsPerSecond} words/s (${sp.scrubberWordsPerSecondPerCore} per core)`);
+  console.log(`  compromise alone  ${sp.compromiseWordsPerSecondOneCore} words/s on one core`);
+}
