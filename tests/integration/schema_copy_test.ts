@@ -1,0 +1,218 @@
+import assert from "node:assert/strict";
+import { connect, exec, psqlFile, withDbs } from "../_pg.ts";
+import {
+  dataOf,
+  dumpSchema,
+  EVERY_KIND,
+  EVERY_KIND_SCHEMAS,
+  loadChinook,
+  roundTrip,
+} from "../fixtures/schema/_round_trip.ts";
+import { planSchemaCopy } from "../../pg/schema/plan.ts";
+import { applyPost, applyPre, applySequences } from "../../pg/schema/apply.ts";
+import { PgError, PrivaciError } from "../../errors.ts";
+
+Deno.test("schema copy recreates every object kind: pg_dump of source and target are equal, and so is the data", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    const plan = await roundTrip(sourceUrl, targetUrl, { schemas: EVERY_KIND_SCHEMAS });
+    assert.deepEqual(plan.notes, []);
+    assert.equal(await dumpSchema(targetUrl), await dumpSchema(sourceUrl));
+    assert.deepEqual(
+      await dataOf(targetUrl, EVERY_KIND_SCHEMAS),
+      await dataOf(sourceUrl, EVERY_KIND_SCHEMAS),
+    );
+    // Every constraint holds: validated, not merely created.
+    const sql = connect(targetUrl);
+    try {
+      const [{ invalid }] =
+        await sql`select count(*)::int as invalid from pg_constraint where not convalidated`;
+      assert.equal(invalid, 0);
+      const [{ bad }] = await sql`select count(*)::int as bad from pg_index where not indisvalid`;
+      assert.equal(bad, 0);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+Deno.test("schema copy orders steps as pg_restore does: data-dependent objects after the data", async () => {
+  await withDbs(async ({ sourceUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    const source = connect(sourceUrl);
+    try {
+      const plan = await planSchemaCopy(source, { schemas: EVERY_KIND_SCHEMAS });
+      const kinds = (phase: "pre" | "post") => new Set(plan[phase].map((s) => s.kind));
+      for (
+        const k of ["primary key", "unique", "check", "exclusion", "foreign key", "index", "trigger", "view"]
+      ) {
+        assert.ok(kinds("post").has(k), `post-data has ${k}`);
+        assert.ok(!kinds("pre").has(k), `pre-data has no ${k}`);
+      }
+      for (
+        const k of [
+          "extension",
+          "schema",
+          "enum",
+          "domain",
+          "composite",
+          "range",
+          "sequence",
+          "table",
+          "partition",
+        ]
+      ) {
+        assert.ok(kinds("pre").has(k), `pre-data has ${k}`);
+      }
+      // Functions a default or a check needs come before the tables; trigger functions after the data.
+      const pre = plan.pre.map((s) => s.name);
+      assert.ok(pre.indexOf("app.next_code()") < pre.indexOf("app.customer"));
+      assert.ok(pre.includes("app.is_sku(text)"));
+      assert.ok(
+        pre.indexOf("app.float_diff(double precision,double precision)") < pre.indexOf("app.float_range"),
+      );
+      const post = plan.post.map((s) => s.name);
+      assert.ok(post.includes("app.touch_total()"));
+      assert.ok(post.indexOf("app.touch_total()") < post.indexOf("app.orders.orders_touch"));
+      // Views on views, and the function a view calls, come first.
+      assert.ok(post.indexOf("app.order_count(integer)") < post.indexOf("app.customer_orders"));
+      assert.ok(post.indexOf("app.customer_orders") < post.indexOf("app.big_customers"));
+      assert.ok(post.indexOf("app.big_customers") < post.indexOf("app.big_customer_count"));
+      assert.deepEqual(plan.refresh.map((s) => s.sql), [
+        "REFRESH MATERIALIZED VIEW app.sales_by_day",
+        "REFRESH MATERIALIZED VIEW app.big_customer_count",
+      ]);
+      assert.ok(
+        plan.sequences.some((s) => s.sql === "SELECT pg_catalog.setval('app.invoice_no', 4321, true)"),
+      );
+    } finally {
+      await source.end();
+    }
+  });
+});
+
+Deno.test("schema copy of chinook: pg_dump of source and target are equal, and so is the data", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await loadChinook(sourceUrl);
+    const plan = await roundTrip(sourceUrl, targetUrl, { schemas: ["public"] });
+    assert.equal(plan.pre.filter((s) => s.kind === "table").length, 11);
+    assert.equal(plan.post.filter((s) => s.kind === "foreign key").length, 11);
+    assert.equal(await dumpSchema(targetUrl), await dumpSchema(sourceUrl));
+    assert.deepEqual(await dataOf(targetUrl, ["public"]), await dataOf(sourceUrl, ["public"]));
+  });
+});
+
+Deno.test("schema copy creates what selected objects need from unselected schemas, with notes", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    const plan = await roundTrip(sourceUrl, targetUrl, { schemas: ["app"], skipRows: ["app.cache"] });
+    assert.deepEqual(plan.notes, [
+      "schema ref is not selected but is created because selected objects need it",
+      "type ref.mood is in a schema that is not selected: created because selected objects need it",
+      "table ref.currency is in a schema that is not selected: created empty because selected objects need it",
+      "table app.cache has rows: skip: created empty",
+      "foreign key app.orders.orders_currency_fkey is created NOT VALID: its referenced table ref.currency is created empty",
+    ]);
+    const sql = connect(targetUrl);
+    try {
+      const rels = await sql`
+        select c.oid::regclass::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'ref' and c.relkind = 'r' order by 1`;
+      assert.deepEqual(rels.map((r) => r.name), ["ref.currency"]);
+      const [{ valid }] = await sql`
+        select convalidated as valid from pg_constraint where conname = 'orders_currency_fkey'`;
+      assert.equal(valid, false);
+      const [{ n }] = await sql`select count(*)::int as n from app.orders`;
+      assert.equal(n, 120);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+Deno.test("schema copy refuses, before creating anything, objects the target cannot take, listing each", async () => {
+  await withDbs(async ({ sourceUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    await exec(
+      sourceUrl,
+      `create aggregate app.total_of(numeric) (sfunc = numeric_add, stype = numeric);
+       create operator app.=== (leftarg = int, rightarg = int, function = int4eq);`,
+    );
+    const source = connect(sourceUrl);
+    try {
+      await assert.rejects(
+        planSchemaCopy(source, { schemas: ["app"], targetExtensions: ["citext", "plpgsql"] }),
+        (e: unknown) => {
+          assert.ok(e instanceof PrivaciError);
+          assert.equal(e.code, "SCHEMA_COPY");
+          assert.equal(
+            e.message,
+            "Cannot copy the schema: 4 object(s) cannot be recreated on the target: " +
+              "extension btree_gist (not available on the target); extension hstore (not available on the target); " +
+              "aggregate app.total_of(numeric) (aggregates are not copied); operator app.===(integer,integer)",
+          );
+          return true;
+        },
+      );
+    } finally {
+      await source.end();
+    }
+  });
+});
+
+Deno.test("applyPre is all or nothing: a failing statement leaves the target as it was", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    await exec(targetUrl, "create schema app; create table app.cache (x int)");
+    const source = connect(sourceUrl);
+    const target = connect(targetUrl);
+    try {
+      const plan = await planSchemaCopy(source, { schemas: EVERY_KIND_SCHEMAS });
+      await assert.rejects(applyPre(target, plan), (e: unknown) => {
+        assert.ok(e instanceof PgError);
+        assert.equal(e.code, "SCHEMA_COPY");
+        assert.equal(e.sqlstate, "42P07");
+        assert.equal(
+          e.message,
+          'Cannot create table app.cache: relation "cache" already exists (SQLSTATE 42P07)',
+        );
+        return true;
+      });
+      const rows = await target`
+        select c.oid::regclass::text as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname in ('app', 'ref') order by 1`;
+      assert.deepEqual(rows.map((r) => r.name), ["app.cache"]);
+      const [{ n }] = await target`select count(*)::int as n from pg_extension where extname <> 'plpgsql'`;
+      assert.equal(n, 0);
+    } finally {
+      await source.end();
+      await target.end();
+    }
+  });
+});
+
+Deno.test("applyPost names the constraint that the loaded rows break, without the rows' values", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, "create table t (id int primary key, email text unique)");
+    const source = connect(sourceUrl);
+    const target = connect(targetUrl);
+    try {
+      const plan = await planSchemaCopy(source, { schemas: ["public"] });
+      await applyPre(target, plan);
+      await target`insert into public.t values (1, 'secret@example.com'), (2, 'secret@example.com')`;
+      await assert.rejects(applyPost(target, plan), (e: unknown) => {
+        assert.ok(e instanceof PgError);
+        assert.equal(e.sqlstate, "23505");
+        assert.equal(
+          e.message,
+          'Cannot create unique public.t.t_email_key: could not create unique index "t_email_key" (SQLSTATE 23505)',
+        );
+        return true;
+      });
+      await applySequences(target, plan);
+    } finally {
+      await source.end();
+      await target.end();
+    }
+  });
+});
