@@ -90,6 +90,11 @@ export class Sandbox {
     return !this.#exited;
   }
 
+  /** How the sandbox process ended, once it has. */
+  get status(): Promise<Deno.CommandStatus> {
+    return this.#child.status;
+  }
+
   /** The error that stopped the sandbox, if one did. */
   get failure(): PluginError | undefined {
     return this.#failure;
