@@ -1,0 +1,182 @@
+/**
+ * Keyed permutations: the format-preserving schemes behind `unique: true`. Each maps a domain onto
+ * itself one-to-one under the column's key, with bounded memory, so distinct inputs give distinct
+ * outputs over any number of rows.
+ *
+ * - {@link IntegerPermutation}: `[0, n)` for any `n` up to 2^52 — a balanced Feistel network over the
+ *   smallest even power of two ≥ n with SipHash round functions, and cycle walking back into
+ *   `[0, n)` (at most ~4 Feistel passes on average); a shuffled table when `n` ≤ 4096.
+ * - {@link Permutation64} and {@link Permutation128}: Feistel networks over 64- and 128-bit words.
+ * - {@link DigitPermutation}: decimal strings of any length, keeping the length.
+ *
+ * @module
+ */
+import { type Prf, Rng } from "./_prf.ts";
+
+const TABLE_MAX = 4096;
+const ROUNDS = 8;
+
+/** A keyed bijection of `[0, n)`. */
+export class IntegerPermutation {
+  readonly size: number;
+  #prf: Prf;
+  #tweak: number;
+  #table: Uint32Array | null = null;
+  #half = 0;
+  #halfSize = 0;
+  #mask = 0;
+  #nHi: number;
+  #nLo: number;
+
+  /**
+   * @param prf the keyed PRF.
+   * @param options `size` of the domain (1 to 2^52) and a `tweak` (0–255) separating purposes.
+   * @throws {RangeError} when the size is not an integer in range.
+   */
+  constructor(prf: Prf, options: { size: number; tweak: number }) {
+    const n = options.size;
+    if (!Number.isSafeInteger(n) || n < 1 || n > 2 ** 52) {
+      throw new RangeError(
+        `Cannot construct IntegerPermutation as the size is out of range: current value is ${n}`,
+      );
+    }
+    this.size = n;
+    this.#prf = prf;
+    this.#tweak = options.tweak & 0xff;
+    this.#nHi = Math.floor(n / 4294967296);
+    this.#nLo = n >>> 0;
+    if (n <= TABLE_MAX) {
+      const table = new Uint32Array(n);
+      for (let i = 0; i < n; i++) table[i] = i;
+      const lo = prf.words(0x100 | this.#tweak, this.#nLo, this.#nHi, 0x7461626c);
+      const rng = new Rng(lo, prf.hi);
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.below(i + 1);
+        const t = table[i];
+        table[i] = table[j];
+        table[j] = t;
+      }
+      this.#table = table;
+    } else {
+      const bits = Math.ceil(Math.log2(n));
+      this.#half = Math.ceil(bits / 2);
+      this.#halfSize = 2 ** this.#half;
+      this.#mask = this.#halfSize - 1;
+    }
+  }
+
+  /** The image of `x`, which must be an integer in `[0, size)`. */
+  permute(x: number): number {
+    if (this.#table !== null) return this.#table[x];
+    do x = this.#feistel(x); while (x >= this.size);
+    return x;
+  }
+
+  #feistel(x: number): number {
+    const hs = this.#halfSize;
+    let l = Math.floor(x / hs);
+    let r = x - l * hs;
+    const prf = this.#prf;
+    const base = this.#tweak | (this.#nHi << 12);
+    for (let round = 0; round < ROUNDS; round++) {
+      const f = prf.words(base | (round << 8), r, this.#nLo, 0x66656973) & this.#mask;
+      const t = (l ^ f) >>> 0;
+      l = r;
+      r = t;
+    }
+    return l * hs + r;
+  }
+}
+
+/** A keyed bijection of 64-bit values given as two 32-bit halves; the result is in `lo` and `hi`. */
+export class Permutation64 {
+  #prf: Prf;
+  #tweak: number;
+  lo = 0;
+  hi = 0;
+
+  constructor(prf: Prf, tweak: number) {
+    this.#prf = prf;
+    this.#tweak = tweak & 0xff;
+  }
+
+  /** Permutes `(hi, lo)`; read the image from `this.hi` and `this.lo`. */
+  permute(hi: number, lo: number): void {
+    let l = hi >>> 0, r = lo >>> 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const t = (l ^ this.#prf.words(this.#tweak | (round << 8) | 0x40000, r, 0, 0x36346269)) >>> 0;
+      l = r;
+      r = t;
+    }
+    this.hi = l;
+    this.lo = r;
+  }
+}
+
+/** A keyed bijection of 128-bit values given as four 32-bit words, most significant first. */
+export class Permutation128 {
+  #prf: Prf;
+  #tweak: number;
+
+  constructor(prf: Prf, tweak: number) {
+    this.#prf = prf;
+    this.#tweak = tweak & 0xff;
+  }
+
+  /** The image of `words` (four unsigned 32-bit words, most significant first), as a new array. */
+  permute(words: readonly number[]): number[] {
+    let l0 = words[0] >>> 0, l1 = words[1] >>> 0, r0 = words[2] >>> 0, r1 = words[3] >>> 0;
+    const prf = this.#prf;
+    for (let round = 0; round < ROUNDS; round++) {
+      const lo = prf.words(this.#tweak | (round << 8) | 0x80000, r0, r1, 0x31323862);
+      const t0 = (l0 ^ prf.hi) >>> 0, t1 = (l1 ^ lo) >>> 0;
+      l0 = r0;
+      l1 = r1;
+      r0 = t0;
+      r1 = t1;
+    }
+    return [l0, l1, r0, r1];
+  }
+}
+
+const BLOCK = 15;
+
+/** A keyed bijection of decimal digit strings that keeps their length. */
+export class DigitPermutation {
+  #prf: Prf;
+  #tweak: number;
+  #byLength = new Map<number, IntegerPermutation>();
+
+  constructor(prf: Prf, tweak: number) {
+    this.#prf = prf;
+    this.#tweak = tweak;
+  }
+
+  /** The integer permutation of `[0, 10^length)`, `length` ≤ 15. */
+  of(length: number): IntegerPermutation {
+    let p = this.#byLength.get(length);
+    if (!p) {
+      this.#byLength.set(
+        length,
+        p = new IntegerPermutation(this.#prf, { size: 10 ** length, tweak: this.#tweak }),
+      );
+    }
+    return p;
+  }
+
+  /** The image of a string of ASCII digits, as digits of the same length. */
+  permute(digits: string): string {
+    const n = digits.length;
+    if (n === 0) return digits;
+    if (n <= BLOCK) return this.#block(digits);
+    // Longer strings: three overlapping passes over 15-digit blocks, each a bijection of the whole.
+    let s = this.#block(digits.slice(0, BLOCK)) + digits.slice(BLOCK);
+    s = s.slice(0, n - BLOCK) + this.#block(s.slice(n - BLOCK));
+    return this.#block(s.slice(0, BLOCK)) + s.slice(BLOCK);
+  }
+
+  #block(digits: string): string {
+    const out = String(this.of(digits.length).permute(Number(digits)));
+    return out.length === digits.length ? out : out.padStart(digits.length, "0");
+  }
+}
