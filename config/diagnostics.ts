@@ -76,8 +76,9 @@ const CYAN = "\x1b[36m";
 const RESET = "\x1b[0m";
 
 /**
- * Prints issues one per line as `file:line:col: dotted.path: message`, sorted by file, line and column;
- * issues without a position come last in their original order. Parts that are unknown are left out.
+ * Prints issues one per line as `file:line:col: dotted.path: message`, sorted by file, line and column
+ * (issues without a file first, issues without a line last within their file, ties in their original
+ * order). Parts that are unknown are left out.
  *
  * @param issues The issues to print.
  * @param options Whether to colour the location and path.

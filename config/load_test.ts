@@ -5,7 +5,8 @@ import { ConfigError } from "../errors.ts";
 import { formatIssues } from "./diagnostics.ts";
 import { loadPolicy, parsePolicy } from "./load.ts";
 import { checkRules } from "./validate_rules.ts";
-import { BAD_CASES } from "./testdata/bad_cases.ts";
+import { ALLOWED, BAD_CASES } from "./testdata/bad_cases.ts";
+import { PolicySchema } from "./schema.ts";
 import { testRegistry } from "./testdata/test_registry.ts";
 
 const TESTDATA = fileURLToPath(new URL("./testdata/", import.meta.url));
@@ -17,6 +18,8 @@ function envOf(vars: Record<string, string>): (name: string) => string | undefin
   return (name) => Object.hasOwn(vars, name) ? vars[name] : undefined;
 }
 const noEnv = envOf({});
+/** `options` with nothing given: the defaults, whichever options the schema has grown. */
+const OPTION_DEFAULTS = PolicySchema.shape.options.parse({});
 
 /** Loads `text` and returns the ConfigError it must throw. */
 function rejected(text: string, env = noEnv): ConfigError {
@@ -93,7 +96,7 @@ Deno.test("loadPolicy() reads the README policy with variables from the environm
       "public.audit_log": { rows: "skip", columns: {} },
     },
     plugins: [],
-    options: { batch_rows: 2000 },
+    options: OPTION_DEFAULTS,
   });
 });
 
@@ -132,7 +135,7 @@ Deno.test("loadPolicy() reads a full policy: defaults, key file, anchors, escape
       "public.note": { rows: "copy", columns: {}, where: "body <> 'costs $$5 or ${PRICE}'" },
     },
     plugins: [{ use: "@acme/privaci-nhs@1.2.0", publisher: "ed25519:AAAAC3NzaC1lZDI1NTE5=", alias: "nhs" }],
-    options: { jobs: 4, batch_rows: 500 },
+    options: { ...OPTION_DEFAULTS, jobs: 4, batch_rows: 500 },
   });
   assert.deepEqual(checkRules(loaded, testRegistry()), []);
 });
@@ -194,15 +197,15 @@ Deno.test("parsePolicy() reports every problem at once, sorted by line in the me
   assert.equal(
     formatIssues(e.issues),
     [
-      "p.yaml:6:5: tables.public.customer.colums: unknown key 'colums' (allowed: rows, columns, where) — did you mean 'columns'?",
+      `p.yaml:6:5: tables.public.customer.colums: unknown key 'colums' (allowed: ${ALLOWED.table}) — did you mean 'columns'?`,
       "p.yaml:7:11: tables.public.customer.rows: expected one of 'copy', 'skip' — did you mean 'skip'?",
-      "p.yaml:8:1: optons: unknown key 'optons' (allowed: version, source, target, key, schema, unlisted, schemas, tables, plugins, options) — did you mean 'options'?",
+      `p.yaml:8:1: optons: unknown key 'optons' (allowed: ${ALLOWED.top}) — did you mean 'options'?`,
     ].join("\n"),
   );
   assert.equal(
     e.message,
     "Cannot use the policy as it is invalid: p.yaml:6:5: tables.public.customer.colums: unknown key 'colums' " +
-      "(allowed: rows, columns, where) — did you mean 'columns'? (and 2 more)",
+      `(allowed: ${ALLOWED.table}) — did you mean 'columns'? (and 2 more)`,
   );
 });
 

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ErrorCode } from "../../errors.ts";
+import { PluginRefSchema, PolicySchema, TableRuleSchema } from "../schema.ts";
 
 /** One malformed policy and what loading it must report. */
 export interface BadCase {
@@ -28,6 +29,13 @@ export interface BadCase {
 }
 
 const COL = ["tables", "public.customer", "columns"];
+/** The keys the schema allows, read from the schema so that new optional keys do not break the cases. */
+export const ALLOWED = {
+  top: Object.keys(PolicySchema.shape).join(", "),
+  table: Object.keys(TableRuleSchema.shape).join(", "),
+  plugin: Object.keys(PluginRefSchema.shape).join(", "),
+  options: Object.keys(PolicySchema.shape.options.unwrap().shape).join(", "),
+};
 const URL_FORM = "must be a postgres:// URL (postgres://user@host:5432/db)";
 
 /** Every file in `bad/`, in name order. */
@@ -538,7 +546,7 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "unknown_options_key.yaml",
     code: "CONFIG_INVALID",
-    message: "unknown key 'job' (allowed: jobs, batch_rows) — did you mean 'jobs'?",
+    message: `unknown key 'job' (allowed: ${ALLOWED.options}) — did you mean 'jobs'?`,
     path: ["options", "job"],
     line: 6,
     col: 3,
@@ -546,7 +554,7 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "unknown_plugin_key.yaml",
     code: "CONFIG_INVALID",
-    message: "unknown key 'versoin' (allowed: use, publisher, alias)",
+    message: `unknown key 'versoin' (allowed: ${ALLOWED.plugin})`,
     path: ["plugins", 0, "versoin"],
     line: 8,
     col: 5,
@@ -554,7 +562,7 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "unknown_table_key.yaml",
     code: "CONFIG_INVALID",
-    message: "unknown key 'colums' (allowed: rows, columns, where) — did you mean 'columns'?",
+    message: `unknown key 'colums' (allowed: ${ALLOWED.table}) — did you mean 'columns'?`,
     path: ["tables", "public.customer", "colums"],
     line: 7,
     col: 5,
@@ -562,8 +570,7 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "unknown_top_key.yaml",
     code: "CONFIG_INVALID",
-    message:
-      "unknown key 'tabels' (allowed: version, source, target, key, schema, unlisted, schemas, tables, plugins, options) — did you mean 'tables'?",
+    message: `unknown key 'tabels' (allowed: ${ALLOWED.top}) — did you mean 'tables'?`,
     path: ["tabels"],
     line: 5,
     col: 1,
