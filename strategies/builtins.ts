@@ -6,10 +6,67 @@
 import { StrategyRegistry } from "./registry.ts";
 import { keep } from "./keep.ts";
 import { nullStrategy } from "./null.ts";
+import { constant } from "./constant.ts";
+import { redact } from "./redact.ts";
+import { hash } from "./hash.ts";
+import { partial } from "./partial.ts";
+import { emailDomainKeep } from "./email_domain_keep.ts";
+import { fakeFirstNameStrategy, fakeFullNameStrategy, fakeLastNameStrategy } from "./fake_name.ts";
+import { fakeEmail } from "./fake_email.ts";
+import { fakeUsername } from "./fake_username.ts";
+import { fakePhone } from "./fake_phone.ts";
+import { fakeCity, fakeCountry, fakePostcode, fakeState, fakeStreet } from "./fake_address.ts";
+import { fakeCompany, fakeJobTitle } from "./fake_company.ts";
+import { fakeIban } from "./fake_iban.ts";
+import { fakeCard } from "./fake_card.ts";
+import { fakeSsn } from "./fake_ssn.ts";
+import { fakeIp } from "./fake_ip.ts";
+import { fakeUrl } from "./fake_url.ts";
+import { fakeDateOfBirth } from "./fake_date_of_birth.ts";
+import { dateShift } from "./date_shift.ts";
+import { dateTruncate } from "./date_truncate.ts";
+import { numberNoise } from "./number_noise.ts";
+import { numberRound } from "./number_round.ts";
+import { template } from "./template.ts";
+import { regex } from "./regex.ts";
+import { json } from "./json_paths.ts";
+import { array } from "./array.ts";
 
 /** A new registry holding every built-in strategy. */
 export function builtinStrategies(): StrategyRegistry {
   return new StrategyRegistry()
     .add(keep)
-    .add(nullStrategy);
+    .add(nullStrategy)
+    .add(constant)
+    .add(redact)
+    .add(hash)
+    .add(partial)
+    .add(emailDomainKeep)
+    .add(fakeFirstNameStrategy)
+    .add(fakeLastNameStrategy)
+    .add(fakeFullNameStrategy)
+    .add(fakeEmail)
+    .add(fakeUsername)
+    .add(fakePhone)
+    .add(fakeStreet)
+    .add(fakeCity)
+    .add(fakePostcode)
+    .add(fakeState)
+    .add(fakeCountry)
+    .add(fakeCompany)
+    .add(fakeJobTitle)
+    .add(fakeIban)
+    .add(fakeCard)
+    .add(fakeSsn)
+    .add(fakeIp)
+    .add(fakeUrl)
+    .add(fakeDateOfBirth)
+    .add(dateShift)
+    .add(dateTruncate)
+    .add(numberNoise)
+    .add(numberRound)
+    .add(template)
+    .add(regex)
+    .add(json)
+    .add(array);
 }

@@ -1,0 +1,120 @@
+/**
+ * Test helpers: build maskers through the production path (`builtinStrategies().get(name)` →
+ * `params.parse` → `create`), with subkeys derived by the real keyring from a fixed test key.
+ *
+ * @module
+ */
+import { builtinStrategies } from "./builtins.ts";
+import { Keyring } from "./keyring.ts";
+import type { BatchContext, Cell, ColumnInfo, ColumnMasker, StrategySpec } from "./types.ts";
+
+/** A fixed 32-byte master key for tests. */
+export const TEST_MASTER = new TextEncoder().encode("privaci-test-master-key-0123456789abcdef");
+/** Another master key, for key-separation tests. */
+export const OTHER_MASTER = new TextEncoder().encode("privaci-other-master-key-0123456789abcdef");
+
+const REGISTRY = builtinStrategies();
+
+/** A text column, with any field overridden. */
+export function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
+  return {
+    schema: "public",
+    table: "t",
+    column: "c",
+    ordinal: 1,
+    type: "text",
+    baseType: "text",
+    family: "string",
+    elementFamily: "string",
+    maxLength: null,
+    notNull: false,
+    unique: false,
+    generated: false,
+    identity: "",
+    ...overrides,
+  };
+}
+
+/** Options of {@link makeMasker}. */
+export interface MakeOptions {
+  column?: Partial<ColumnInfo>;
+  /** The master key, or null for a policy without key. */
+  master?: Uint8Array | null;
+  unique?: boolean;
+  domain?: string;
+}
+
+/** The subkey of `domain` under `master`, as the pipeline derives it. */
+export async function subkey(master: Uint8Array, domain: string): Promise<Uint8Array> {
+  return await (await Keyring.create(master)).derive(`domain:${domain}`);
+}
+
+/** Builds a masker for `name` with `params` through the registry, as the pipeline does. */
+export async function makeMasker(
+  name: string,
+  params: Record<string, unknown> = {},
+  options: MakeOptions = {},
+): Promise<ColumnMasker> {
+  return await createFromSpec({ strategy: name, ...params, domain: options.domain, unique: options.unique }, {
+    column: column(options.column),
+    master: options.master === undefined ? TEST_MASTER : options.master,
+  });
+}
+
+async function createFromSpec(
+  spec: StrategySpec,
+  ctx: { column: ColumnInfo; master: Uint8Array | null },
+): Promise<ColumnMasker> {
+  const def = REGISTRY.get(spec.strategy);
+  if (!def) throw new Error(`unknown strategy ${spec.strategy}`);
+  const { strategy: _s, domain: _d, unique: _u, ...raw } = spec;
+  const params = def.params.parse(raw);
+  const domain = spec.domain ?? spec.strategy;
+  const key = def.meta.keyed && ctx.master ? await subkey(ctx.master, domain) : null;
+  return await def.create({
+    params,
+    column: ctx.column,
+    key,
+    domain,
+    unique: spec.unique ?? false,
+    resolve: (sub, col) => createFromSpec(sub, { column: { ...ctx.column, ...col }, master: ctx.master }),
+  });
+}
+
+/** A batch context over the given source columns. */
+export function batchOf(columns: Record<string, readonly Cell[]> = {}): BatchContext {
+  return {
+    table: { schema: "public", table: "t" },
+    firstRow: 1,
+    column(name) {
+      const got = columns[name];
+      if (!got) throw new RangeError(`no column ${name}`);
+      return got;
+    },
+  };
+}
+
+/** Masks `values` with a new masker and returns the outputs. */
+export async function maskValues(
+  name: string,
+  params: Record<string, unknown>,
+  values: readonly Cell[],
+  options: MakeOptions & { batch?: Record<string, readonly Cell[]> } = {},
+): Promise<Cell[]> {
+  const m = await makeMasker(name, params, options);
+  try {
+    return await m.mask(values, batchOf(options.batch));
+  } finally {
+    await m.close?.();
+  }
+}
+
+/** Masks one value. */
+export async function maskOne(
+  name: string,
+  params: Record<string, unknown>,
+  value: Cell,
+  options: MakeOptions & { batch?: Record<string, readonly Cell[]> } = {},
+): Promise<Cell> {
+  return (await maskValues(name, params, [value], options))[0];
+}

@@ -1,0 +1,234 @@
+/**
+ * `hash`: a keyed pseudonym in the format the column needs — hex or base32 text, an integer in the
+ * column's range, or a UUID. With `unique: true` it is a keyed bijection: integers are permuted within
+ * their sign class (positive ids stay positive), UUIDs are permuted over all 128 bits, and text gets
+ * the encoding of its enciphered bytes (as long as the input needs, never cut).
+ *
+ * The keyed function is SipHash-2-4 under the column's subkey (see `_siphash.ts` for why not HMAC).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { PrivaciError } from "../errors.ts";
+import { columnLabel, fit, requireFamily, requireKey } from "./_column.ts";
+import { base32, InjectiveToken } from "./_injective.ts";
+import { memoMasker } from "./_memo.ts";
+import { IntegerPermutation, Permutation128, Permutation64 } from "./_permutation.ts";
+import { Prf } from "./_prf.ts";
+import { StrategyParamsError } from "./errors.ts";
+import type { ColumnInfo, StrategyDefinition } from "./types.ts";
+
+const FORMATS = ["hex", "base32", "int", "uuid"] as const;
+
+const params = z.strictObject({
+  format: z.enum(FORMATS).optional().describe("hex, base32, int or uuid; default from the column type"),
+  length: z.int().min(1).max(64).optional().describe(
+    "Characters of hex/base32 output, or digits of int output",
+  ),
+});
+type Params = z.infer<typeof params>;
+
+const TWEAK = 0x10;
+const HEX = "0123456789abcdef";
+
+function hexOf(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += HEX[b >> 4] + HEX[b & 15];
+  return s;
+}
+
+/** `n` pseudo-random bytes for `value`: SipHash in counter mode. */
+function prfBytes(prf: Prf, value: string, n: number): Uint8Array {
+  const seed = prf.string(TWEAK, value), seedHi = prf.hi;
+  const out = new Uint8Array(n);
+  for (let i = 0, counter = 0; i < n; counter++) {
+    const lo = prf.words(TWEAK + 1, seed, seedHi, counter), hi = prf.hi;
+    for (let k = 0; k < 8 && i < n; k++, i++) out[i] = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
+  }
+  return out;
+}
+
+const INT_MAX: Record<string, number> = { int2: 32767, int4: 2147483647 };
+
+function defaultFormat(column: ColumnInfo): (typeof FORMATS)[number] {
+  if (column.family === "integer") return "int";
+  if (column.family === "uuid") return "uuid";
+  return "hex";
+}
+
+function formatUuid(w: readonly number[]): string {
+  const h = w.map((x) => (x >>> 0).toString(16).padStart(8, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+function parseUuid(v: string): number[] | null {
+  const h = v.replace(/[{}-]/g, "");
+  if (!/^[0-9a-fA-F]{32}$/.test(h)) return null;
+  return [0, 8, 16, 24].map((i) => parseInt(h.slice(i, i + 8), 16));
+}
+
+function invalidInput(column: ColumnInfo, what: string): PrivaciError {
+  return new PrivaciError(
+    "STRATEGY_FAILED",
+    `Cannot hash a value of ${columnLabel(column)} uniquely: it is not ${what}`,
+    { hint: "unique hashing keeps the input's format; use format hex or base32 for other values" },
+  );
+}
+
+/** A bijection of the integers of one PostgreSQL integer type that keeps the sign class. */
+function integerBijection(prf: Prf, column: ColumnInfo): (v: string) => string {
+  const max = INT_MAX[column.baseType];
+  if (max !== undefined) {
+    const pos = new IntegerPermutation(prf, { size: max, tweak: TWEAK + 2 });
+    const neg = new IntegerPermutation(prf, { size: max + 1, tweak: TWEAK + 3 });
+    return (v) => {
+      if (!/^[+-]?\d+$/.test(v)) throw invalidInput(column, "an integer");
+      const x = Number(v);
+      if (x === 0) return "0";
+      return String(x > 0 ? pos.permute(x - 1) + 1 : -neg.permute(-x - 1) - 1);
+    };
+  }
+  // int8 (and numeric-typed integer columns): 63-bit classes, cycle-walked through a 64-bit Feistel.
+  const p64 = new Permutation64(prf, TWEAK + 4);
+  const TOP = 2n ** 63n - 1n;
+  return (v) => {
+    if (!/^[+-]?\d+$/.test(v)) throw invalidInput(column, "an integer");
+    const x = BigInt(v);
+    if (x === 0n) return "0";
+    if (x > TOP || x < -TOP - 1n) throw invalidInput(column, "a 64-bit integer");
+    const neg = x < 0n;
+    // positive class: x-1 in [0, 2^63-1); negative class: -x-1 in [0, 2^63).
+    const u = neg ? -x - 1n : x - 1n;
+    const limit = neg ? 2n ** 63n : TOP;
+    let hi = Number(u >> 32n), lo = Number(u & 0xffffffffn);
+    let y: bigint;
+    do {
+      p64.permute(hi, lo);
+      hi = p64.hi;
+      lo = p64.lo;
+      y = (BigInt(hi) << 32n) | BigInt(lo);
+    } while (y >= limit);
+    return String(neg ? -y - 1n : y + 1n);
+  };
+}
+
+/** The `hash` strategy. */
+export const hash = {
+  meta: {
+    name: "hash",
+    description: "Writes a keyed pseudonym: hex or base32 text, an integer in the column's range, or a UUID",
+    columnTypes: ["string", "integer", "numeric", "uuid"],
+    deterministic: true,
+    unique: true,
+    keyed: true,
+    examples: [
+      { input: "alice@example.com", note: "16 hex characters by default on text" },
+      { params: { format: "base32", length: 10 }, input: "alice@example.com" },
+      { params: { format: "int", length: 6 }, input: "alice@example.com", note: "six digits" },
+    ],
+  },
+  params,
+  create({ params, column, key, unique }) {
+    requireFamily("hash", column, ["string", "integer", "numeric", "uuid"]);
+    const prf = new Prf(requireKey("hash", key));
+    const format = params.format ?? defaultFormat(column);
+    const max = column.maxLength;
+    if (column.family === "integer" && format !== "int") {
+      throw new StrategyParamsError(
+        `Cannot write hash format ${format} into ${columnLabel(column)}: it is an integer column`,
+        {
+          hint: "use format: int (the default for integer columns)",
+        },
+      );
+    }
+    if (column.family === "uuid" && format !== "uuid") {
+      throw new StrategyParamsError(
+        `Cannot write hash format ${format} into ${columnLabel(column)}: it is a uuid column`,
+        {
+          hint: "use format: uuid (the default for uuid columns)",
+        },
+      );
+    }
+    if (column.family === "numeric" && format !== "int") {
+      throw new StrategyParamsError(
+        `Cannot write hash format ${format} into ${columnLabel(column)}: it is a numeric column`,
+        {
+          hint: "use format: int",
+        },
+      );
+    }
+    if (unique && params.length !== undefined) {
+      throw new StrategyParamsError(`Cannot cut unique hashes of ${columnLabel(column)} to a length`, {
+        hint: "drop 'length' (unique outputs keep the length the input needs) or drop 'unique: true'",
+      });
+    }
+    if (format === "uuid" && max !== null && max < 36) {
+      throw new StrategyParamsError(
+        `Cannot write a uuid into ${columnLabel(column)}: ${column.type} is shorter than 36`,
+      );
+    }
+
+    if (format === "int") {
+      if (unique) {
+        if (column.family !== "integer") {
+          throw new StrategyParamsError(
+            `Cannot hash ${columnLabel(column)} uniquely as integers: it is not an integer column`,
+            {
+              hint: "use format hex or base32 for unique text pseudonyms",
+            },
+          );
+        }
+        return memoMasker(integerBijection(prf, column));
+      }
+      const top = INT_MAX[column.baseType] ?? 2 ** 53 - 1;
+      const digits = params.length ?? (max !== null ? Math.min(max, 15) : null);
+      const bound = digits !== null ? Math.min(10 ** Math.min(digits, 15), top) : top;
+      return memoMasker((v) => {
+        const lo = prf.string(TWEAK, v);
+        const n = (prf.hi >>> 11) * 4294967296 + lo;
+        return String(bound === top ? 1 + (n % top) : n % bound);
+      });
+    }
+
+    if (format === "uuid") {
+      if (unique) {
+        const p = new Permutation128(prf, TWEAK + 5);
+        return memoMasker((v) => {
+          const w = parseUuid(v);
+          if (w === null) throw invalidInput(column, "a uuid");
+          return formatUuid(p.permute(w));
+        });
+      }
+      return memoMasker((v) => {
+        const b = prfBytes(prf, v, 16);
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        const h = hexOf(b);
+        return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+      });
+    }
+
+    // hex / base32 text
+    if (unique) {
+      const token = new InjectiveToken(prf, TWEAK + 6);
+      const encode = format === "hex" ? hexOf : base32;
+      return memoMasker((v) => {
+        const out = encode(token.encipher(v));
+        if (max !== null && out.length > max) {
+          throw new PrivaciError(
+            "STRATEGY_INVALID_OUTPUT",
+            `Cannot write a unique hash into ${
+              columnLabel(column)
+            }: a source value is too long for ${column.type} to hold its unique form`,
+            { hint: "widen the column in the target, or drop 'unique: true' for this column" },
+          );
+        }
+        return out;
+      });
+    }
+    const length = Math.min(params.length ?? 16, max ?? 64);
+    const bytes = format === "hex" ? Math.ceil(length / 2) : Math.ceil((length * 5) / 8);
+    const encode = format === "hex" ? hexOf : base32;
+    return memoMasker((v) => fit(encode(prfBytes(prf, v, bytes)).slice(0, length), max));
+  },
+} satisfies StrategyDefinition<Params>;
