@@ -1,0 +1,245 @@
+/**
+ * `deno task bench [--scale S] [--quick] [--runs N] [--jobs J] [--out FILE] [--skip-profile]`:
+ * PrivaCI against the physical limit. Seeds a deterministic source on the local PostgreSQL, then, in
+ * rounds that alternate the order, times the psql pipe and `privaci run` (keep-all, Level 1, Level 2)
+ * into a cheap and a realistic target, profiles keep-all and Level 1, prints a table and writes
+ * bench/results.json. Every database it makes is dropped at the end. See bench/README.md.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { builtinStrategies } from "../strategies/builtins.ts";
+import { compromiseSpeed } from "./_compromise.ts";
+import {
+  benchFile,
+  createDb,
+  dbUrl,
+  dropDb,
+  resetTarget,
+  scalar,
+  seedSource,
+  serverVersion,
+  shapeTarget,
+  tableFacts,
+  TABLES,
+  TARGET_KINDS,
+  type TargetKind,
+  ticketWords,
+} from "./_db.ts";
+import { timePipe, timePrivaci } from "./_measure.ts";
+import { policyFile, resolveLevel1 } from "./_policies.ts";
+import { profileRun } from "./_profile_run.ts";
+import { figures, formatTable, type Sample, type Scenario, type ScenarioResult } from "./_report.ts";
+
+/** A fixed key for the bench's keyed strategies: it protects nothing, the data is synthetic. */
+const BENCH_KEY = "hex:" + "5a".repeat(32);
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    scale: { type: "string" },
+    quick: { type: "boolean", default: false },
+    runs: { type: "string", default: "3" },
+    jobs: { type: "string", default: "1" },
+    out: { type: "string" },
+    "skip-profile": { type: "boolean", default: false },
+  },
+});
+const scale = Number(args.scale ?? (args.quick ? "0.02" : "1"));
+const runs = Number(args.runs);
+const jobs = Number(args.jobs);
+if (!(scale > 0 && scale <= 10)) {
+  throw new RangeError(`Cannot run the bench as --scale is out of range: ${args.scale}`);
+}
+if (!Number.isInteger(runs) || runs < 1 || runs > 50) {
+  throw new RangeError(`Cannot run the bench as --runs must be an integer from 1 to 50: ${args.runs}`);
+}
+if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
+  throw new RangeError(`Cannot run the bench as --jobs must be an integer from 1 to 64: ${args.jobs}`);
+}
+const out = args.out ?? benchFile("results.json");
+const log = (s: string) => console.error(s);
+
+const work = await Deno.makeTempDir({ prefix: "privaci_bench_" });
+const dbs: string[] = [];
+try {
+  await main();
+} finally {
+  for (const db of dbs) await dropDb(db).catch((e) => log(`warning: ${(e as Error).message}`));
+  await Deno.remove(work, { recursive: true });
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const source = await createDb("src");
+  dbs.push(source);
+  const sourceUrl = dbUrl(source);
+  log(`seeding the source at scale ${scale} …`);
+  const t0 = performance.now();
+  await seedSource(sourceUrl, scale);
+  const seedMs = performance.now() - t0;
+  const targets = {} as Record<TargetKind, string>;
+  for (const kind of TARGET_KINDS) {
+    const db = await createDb(kind);
+    dbs.push(db);
+    targets[kind] = dbUrl(db);
+    await shapeTarget(targets[kind], kind);
+  }
+  const data = { tables: await tableFacts(sourceUrl), ticketWords: await ticketWords(sourceUrl) };
+  log(
+    `seeded in ${(seedMs / 1000).toFixed(1)} s: ${
+      TABLES.map((t) => `${t} ${data.tables[t].rows}`).join(", ")
+    }`,
+  );
+
+  const registry = builtinStrategies();
+  const notNull = new Set(
+    (await scalar(
+      sourceUrl,
+      "select string_agg(attname, ',') from pg_attribute where attrelid = 'customers'::regclass and attnotnull and attnum > 0",
+    )).split(","),
+  );
+  const level1 = await resolveLevel1(registry, notNull);
+  const level1File = `${work}/level1.yaml`;
+  await Deno.writeTextFile(level1File, level1.text);
+  const scrub = registry.has("text.scrub");
+  const skipped: { scenario: Scenario; reason: string }[] = [];
+  if (level1.masked === 0) {
+    skipped.push({ scenario: "level1", reason: "no Level 1 strategy is registered yet" });
+  }
+  if (!scrub) skipped.push({ scenario: "text_scrub", reason: "text.scrub is not registered yet" });
+  const policies: Partial<Record<Scenario, string>> = { keep_all: policyFile("keep_all.yaml") };
+  if (level1.masked > 0) policies.level1 = level1File;
+  if (scrub) policies.text_scrub = policyFile("text_scrub.yaml");
+  const scenarios = ["pipe", ...Object.keys(policies)] as Scenario[];
+
+  const samples = new Map<string, Sample[]>();
+  const failures: { scenario: Scenario; target: TargetKind; round: number; error: string }[] = [];
+  const loadBefore = await loadAverage();
+  for (let round = 1; round <= runs; round++) {
+    const order = round % 2 === 1 ? scenarios : [...scenarios].reverse();
+    const kinds = round % 2 === 1 ? TARGET_KINDS : [...TARGET_KINDS].reverse();
+    for (const scenario of order) {
+      for (const kind of kinds) {
+        await resetTarget(targets[kind]);
+        let sample: Sample;
+        try {
+          sample = await timeOne(scenario, kind, round);
+        } catch (e) {
+          if (scenario === "pipe") throw e;
+          failures.push({ scenario, target: kind, round, error: (e as Error).message });
+          log(`round ${round}/${runs} ${scenario} → ${kind}: failed: ${(e as Error).message}`);
+          continue;
+        }
+        samples.set(`${scenario}/${kind}`, [...(samples.get(`${scenario}/${kind}`) ?? []), sample]);
+        log(`round ${round}/${runs} ${scenario} → ${kind}: ${(sample.total / 1000).toFixed(2)} s`);
+      }
+    }
+  }
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    for (const kind of TARGET_KINDS) {
+      const s = samples.get(`${scenario}/${kind}`);
+      if (!s) continue;
+      const rss = s.flatMap((x) => (x.peakRss ? [x.peakRss] : []));
+      results.push({
+        scenario,
+        target: kind,
+        samples: s,
+        figures: figures(scenario, s, samples.get(`pipe/${kind}`)!, data),
+        peakRss: rss.length > 0 ? Math.max(...rss) : null,
+      });
+    }
+  }
+
+  log("timing compromise alone on the ticket bodies …");
+  const compromise = await compromiseSpeed(sourceUrl, {
+    limit: 5000,
+    budgetMs: args.quick ? 5000 : 20_000,
+  });
+
+  const profiles: Record<string, unknown> = {};
+  if (!args["skip-profile"]) {
+    for (const scenario of ["keep_all", "level1"] as const) {
+      const policy = policies[scenario];
+      if (!policy) continue;
+      log(`profiling ${scenario} → cheap …`);
+      await resetTarget(targets.cheap);
+      profiles[scenario] = await profileRun({ policy, work, env: envFor(targets.cheap), jobs });
+    }
+  }
+
+  const results_json = {
+    command: `deno task bench ${Deno.args.join(" ")}`.trim(),
+    date: started.toISOString(),
+    machine: await machine(sourceUrl),
+    loadAverage: { before: loadBefore, after: await loadAverage() },
+    scale,
+    runs,
+    jobs,
+    data: { ...data, seedMs },
+    level1: { masked: level1.masked, rules: level1.rules },
+    skipped,
+    failures,
+    results,
+    compromise,
+    profiles,
+  };
+  await Deno.writeTextFile(out, JSON.stringify(results_json, null, 2) + "\n");
+  console.log(formatTable(results));
+  console.log(
+    `\nlevel1 strategies (${level1.masked} of ${level1.rules.length} columns masked): ${
+      level1.rules.map((r) => `${r.column}=${r.used}${r.used === r.wanted ? "" : ` (wanted ${r.wanted})`}`)
+        .join(", ")
+    }`,
+  );
+  for (const s of skipped) console.log(`skipped ${s.scenario}: ${s.reason}`);
+  for (const f of failures) console.log(`failed ${f.scenario} → ${f.target} in round ${f.round}: ${f.error}`);
+  console.log(
+    `compromise alone (people/places/organizations, 1 core): ${
+      Math.round(compromise.wordsPerSecond).toLocaleString("en-US")
+    } words/s over ${compromise.texts} tickets`,
+  );
+  console.log(`results written to ${out}`);
+
+  async function timeOne(scenario: Scenario, kind: TargetKind, round: number): Promise<Sample> {
+    if (scenario === "pipe") return { round, ...(await timePipe(sourceUrl, targets[kind])) };
+    const t = await timePrivaci({
+      policy: policies[scenario]!,
+      report: `${work}/report.json`,
+      env: envFor(targets[kind]),
+      jobs,
+    });
+    return { round, total: t.total, ms: t.ms, peakRss: t.peakRss };
+  }
+
+  function envFor(target: string): Record<string, string> {
+    return {
+      BENCH_SOURCE_URL: sourceUrl,
+      BENCH_TARGET_URL: target,
+      BENCH_KEY,
+      PRIVACI_SOURCE_URL: "",
+      PRIVACI_TARGET_URL: "",
+    };
+  }
+}
+
+/** The 1, 5 and 15 minute load averages: the bench shares the machine with whatever else runs. */
+async function loadAverage(): Promise<number[]> {
+  return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).map(Number);
+}
+
+async function machine(url: string) {
+  const meminfo = await Deno.readTextFile("/proc/meminfo");
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo");
+  return {
+    cores: navigator.hardwareConcurrency,
+    cpu: cpuinfo.match(/^model name\s*:\s*(.*)$/m)?.[1] ?? "unknown",
+    memoryBytes: Number(meminfo.match(/^MemTotal:\s+(\d+) kB/m)?.[1] ?? 0) * 1024,
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    postgres: await serverVersion(url),
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+  };
+}
