@@ -55,7 +55,9 @@ export const PolicySchema = z.strictObject({
     jobs: z.int().min(1).max(64).optional(),
     /** Rows per stream chunk. */
     batch_rows: z.int().min(1).max(1_000_000).default(2000),
-  }).default({ batch_rows: 2000 }),
+    /** Tables estimated larger than this are split into primary-key ranges, each its own transaction. */
+    chunk_rows: z.int().min(1000).default(1_000_000),
+  }).default({ batch_rows: 2000, chunk_rows: 1_000_000 }),
 });
 
 /** A validated policy. */

@@ -13,6 +13,10 @@ export interface TableInfo {
   table: string;
   /** `r` ordinary or `p` partitioned. */
   kind: "r" | "p";
+  /** Primary key columns, in key order (empty when there is none). */
+  primaryKey: string[];
+  /** The planner's row estimate (`pg_class.reltuples`, summed over partitions); -1 when never analysed. */
+  estimatedRows: number;
   columns: ColumnInfo[];
 }
 
@@ -103,7 +107,19 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
   for (const r of cols) {
     const key = `${r.schema}.${r.table}`;
     let t = tables.get(key);
-    if (!t) tables.set(key, t = { schema: r.schema, table: r.table, kind: r.kind, columns: [] });
+    if (!t) {
+      tables.set(
+        key,
+        t = {
+          schema: r.schema,
+          table: r.table,
+          kind: r.kind,
+          columns: [],
+          primaryKey: [],
+          estimatedRows: -1,
+        },
+      );
+    }
     const isArray = r.category === "A";
     const elementFamily = isArray
       ? typeFamily(r.elem_type, r.elem_category)
@@ -124,6 +140,24 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       generated: r.generated,
       identity: r.identity as ColumnInfo["identity"],
     });
+  }
+  for (
+    const r of await sql<{ name: string; pk: string[] | null; est: number }[]>`
+    select n.nspname || '.' || c.relname as name,
+           array(select a.attname from pg_index i
+                   cross join lateral unnest(i.indkey) with ordinality k(n, o)
+                   join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.n
+                 where i.indrelid = c.oid and i.indisprimary order by k.o) as pk,
+           coalesce((select sum(p.reltuples) from pg_inherits h join pg_class p on p.oid = h.inhrelid
+                      where h.inhparent = c.oid), 0) + c.reltuples as est
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any(${schemas as string[]})`
+  ) {
+    const t = tables.get(r.name);
+    if (t) {
+      t.primaryKey = r.pk ?? [];
+      t.estimatedRows = Number(r.est);
+    }
   }
   const foreignKeys = (await sql<FkRow[]>`
     select con.conname as name,

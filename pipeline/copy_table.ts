@@ -18,6 +18,8 @@ import type { TablePlan } from "./plan.ts";
 export interface CopyTableOptions {
   snapshot: SourceSnapshot;
   targetUrl: string;
+  /** A key range of the table (see chunks.ts); combined with the policy's `where:`. */
+  range?: string;
   /** SQL run in the table's transaction before COPY. */
   setup?: readonly string[];
   signal?: AbortSignal;
@@ -43,7 +45,7 @@ export async function copyTable(
     table: plan.info.table,
     kind: plan.info.kind,
     columns: names,
-    ...(plan.where ? { where: plan.where } : {}),
+    ...(whereOf(plan.where, options.range) ? { where: whereOf(plan.where, options.range)! } : {}),
   });
   let sink;
   try {
@@ -94,4 +96,9 @@ export async function copyTable(
     masked,
     kept: columns.length - Object.keys(masked).length,
   };
+}
+
+function whereOf(policy?: string, range?: string): string | undefined {
+  if (policy && range) return `(${policy}) and (${range})`;
+  return policy || range || undefined;
 }

@@ -22,19 +22,21 @@ import { checkRules } from "../config/validate_rules.ts";
 import type { LoadedPolicy } from "../config/load.ts";
 import type { PolicySource, Warning } from "./plan.ts";
 import { prepare } from "./prepare.ts";
-import { loadOrder, runInOrder } from "./schedule.ts";
+import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
+import { type Chunk, planChunks } from "./chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
 import { assertDistinct, missingInTarget, nonEmpty, sourceId, truncate } from "./target_checks.ts";
 import {
   assertResumable,
   checkpoint,
-  completedTables,
+  completedUnits,
   ensureState,
   finishRun,
   policyHash,
   reopenRun,
   startRun,
   unfinishedRun,
+  unitKey,
 } from "./state.ts";
 import { withRetries } from "./retry.ts";
 
@@ -64,6 +66,8 @@ export interface RunOptions {
   /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
   retries?: number;
   retryDelayMs?: number;
+  /** Tables estimated larger than this are split into primary-key ranges (default: policy `options.chunk_rows`). */
+  chunkRows?: number;
 }
 
 /** The outcome of {@link check}. */
@@ -144,17 +148,24 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     if (options.resume) {
       const row = assertResumable(await unfinishedRun(target), hash, srcId);
       runId = row.run_id;
-      done = await completedTables(target, runId);
+      done = await completedUnits(target, runId);
       await reopenRun(target, runId);
     } else {
       runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
     }
-    resumed = options.resume
-      ? { runId, skipped: [...done.keys()].sort(), snapshots: [...new Set(done.values())] }
-      : undefined;
     activeRun = runId;
-    const todo = names.filter((n) => !done.has(n));
-    const full = await nonEmpty(target, todo);
+    const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
+    const chunksOf = new Map<string, Chunk[]>();
+    for (const t of prepared.copied) chunksOf.set(t.name, await planChunks(snapshot.sql, t, chunkRows));
+    const started = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
+    const todoUnits = names.flatMap((n) =>
+      chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
+    );
+    const complete = names.filter((n) => !todoUnits.some((u) => u.table === n));
+    resumed = options.resume
+      ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
+      : undefined;
+    const full = await nonEmpty(target, names.filter((n) => !started(n)));
     if (full.length > 0 && !options.truncate) {
       throw new PrivaciError(
         "TARGET_NOT_EMPTY",
@@ -162,12 +173,16 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
       );
     }
-    if (options.truncate) await truncate(target, todo);
-    emit({ type: "plan", tables: todo.length, skipped: prepared.plan.tables.length - todo.length });
+    if (options.truncate) await truncate(target, names.filter((n) => !started(n)));
+    emit({
+      type: "plan",
+      tables: names.length - complete.length,
+      skipped: prepared.plan.tables.length - names.length,
+    });
     for (const t of prepared.plan.tables) {
       reports.set(t.name, {
         table: t.name,
-        status: t.rows === "skip" ? "skipped" : done.has(t.name) ? "resumed" : "not-started",
+        status: t.rows === "skip" ? "skipped" : complete.includes(t.name) ? "resumed" : "not-started",
         rows: 0,
         bytesIn: 0,
         bytesOut: 0,
@@ -176,28 +191,40 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         kept: 0,
       });
     }
-    const order = loadOrder(todo, prepared.catalog.foreignKeys);
+    const tableOrder = loadOrder(names.filter((n) => !complete.includes(n)), prepared.catalog.foreignKeys);
+    const order = unitOrder(tableOrder, todoUnits);
     const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
     const byName = new Map(prepared.copied.map((t) => [t.name, t]));
     const snap = snapshot;
     const maskers = prepared.maskers;
-    await runInOrder(order, jobs, async (name) => {
-      emit({ type: "table-start", table: name });
+    const firstStart = new Map<string, number>();
+    const remaining = new Map<string, number>();
+    for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
+    await runInOrder(order, jobs, async (unit) => {
+      const [name, chunkText] = splitUnit(unit);
+      const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
+      if (!firstStart.has(name)) {
+        firstStart.set(name, performance.now());
+        emit({ type: "table-start", table: name });
+      }
       try {
         let attempt = 0;
-        const report = await withRetries(
+        const part = await withRetries(
           async () => {
-            // A lost COMMIT reply is ambiguous: never load a table twice if its checkpoint made it.
-            if (attempt++ > 0 && (await completedTables(target, runId)).has(name)) {
-              return { ...reports.get(name)!, status: "copied" as const };
-            }
+            // A lost COMMIT reply is ambiguous: never load a chunk twice if its checkpoint made it.
+            if (attempt++ > 0 && (await completedUnits(target, runId)).has(unit)) return null;
             return await copyTable(byName.get(name)!, maskers.get(name)!, {
               snapshot: snap,
               targetUrl: policy.target,
-              ...(order.cyclic.has(name) ? { setup: ["set local session_replication_role = replica"] } : {}),
+              ...(chunk.where ? { range: chunk.where } : {}),
+              ...(tableOrder.cyclic.has(name)
+                ? { setup: ["set local session_replication_role = replica"] }
+                : {}),
               ...(options.signal ? { signal: options.signal } : {}),
-              beforeCommit: (tx, rows) => checkpoint(tx, { runId, table: name, rows, snapshot: snap.id }),
-              onTick: (table, rows, bytes) => emit({ type: "table-progress", table, rows, bytes }),
+              beforeCommit: (tx, rows) =>
+                checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id }),
+              onTick: (table, rows, bytes) =>
+                emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
             });
           },
           {
@@ -207,14 +234,24 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
             onRetry: (attempt, e) => emit({ type: "table-retry", table: name, attempt, reason: e.message }),
           },
         );
-        reports.set(name, report);
-        emit({ type: "table-done", table: name, report });
+        const prev = reports.get(name)!;
+        const merged: TableReport = part === null ? prev : {
+          ...part,
+          rows: prev.rows + part.rows,
+          bytesIn: prev.bytesIn + part.bytesIn,
+          bytesOut: prev.bytesOut + part.bytesOut,
+          ms: performance.now() - firstStart.get(name)!,
+          status: "copied",
+        };
+        reports.set(name, merged);
+        remaining.set(name, remaining.get(name)! - 1);
+        if (remaining.get(name) === 0) emit({ type: "table-done", table: name, report: merged });
       } catch (e) {
         reports.set(name, { ...reports.get(name)!, status: "failed" });
         throw e;
       }
     });
-    await validateForeignKeys(target, prepared.catalog.foreignKeys, order.cyclic);
+    await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic);
     const sequences = await copySequences(snapshot.sql, target, prepared.catalog.sequences, new Set(names));
     await finishRun(target, runId, "done");
     activeRun = null;

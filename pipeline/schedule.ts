@@ -104,3 +104,31 @@ export async function runInOrder(
   }
   if (failure) throw (failure as { error: unknown }).error;
 }
+
+/** Load order over table chunks: every chunk of a table waits for every chunk of the tables it references. */
+export function unitOrder(
+  tables: LoadOrder,
+  units: readonly { table: string; chunk: { index: number } }[],
+): LoadOrder {
+  const byTable = new Map<string, string[]>();
+  for (const u of units) {
+    byTable.set(u.table, [...(byTable.get(u.table) ?? []), `${u.table}#${u.chunk.index}`]);
+  }
+  const waitsFor = new Map<string, Set<string>>();
+  for (const [table, keys] of byTable) {
+    const deps = [...(tables.waitsFor.get(table) ?? [])].flatMap((d) => byTable.get(d) ?? []);
+    for (const k of keys) waitsFor.set(k, new Set(deps));
+  }
+  return {
+    waitsFor,
+    cyclic: new Set(
+      units.filter((u) => tables.cyclic.has(u.table)).map((u) => `${u.table}#${u.chunk.index}`),
+    ),
+  };
+}
+
+/** `schema.table#3` → `["schema.table", 3]`. */
+export function splitUnit(unit: string): [string, number] {
+  const i = unit.lastIndexOf("#");
+  return [unit.slice(0, i), Number(unit.slice(i + 1))];
+}

@@ -80,23 +80,28 @@ export async function unfinishedRun(target: postgres.Sql): Promise<RunRow | unde
   return row.status === "done" ? undefined : row;
 }
 
-/** Completed tables of a run, with the snapshot each was read from. */
-export async function completedTables(target: postgres.Sql, id: string): Promise<Map<string, string>> {
-  const rows = await target.unsafe<{ table_name: string; snapshot: string }[]>(
-    `select table_name, snapshot from privaci.checkpoints where run_id = $1`,
+/** The key of one table chunk in {@link completedUnits}: `schema.table#chunk`. */
+export function unitKey(table: string, chunk: number): string {
+  return `${table}#${chunk}`;
+}
+
+/** Completed chunks of a run (keys from {@link unitKey}), with the snapshot each was read from. */
+export async function completedUnits(target: postgres.Sql, id: string): Promise<Map<string, string>> {
+  const rows = await target.unsafe<{ table_name: string; chunk: number; snapshot: string }[]>(
+    `select table_name, chunk, snapshot from privaci.checkpoints where run_id = $1`,
     [id],
   );
-  return new Map(rows.map((r) => [r.table_name, r.snapshot]));
+  return new Map(rows.map((r) => [unitKey(r.table_name, r.chunk), r.snapshot]));
 }
 
 /** Writes a table's checkpoint; called inside the table's own transaction, just before COMMIT. */
 export async function checkpoint(
   tx: postgres.Sql,
-  fields: { runId: string; table: string; rows: number; snapshot: string },
+  fields: { runId: string; table: string; chunk: number; rows: number; snapshot: string },
 ): Promise<void> {
   await tx.unsafe(
-    `insert into privaci.checkpoints (run_id, table_name, rows, snapshot) values ($1, $2, $3, $4)`,
-    [fields.runId, fields.table, fields.rows, fields.snapshot],
+    `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, $3, $4, $5)`,
+    [fields.runId, fields.table, fields.chunk, fields.rows, fields.snapshot],
   );
 }
 
