@@ -15,8 +15,10 @@ import { formatText } from "../../report/format_text.ts";
 import { startEmbedded } from "../../pg/embedded.ts";
 import { redactUrl } from "../../pg/connect.ts";
 import { DEMO_SCHEMA, demoRows } from "./seed.ts";
+import { ConfigError, PrivaciError } from "../../errors.ts";
+import { formatIssues } from "../../config/diagnostics.ts";
 
-const DEMO_KEY = "base64:" + btoa("privaci demo key — never use for real data!!");
+const DEMO_KEY = "base64:" + btoa("privaci demo key - never use it for real data!");
 
 function withDb(url: string, db: string): string {
   const u = new URL(url);
@@ -46,6 +48,7 @@ async function sample(url: string, query: string): Promise<Record<string, unknow
 
 const envSource = Deno.env.get("PRIVACI_SOURCE_URL");
 const envTarget = Deno.env.get("PRIVACI_TARGET_URL");
+let failed = 0;
 let server: Awaited<ReturnType<typeof startEmbedded>> | null = null;
 let sourceAdmin: string;
 let targetAdmin: string;
@@ -79,7 +82,8 @@ try {
     onProgress: (e) => e.type === "table-done" && console.log(`  ✓ ${e.table}: ${e.report.rows} rows`),
   });
 
-  const customers = "select id, first_name, last_name, email, phone, city, card_number from customers order by id limit 3";
+  const customers =
+    "select id, first_name, last_name, email, phone, city, card_number from customers order by id limit 3";
   const tickets = "select id, body from support_tickets order by id limit 3";
   console.log("\nBEFORE (source) customers:");
   console.table(await sample(sourceUrl, customers));
@@ -90,6 +94,13 @@ try {
   console.log("\nSupport tickets, before → after:");
   for (let i = 0; i < before.length; i++) console.log(`  - ${before[i].body}\n  + ${after[i].body}\n`);
   console.log(formatText(report));
+} catch (e) {
+  if (!(e instanceof PrivaciError)) throw e;
+  console.error(`error: ${e.message}`);
+  if (e instanceof ConfigError) console.error(formatIssues(e.issues));
+  if (e.hint) console.error(`hint: ${e.hint}`);
+  failed = e.exitCode;
 } finally {
   await server?.stop();
 }
+if (failed) Deno.exit(failed);

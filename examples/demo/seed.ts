@@ -50,8 +50,11 @@ function mulberry32(seed: number): () => number {
 }
 
 interface LocaleData {
-  person: { first_name: { generic?: string[]; male?: string[]; female?: string[] }; last_name: { generic?: string[] } };
-  location: { city_name?: string[]; street_name?: string[] };
+  person?: {
+    first_name?: { generic?: string[]; male?: string[]; female?: string[] };
+    last_name?: { generic?: string[] };
+  };
+  location?: { city_name?: string[]; street_name?: string[] };
 }
 
 const LOCALES: [string, string, string][] = [
@@ -89,24 +92,43 @@ export function demoRows(customers = 200): string {
   const people: { first: string; last: string; email: string; phone: string }[] = [];
   for (let i = 1; i <= customers; i++) {
     const [code, country, phonePrefix] = LOCALES[i % LOCALES.length];
-    const loc = (allLocales as unknown as Record<string, LocaleData>)[code] ?? allLocales.en as unknown as LocaleData;
+    const loc = (allLocales as unknown as Record<string, LocaleData>)[code] ??
+      allLocales.en as unknown as LocaleData;
     const en = allLocales.en as unknown as LocaleData;
-    const names = loc.person.first_name;
+    const names = loc.person?.first_name ?? en.person!.first_name!;
     const first = pick(names.generic ?? [...(names.male ?? []), ...(names.female ?? [])]);
-    const last = pick(loc.person.last_name.generic ?? en.person.last_name.generic!);
-    const email = `${first}.${last}.${i}@example-mail.com`.toLowerCase().normalize("NFD").replace(/[^\x20-\x7e]/g, "")
+    const last = pick(loc.person?.last_name?.generic ?? en.person!.last_name!.generic!);
+    const email = `${first}.${last}.${i}@example-mail.com`.toLowerCase().normalize("NFD").replace(
+      /[^\x20-\x7e]/g,
+      "",
+    )
       .replace(/[^a-z0-9.@-]/g, "");
     const phone = phonePrefix + String(1000 + Math.floor(rand() * 8999));
-    const city = pick(loc.location.city_name ?? en.location.city_name!);
-    const street = `${1 + Math.floor(rand() * 200)} ${pick(loc.location.street_name ?? en.location.street_name!)}`;
-    const birth = new Date(Date.UTC(1950 + Math.floor(rand() * 55), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)));
+    const city = pick(loc.location?.city_name ?? en.location!.city_name!);
+    const street = `${1 + Math.floor(rand() * 200)} ${
+      pick(loc.location?.street_name ?? en.location!.street_name!)
+    }`;
+    const birth = new Date(
+      Date.UTC(1950 + Math.floor(rand() * 55), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)),
+    );
     const card = luhnComplete("4" + Array.from({ length: 14 }, () => Math.floor(rand() * 10)).join(""));
     const iban = ibanDE(Array.from({ length: 18 }, () => Math.floor(rand() * 10)).join(""));
     people.push({ first, last, email, phone });
     out.push(
       `insert into customers (first_name, last_name, email, phone, street, city, postcode, country, birth_date, card_number, iban, created_at) values (${
-        [first, last, email, phone, street, city, String(10000 + Math.floor(rand() * 89999)), country,
-          birth.toISOString().slice(0, 10), card, iban].map(lit).join(", ")
+        [
+          first,
+          last,
+          email,
+          phone,
+          street,
+          city,
+          String(10000 + Math.floor(rand() * 89999)),
+          country,
+          birth.toISOString().slice(0, 10),
+          card,
+          iban,
+        ].map(lit).join(", ")
       }, '2026-01-01'::timestamptz + interval '${i} hours');`,
     );
   }
@@ -127,12 +149,14 @@ export function demoRows(customers = 200): string {
         10000 + i
       }. Regards, ${p.first} ${p.last}`,
       `Dear support, please update my e-mail to ${p.email}. Thanks, ${p.first.toUpperCase()} ${p.last.toUpperCase()}`,
-      `my name is ${p.first.toLowerCase()} ${p.last.toLowerCase()} and i cannot log in from 192.168.10.${i % 250}`,
+      `my name is ${p.first.toLowerCase()} ${p.last.toLowerCase()} and i cannot log in from 192.168.10.${
+        i % 250
+      }`,
     ]);
     out.push(
-      `insert into support_tickets (customer_id, subject, body, opened_at) values (${id}, ${lit(pick(subjects))}, ${
-        lit(body)
-      }, '2026-03-01'::timestamptz + interval '${i} hours');`,
+      `insert into support_tickets (customer_id, subject, body, opened_at) values (${id}, ${
+        lit(pick(subjects))
+      }, ${lit(body)}, '2026-03-01'::timestamptz + interval '${i} hours');`,
     );
   }
   return out.join("\n");
