@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pluginCommand } from "../../plugins/cli.ts";
+import { loadPlugins } from "../../plugins/loader.ts";
+import { readLock } from "../../plugins/lock.ts";
+import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
+import { Keyring } from "../../strategies/keyring.ts";
+import { HOST_VERSION, withTempDir } from "../fixtures/plugins/_kit.ts";
+import { maskWith } from "../fixtures/plugins/_mask.ts";
+import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
+
+const NHS_ENTRY = new URL("../../plugins/nhs_number/mod.ts", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  await pluginCommand({ print: (l) => lines.push(l) }).exitOverride().parseAsync(args, { from: "user" });
+  return lines;
+}
+
+Deno.test("privaci plugin keygen → sign → publish → add → list → load masks NHS numbers", async () => {
+  const registry = new LocalRegistry();
+  const previous = Deno.env.get("JSR_URL");
+  Deno.env.set("JSR_URL", registry.url);
+  try {
+    await withTempDir(async (dir) => {
+      const keyFile = join(dir, "publisher.key");
+      const [publisher] = await cli("keygen", "--out", keyFile);
+      assert.match(publisher, /^ed25519:[A-Za-z0-9+/]{43}=$/);
+      assert.equal((await Deno.stat(keyFile)).mode! & 0o777, 0o600);
+      await assert.rejects(cli("keygen", "--out", keyFile), {
+        code: "USAGE",
+        message: `Cannot write the private key as the file exists: ${keyFile}`,
+      });
+
+      const out = join(dir, "dist");
+      const signed = await cli("sign", NHS_ENTRY, "--key", keyFile, "--out", out);
+      assert.match(
+        signed[0],
+        new RegExp(
+          `^signed @privaci/nhs@1\\.0\\.0 \\(sha256-[A-Za-z0-9+/]{43}=\\) by ${
+            publisher.replace(/[+/]/g, "\\$&")
+          }$`,
+        ),
+      );
+      const files: Record<string, Uint8Array> = {};
+      for (const f of ["mod.js", "plugin.json", "plugin.json.sig"]) {
+        files[f] = await Deno.readFile(join(out, f));
+      }
+      assert.equal(
+        new TextDecoder().decode(files["mod.js"]).includes('from "'),
+        false,
+        "bundled into one module",
+      );
+      await registry.publishJsr("@privaci/nhs", "1.0.0", files);
+
+      const policy = join(dir, "privaci.yaml");
+      const use = "jsr:@privaci/nhs@^1";
+      await Deno.writeTextFile(
+        policy,
+        `version: 1\nplugins:\n  - use: "${use}"\n    publisher: "${publisher}"\n    alias: nhs\n`,
+      );
+      const verified = await cli("verify", use, "-c", policy);
+      assert.equal(verified[0], `ok @privaci/nhs@1.0.0 signed by ${publisher}`);
+      assert.equal(verified[2], `  not in ${join(dir, "privaci.lock")} (run: privaci plugin add ${use})`);
+
+      const added = await cli("add", use, "-c", policy);
+      assert.equal(added[0], `added @privaci/nhs@1.0.0 to ${join(dir, "privaci.lock")}`);
+      const lock = await readLock(join(dir, "privaci.lock"));
+      assert.deepEqual(Object.keys(lock.plugins), [use]);
+      assert.equal(lock.plugins[use].signer, publisher);
+
+      const listed = await cli("list", "-c", policy, "--json");
+      const json = JSON.parse(listed.join("\n"));
+      assert.ok(json.builtins.some((b: { name: string }) => b.name === "keep"));
+      assert.deepEqual(json.plugins, [{
+        use,
+        status: "@privaci/nhs@1.0.0",
+        strategies: [
+          {
+            name: "@privaci/nhs/nhs_number",
+            description:
+              "Writes a well-formed NHS number (valid check digit) derived from the value and the key",
+          },
+          { name: "nhs/nhs_number", description: "alias of @privaci/nhs/nhs_number" },
+        ],
+      }]);
+
+      const keyring = await Keyring.create(crypto.getRandomValues(new Uint8Array(32)));
+      const loaded = await loadPlugins([{ use, publisher, alias: "nhs" }], {
+        lockFile: join(dir, "privaci.lock"),
+        keyring,
+        hostVersion: HOST_VERSION,
+      });
+      try {
+        const def = loaded.strategies.find((s) => s.meta.name === "nhs/nhs_number")!;
+        const key = await keyring.derive("domain:nhs");
+        const input = ["943 476 5919", "9434765919", null, "943 476 5919"];
+        const out = await maskWith(def, input, { key, domain: "nhs" });
+        assert.equal(out[2], null);
+        assert.equal(out[0], out[3], "deterministic");
+        assert.match(out[0]!, /^999 \d{3} \d{4}$/);
+        assert.match(out[1]!, /^999\d{7}$/);
+        for (const v of [out[0]!, out[1]!]) {
+          const digits = v.replace(/ /g, "");
+          assert.equal(nhsCheckDigit(digits.slice(0, 9)), Number(digits[9]));
+        }
+        assert.deepEqual(
+          await maskWith(def, ["943 476 5919"], { key, domain: "nhs", params: { format: "plain" } }),
+          [out[0]!.replace(/ /g, "")],
+        );
+      } finally {
+        await loaded.close();
+      }
+    });
+  } finally {
+    if (previous === undefined) Deno.env.delete("JSR_URL");
+    else Deno.env.set("JSR_URL", previous);
+    await registry.close();
+  }
+});
+
+Deno.test("privaci plugin add refuses a specifier with no publisher key", async () => {
+  await withTempDir(async (dir) => {
+    const policy = join(dir, "privaci.yaml");
+    await Deno.writeTextFile(policy, "version: 1\n");
+    await assert.rejects(cli("add", "jsr:@acme/x@1", "-c", policy), {
+      code: "USAGE",
+      message:
+        `Cannot verify jsr:@acme/x@1 as no publisher key is given: pass --publisher or list it under plugins: in ${policy}`,
+    });
+    assert.equal(await Deno.stat(join(dir, "privaci.lock")).then(() => true, () => false), false);
+  });
+});
