@@ -83,7 +83,7 @@ export function removeDuplicateKeys(doc: Document, lines: LineCounter): Duplicat
       const seen = new Map<string, Pair>();
       for (const pair of [...node.items]) {
         const name = keyName(pair);
-        if (name === undefined) continue;
+        if (name === undefined || name === "<<") continue;
         const first = seen.get(name);
         if (first) {
           found.push({

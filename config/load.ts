@@ -85,7 +85,12 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
   const { file } = options;
   const env: EnvReader = options.env ?? ((name) => Deno.env.get(name));
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: false,
+    prettyErrors: false,
+    merge: true,
+  });
   checkSyntax(doc, lines, file);
   const locate = (path: readonly (string | number)[], opts: LocateOptions = {}) =>
     locateNode(doc, lines, path, opts.at);
@@ -103,7 +108,7 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
     const value = env(name);
     if (value !== undefined && value !== "") overrides[field] = value;
   }
-  interpolateDocument(doc, lines, text, { env, file, skip: Object.keys(overrides) });
+  const interpolated = interpolateDocument(doc, lines, text, { env, file, skip: Object.keys(overrides) });
 
   const issues: ConfigIssue[] = [];
   for (const dup of removeDuplicateKeys(doc, lines)) {
@@ -117,7 +122,9 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
   const parsed = PolicySchema.safeParse(data);
   if (!parsed.success) {
     for (const p of describeZodIssues(parsed.error.issues, data, PolicySchema, { explain: policyExplain })) {
-      issues.push({ path: p.path, message: p.message, ...where(p.path, p.at) });
+      const fromVariable = interpolated.has(p.path.join("\0")) && p.message.endsWith("got a string");
+      const message = fromVariable ? `${p.message} (a value holding \${...} is always a string)` : p.message;
+      issues.push({ path: p.path, message, ...where(p.path, p.at) });
     }
   }
   for (const field of ["source", "target"] as const) {
@@ -186,18 +193,26 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
   }
 }
 
+/**
+ * Replaces `${VAR}`s in every string value in place, except top-level keys in `skip` (overridden by the
+ * environment). Returns the paths (joined with NUL) whose value changed.
+ */
 function interpolateDocument(
   doc: Document,
   lines: LineCounter,
   text: string,
   options: { env: EnvReader; file: string; skip: readonly string[] },
-): void {
+): Set<string> {
   const issues: ConfigIssue[] = [];
+  const changed = new Set<string>();
   let missing = 0;
   for (const scalar of stringScalars(doc, lines, text)) {
     if (scalar.path.length === 1 && options.skip.includes(String(scalar.path[0]))) continue;
     const result = interpolate(scalar.node.value as string, options.env);
-    if (result.changed) scalar.node.value = result.value;
+    if (result.changed) {
+      scalar.node.value = result.value;
+      changed.add(scalar.path.join("\0"));
+    }
     for (const problem of result.problems) {
       const pos: Position = scalar.offset === undefined
         ? scalar.position
@@ -209,7 +224,7 @@ function interpolateDocument(
       issues.push({ path: scalar.path, message, file: options.file, line: pos.line, col: pos.col });
     }
   }
-  if (issues.length === 0) return;
+  if (issues.length === 0) return changed;
   const at = (i: ConfigIssue) => `${i.file}:${i.line}:${i.col}`;
   if (missing > 0) {
     const found = issues.filter((i) => i.message.startsWith("environment"));

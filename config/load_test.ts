@@ -327,3 +327,41 @@ Deno.test("LoadedPolicy.locate() finds table keys, column keys, values and list 
   assert.equal(locate(["tables", "public.customer", "columns", "email", "deeper"]), undefined);
   assert.equal(locate(["schemas", 5]), undefined);
 });
+
+Deno.test("parsePolicy() says why a number written as \${VAR} is refused", () => {
+  const e = rejected(
+    "version: 1\nsource: postgres://h/a\ntarget: postgres://h/b\noptions:\n  jobs: ${JOBS}\n",
+    envOf({ JOBS: "4" }),
+  );
+  assert.deepEqual(e.issues, [{
+    path: ["options", "jobs"],
+    message: "expected an integer, got a string (a value holding ${...} is always a string)",
+    file: "p.yaml",
+    line: 5,
+    col: 9,
+  }]);
+});
+
+Deno.test("parsePolicy() merges '<<' keys so columns can share a block", () => {
+  const text = [
+    "version: 1",
+    "source: postgres://h/a",
+    "target: postgres://h/b",
+    "tables:",
+    "  public.customer:",
+    "    columns: &audit",
+    "      created_at: keep",
+    "      updated_at: keep",
+    "  public.orders:",
+    "    columns:",
+    "      <<: *audit",
+    "      id: keep",
+  ].join("\n");
+  const { policy, locate } = parsePolicy(text, { file: "p.yaml", env: noEnv });
+  assert.deepEqual(policy.tables["public.orders"].columns, {
+    created_at: "keep",
+    updated_at: "keep",
+    id: "keep",
+  });
+  assert.deepEqual(locate(["tables", "public.orders", "columns", "id"]), { line: 12, col: 7 });
+});
