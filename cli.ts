@@ -24,7 +24,8 @@ let debug = Deno.args.includes("--debug");
 function printError(e: unknown): number {
   if (e instanceof PrivaciError) {
     err(`${paint("31;1", "error")}: ${e.message}`);
-    if (e instanceof ConfigError && e.issues.length > 0) err(formatIssues(e.issues, { color }));
+    // A single issue is already in the message (with its file, line and column).
+    if (e instanceof ConfigError && e.issues.length > 1) err(formatIssues(e.issues, { color }));
     if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
     if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
     if (debug) err(e.stack ?? "");

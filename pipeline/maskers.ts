@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.ts";
 import type { Keyring } from "../strategies/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategySpec } from "../strategies/types.ts";
-import { closest } from "./_closest.ts";
+import { didYouMean as closest, formatIssues } from "../config/diagnostics.ts";
 import type { ColumnRuleSpec, PolicySource, TablePlan } from "./plan.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 
@@ -112,9 +112,6 @@ function toSpec(rule: ColumnRuleSpec): StrategySpec {
 /** Throws a {@link ConfigError} `CHECK_FAILED` when there are issues. */
 export function throwIfIssues(issues: ConfigIssue[], what: string): void {
   if (issues.length === 0) return;
-  throw new ConfigError(
-    "CHECK_FAILED",
-    `${what}: ${issues.length} problem${issues.length === 1 ? "" : "s"} in the policy`,
-    issues,
-  );
+  const message = issues.length === 1 ? formatIssues(issues) : `${issues.length} problems in the policy`;
+  throw new ConfigError("CHECK_FAILED", `${what}: ${message}`, issues);
 }

@@ -10,7 +10,7 @@ import type { Policy } from "../config/schema.ts";
 import { COLUMN_RESERVED_KEYS } from "../config/schema.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
-import { closest } from "./_closest.ts";
+import { didYouMean as closest } from "../config/diagnostics.ts";
 
 /** Where a policy came from and how to find a key in it (config/load.ts's LoadedPolicy fits). */
 export interface PolicySource {
