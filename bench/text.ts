@@ -127,10 +127,14 @@ if (json) {
   }
   console.log("Persons per locale");
   for (const [l, s] of Object.entries(ticketScores.locales)) {
-    console.log(`  ${l.padEnd(6)} recall ${fmt(s.recall)}  full names ${fmt(s.fullNames)}  (${s.mentions} mentions)`);
+    console.log(
+      `  ${l.padEnd(6)} recall ${fmt(s.recall)}  full names ${fmt(s.fullNames)}  (${s.mentions} mentions)`,
+    );
   }
   const sp = result.speed;
   console.log(`Speed on ${sp.words} words, ${cores} cores`);
-  console.log(`  text.scrub        ${sp.scrubberWordsPerSecond} words/s (${sp.scrubberWordsPerSecondPerCore} per core)`);
+  console.log(
+    `  text.scrub        ${sp.scrubberWordsPerSecond} words/s (${sp.scrubberWordsPerSecondPerCore} per core)`,
+  );
   console.log(`  compromise alone  ${sp.compromiseWordsPerSecondOneCore} words/s on one core`);
 }

@@ -25,7 +25,7 @@ export interface Tokens {
   casing: number[];
   /** First token of a sentence, a line, or after a colon. */
   sentenceStart: boolean[];
-  /** Joined to the previous token by a space or a hyphen only, so both can belong to one name. */
+  /** Joined to the previous token by up to three spaces or a hyphen only, so both can belong to one name. */
   joined: boolean[];
   /** The previous token is a single capital letter followed by "." and a space ("John F. Kennedy"). */
   afterInitial: boolean[];
@@ -35,6 +35,7 @@ export interface Tokens {
 
 const TOKEN = /@[\p{L}\p{N}_]{2,}|[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
 const BREAK = /[.!?…\n\r:;|•"“”()[\]{}<>]/;
+const JOIN = /^(?:[ \t\u00a0]{1,3}|-)$/;
 const UPPER_RE = /^[^\p{Ll}]*$/u;
 
 /** Tokenises `text`, looking each token up in `flagsOf` (a folded word → flags map). */
@@ -70,7 +71,7 @@ export function tokenize(text: string, flagsOf: Map<string, number>): Tokens {
     t.flags.push(flagsFor(word, key, flagsOf));
     t.casing.push(casingOf(word));
     t.sentenceStart.push(first || breaks);
-    t.joined.push(!first && (gap === " " || gap === "-" || initial));
+    t.joined.push(!first && (gap === " " || JOIN.test(gap) || initial));
     t.afterInitial.push(initial);
     t.sentence.push(sentence);
     t.count++;

@@ -45,7 +45,7 @@ const TITLES =
 const GREETINGS =
   "hi hello hey dear thanks thank thx cheers regards greetings hallo bonjour salut hola ciao olá ola hej hoi merci gracias grazie danke obrigado obrigada sincerely yours best love xoxo attn attention cc ask tell contact called named";
 const STOPS =
-  "a an the and or but nor for to of in on at by from with without as is are was were be been am do does did have has had will would shall should can could may might must not no yes if then than that this these those it its he she they we you i me my your his her our their them us who whom whose which what when where why how all any some each every both either neither please pls plz also just only very too so there here via per vs etc re ok okay hi hey";
+  "a an the and or but nor for to of in on at by from with without as is are was were be been am do does did have has had will would shall should can could may might must not no yes if then than that this these those it its he she they we you i me my your his her our their them us who whom whose which what when where why how all any some each every both either neither please pls plz also just only very too so there here via per vs etc re ok okay hi hey i'm i've i'll i'd im it's that's there's what's let's don't can't won't isn't aren't doesn't didn't wasn't we're you're they're he's she's we've you've";
 const PARTICLES =
   "van von de der den del della di da das dos do du la le las los ter ten bin ibn al el st y e zu";
 const CALENDAR_WORDS =

@@ -106,7 +106,7 @@ export function findNames(
       name[i] = 1;
     }
   }
-  cues(tk, name, plain);
+  cues(text, tk, name, plain);
   chains(tk, name, plain);
 
   // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
@@ -154,21 +154,24 @@ export function findNames(
   }
 }
 
-/** Sentences whose words are mostly capitalised (headlines, ALL-CAPS shouting): casing says nothing there. */
+/**
+ * Sentences whose ordinary words are capitalised (headlines, ALL-CAPS shouting): casing says nothing there.
+ * Only ordinary words count, so a sentence full of names is not taken for a headline.
+ */
 function headlineSentences(tk: Tokens): Set<number> {
   const out = new Set<number>();
-  let s = 0;
+  let s = -1;
   let words = 0;
   let caps = 0;
   for (let i = 0; i <= tk.count; i++) {
     if (i === tk.count || tk.sentence[i] !== s) {
-      if (words >= 4 && caps / words >= 0.75) out.add(s);
+      if (words >= 2 && caps / words >= 0.75) out.add(s);
       if (i === tk.count) break;
       s = tk.sentence[i];
       words = 0;
       caps = 0;
     }
-    if (tk.flags[i] & STOP && tk.casing[i] === LOWER) continue;
+    if (tk.sentenceStart[i] || !(tk.flags[i] & COMMON)) continue;
     words++;
     if (tk.casing[i] === TITLE_CASE || tk.casing[i] === UPPER) caps++;
   }
@@ -176,17 +179,22 @@ function headlineSentences(tk: Tokens): Set<number> {
 }
 
 /** Marks the word after a title, greeting, sign-off or introduction. */
-function cues(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
+function cues(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
   for (let i = 1; i < tk.count; i++) {
     if (name[i]) continue;
     const f = tk.flags[i];
     if (f & (STOP | CALENDAR | GREETING | TITLE) && !(f & NAME)) continue;
-    if (f & GREETING || tk.sentence[i - 1] !== tk.sentence[i] && !(tk.flags[i - 1] & GREETING)) continue;
+    if (f & GREETING) continue;
+    // A greeting or sign-off reaches over a comma or a line break ("Regards,\nAna"), not over a full stop.
+    if (
+      tk.sentence[i - 1] !== tk.sentence[i] &&
+      (!(tk.flags[i - 1] & GREETING) || /[.!?]/.test(text.slice(tk.end[i - 1], tk.start[i])))
+    ) continue;
     const prev = tk.flags[i - 1];
     const capital = tk.casing[i] === TITLE_CASE || (tk.casing[i] === UPPER && !plain(i));
     const unknown = !(f & (COMMON | STOP));
     if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
-    else if (prev & GREETING && (capital || (unknown && f & NAME))) {
+    else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME))) {
       name[i] = 1;
     } else if (unknown || capital) {
       const two = i >= 2 ? `${tk.key[i - 2]} ${tk.key[i - 1]}` : "";

@@ -7,7 +7,7 @@
 import type { Span } from "../entities.ts";
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
-const IPV4 = new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`, "g");
+const IPV4 = new RegExp(`(?<![\\d.]|[\\da-fA-F]:)${OCTET}(?:\\.${OCTET}){3}(?![\\d]|\\.\\d)`, "g");
 const IPV6_CANDIDATE = /(?<![0-9A-Za-z:])[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f.]*(?![0-9A-Za-z:])/g;
 
 /** True when `s` is a syntactically valid IPv6 address. */

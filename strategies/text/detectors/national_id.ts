@@ -17,9 +17,9 @@ const NINO =
 const NINO_BAD_PREFIX = new Set(["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]);
 const NIR =
   /(?<![\dA-Za-z])([12]) ?(\d{2}) ?(\d{2}) ?(\d{2}|2[AB]) ?(\d{3}) ?(\d{3}) ?(\d{2})(?![\dA-Za-z])/g;
-const BARE_9 = /(?<![\d.,-])\d{9}(?![\d.,-])|(?<![\d.,-])\d{4}\.\d{2}\.\d{3}(?![\d.,-])/g;
+const BARE_9 = /(?<![\d.,-])(?:\d{9}|\d{4}\.\d{2}\.\d{3})(?!\d|[.,-]\d)/g;
 const BSN_CUE = /\b(?:bsn|burgerservicenummer|sofi-?nummer)\b\W{0,5}$/i;
-const BARE_11 = /(?<![\d.,-])\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d.,-])/g;
+const BARE_11 = /(?<![\d.,-])\d{2} ?\d{3} ?\d{3} ?\d{3}(?!\d|[.,-]\d)/g;
 const STEUER_CUE =
   /\b(?:steuer-?id|steuer-?identifikationsnummer|steuerliche identifikationsnummer|idnr|tin|tax id)\b\W{0,12}$/i;
 

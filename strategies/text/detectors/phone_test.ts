@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { findPhones, isPhone } from "./phone.ts";
+import { found } from "./_test_find.ts";
+
+Deno.test("findPhones() finds international and national formats", () => {
+  assert.deepEqual(
+    found(findPhones, "Ring +44 20 7946 0958, (415) 555-2671, 030 1234567 or 06 12 34 56 78 please."),
+    ["phone:+44 20 7946 0958", "phone:(415) 555-2671", "phone:030 1234567", "phone:06 12 34 56 78"],
+  );
+});
+
+Deno.test("findPhones() ignores dates, amounts, order numbers and version strings", () => {
+  assert.deepEqual(found(findPhones, "On 2024-03-02 we billed 1 250 000 for ORD-12345 on v10.2.3"), []);
+});
+
+Deno.test("isPhone() takes a bare number only after a cue word", () => {
+  assert.equal(isPhone("41925011726"), false);
+  assert.equal(isPhone("41925011726", true), true);
+  assert.deepEqual(found(findPhones, "call me on 41925011726"), ["phone:41925011726"]);
+});

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import type { Span } from "./entities.ts";
+import { gazetteer } from "./gazetteer.ts";
+import { findNames, rowNameSet } from "./names.ts";
+
+function persons(text: string, rowNames?: Set<string>): string[] {
+  const out: Span[] = [];
+  findNames(text, out, {
+    person: true,
+    location: false,
+    organization: false,
+    gazetteer: gazetteer(),
+    rowNames,
+  });
+  return out.filter((s) => s.entity === "person").map((s) => text.slice(s.start, s.end));
+}
+
+Deno.test("findNames() finds names from many locales in Title, lower and UPPER case", () => {
+  assert.deepEqual(persons("Refund for Nguyễn Văn An and giulia bianchi, escalated by AYŞE YILMAZ today."), [
+    "Nguyễn Văn An",
+    "giulia bianchi",
+    "AYŞE YILMAZ",
+  ]);
+});
+
+Deno.test("findNames() takes particles inside names and hyphenated family names", () => {
+  assert.deepEqual(persons("Spoke with Amira de Vos, then with Arun Sharma-Naik."), [
+    "Amira de Vos",
+    "Arun Sharma-Naik",
+  ]);
+});
+
+Deno.test("findNames() uses titles, greetings, sign-offs and introductions", () => {
+  assert.deepEqual(persons("Dear Mr. Kowalczyk, thanks. My name is Xandrel Quorvik. Regards,\nTeodora"), [
+    "Kowalczyk",
+    "Xandrel Quorvik",
+    "Teodora",
+  ]);
+});
+
+Deno.test("findNames() reads capitalised common words as names only inside a sentence", () => {
+  assert.deepEqual(persons("Will you call back? I asked Will Smith to call."), ["Will Smith"]);
+});
+
+Deno.test("findNames() finds @handles and the row's own names in any casing", () => {
+  const row = rowNameSet(["Quorin", null, "Blathwick"]);
+  assert.deepEqual(persons("ping @jdoe, this is about quorin BLATHWICK", row), ["@jdoe", "quorin BLATHWICK"]);
+  assert.deepEqual(persons("ping @jdoe, this is about quorin BLATHWICK"), ["@jdoe"]);
+});
+
+Deno.test("findNames() leaves ticket words, ids and headlines without names alone", () => {
+  assert.deepEqual(persons("The printer on floor 3 is broken again, see ORD-12345 and KB-2231."), []);
+  assert.deepEqual(persons("PASSWORD RESET NOT WORKING ON VERSION 2.3"), []);
+});
+
+Deno.test("findNames() never reads an id such as ORD-12345 as a place or organisation", () => {
+  const text = "Order ORD-12345 from Acme Widgets GmbH shipped to Berlin.";
+  const out: Span[] = [];
+  findNames(text, out, { person: true, location: true, organization: true, gazetteer: gazetteer() });
+  const got = out.map((s) => `${s.entity}:${text.slice(s.start, s.end)}`);
+  assert.ok(got.includes("organization:Acme Widgets GmbH"), got.join(", "));
+  assert.ok(got.includes("location:Berlin"), got.join(", "));
+  assert.ok(got.every((g) => !g.includes("ORD") && !g.includes("12345")), got.join(", "));
+});

@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { DetectorPool, sliceByLength } from "./pool.ts";
+
+Deno.test("sliceByLength() cuts contiguous slices covering every row once", () => {
+  const texts = ["aaaa", null, "b", "cccccccc", "dd", "e", "ffffff"];
+  for (const parts of [1, 2, 3, 7, 10]) {
+    const cuts = sliceByLength(texts, parts);
+    assert.equal(cuts.length, parts + 1);
+    assert.equal(cuts[0], 0);
+    assert.equal(cuts[parts], texts.length);
+    for (let i = 1; i < cuts.length; i++) assert.ok(cuts[i] >= cuts[i - 1]);
+  }
+});
+
+Deno.test("DetectorPool.detect() returns every row exactly once, in order, from two workers", async () => {
+  const pool = await DetectorPool.create({ size: 2, entities: ["email", "person"] });
+  try {
+    assert.equal(pool.size, 2);
+    const texts = Array.from(
+      { length: 501 },
+      (_, i) => (i % 7 === 3 ? null : `row ${i} mail u${i}@example.com`),
+    );
+    const got = await pool.detect(texts);
+    assert.equal(got.length, texts.length);
+    got.forEach((spans, i) => {
+      const text = texts[i];
+      if (text === null) assert.deepEqual(spans, []);
+      else assert.deepEqual(spans.map((s) => text.slice(s.start, s.end)), [`u${i}@example.com`]);
+    });
+    const inline = await DetectorPool.create({ size: 0, entities: ["email", "person"] });
+    assert.deepEqual(await inline.detect(texts), got);
+    inline.close();
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("DetectorPool.detect() refuses work after close", async () => {
+  const pool = await DetectorPool.create({ size: 1, entities: ["email"] });
+  pool.close();
+  pool.close();
+  await assert.rejects(() => pool.detect(["a@b.co"]), {
+    message: "Cannot detect entities as the pool is closed",
+  });
+});
