@@ -27,6 +27,8 @@ export interface SandboxOptions {
 const SHIM = new URL("./_shim.ts", import.meta.url);
 const STDERR_TAIL = 16 * 1024;
 const CLOSE_GRACE_MS = 2000;
+/** Data-segment room the deno runtime itself needs beyond the JS heap (measured: starts under 640 MiB). */
+const DATA_BASELINE_MB = 768;
 
 /** What the sandbox was doing, for messages. */
 export type SandboxStage = "loading" | "initialising" | "masking" | "closing";
@@ -47,18 +49,28 @@ export class Sandbox {
 
   constructor(options: SandboxOptions) {
     this.#options = options;
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        "--no-lock",
-        "--no-prompt",
-        "--no-npm",
-        "--no-remote",
-        "--quiet",
-        `--v8-flags=--max-old-space-size=${options.memoryMb}`,
-        SHIM.href,
-      ],
+    const deno = [
+      Deno.execPath(),
+      "run",
+      "--no-config",
+      "--no-lock",
+      "--no-prompt",
+      "--no-npm",
+      "--no-remote",
+      "--quiet",
+      `--v8-flags=--max-old-space-size=${options.memoryMb}`,
+      SHIM.href,
+    ];
+    // The V8 flag bounds the JS heap only; ArrayBuffers live outside it, so the process's data segment is
+    // bounded too where a POSIX shell can set it (`exec` keeps the pid, so killing it kills deno).
+    const argv = Deno.build.os === "windows" ? deno : [
+      "/bin/sh",
+      "-c",
+      `ulimit -d ${(DATA_BASELINE_MB + options.memoryMb) * 1024} && exec "$0" "$@"`,
+      ...deno,
+    ];
+    this.#child = new Deno.Command(argv[0], {
+      args: argv.slice(1),
       clearEnv: true,
       env: { NO_COLOR: "1" },
       stdin: "piped",
@@ -221,6 +233,13 @@ export class Sandbox {
     strategy?: string,
   ): PluginError {
     const name = this.#options.plugin;
+    if (reply.name === "RangeError" && /allocation failed/i.test(reply.message)) {
+      return this.#error(
+        "PLUGIN_MEMORY",
+        `Plugin ${name} ran out of memory while ${stage}: the sandbox allows ${this.#options.memoryMb} MiB of heap`,
+        strategy,
+      );
+    }
     const access = /Requires (\w+) access/.exec(reply.message)?.[1];
     const npm = /npm specifiers were requested|--no-npm/.test(reply.message);
     const storage = /storage access/.test(reply.message);

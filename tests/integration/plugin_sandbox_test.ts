@@ -180,6 +180,14 @@ Deno.test("hostile plugin: unbounded allocation ends at the sandbox's heap limit
   assert.equal(status.success, false);
 });
 
+Deno.test("hostile plugin: unbounded ArrayBuffer allocation ends at the sandbox's data limit", async () => {
+  const { error } = await attempt("allocate_buffers", { memoryMb: 64 });
+  assertFields(error, {
+    code: "PLUGIN_MEMORY",
+    message: "Plugin @evil/hostile ran out of memory while masking: the sandbox allows 64 MiB of heap",
+  });
+});
+
 Deno.test("hostile plugin: a batch of the wrong length is refused", async () => {
   const { error } = await attempt("wrong_length");
   assertFields(error, {
