@@ -25,7 +25,7 @@ export async function schemaSteps(ctx: PlanContext): Promise<PlannedStep[]> {
     if (r.comment !== null && !(r.name === "public" && r.comment === "standard public schema")) {
       steps.push(planned("pre", "comment", r.name, commentSql(`SCHEMA ${r.q}`, r.comment), key));
     }
-    if (!ctx.selected.has(r.name)) {
+    if (!ctx.selected.has(r.name) && r.name !== "public") {
       ctx.notes.push(`schema ${r.name} is not selected but is created because selected objects need it`);
     }
   }

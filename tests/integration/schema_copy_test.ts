@@ -107,8 +107,8 @@ Deno.test("schema copy creates what selected objects need from unselected schema
     await psqlFile(sourceUrl, EVERY_KIND);
     const plan = await roundTrip(sourceUrl, targetUrl, { schemas: ["app"], skipRows: ["app.cache"] });
     assert.deepEqual(plan.notes, [
-      "schema ref is not selected but is created because selected objects need it",
       "type ref.mood is in a schema that is not selected: created because selected objects need it",
+      "schema ref is not selected but is created because selected objects need it",
       "table ref.currency is in a schema that is not selected: created empty because selected objects need it",
       "table app.cache has rows: skip: created empty",
       "foreign key app.orders.orders_currency_fkey is created NOT VALID: its referenced table ref.currency is created empty",
