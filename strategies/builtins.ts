@@ -31,6 +31,7 @@ import { template } from "./template.ts";
 import { regex } from "./regex.ts";
 import { json } from "./json_paths.ts";
 import { array } from "./array.ts";
+import { textScrub } from "./text/text_scrub.ts";
 
 /** A new registry holding every built-in strategy. */
 export function builtinStrategies(): StrategyRegistry {
@@ -68,5 +69,6 @@ export function builtinStrategies(): StrategyRegistry {
     .add(template)
     .add(regex)
     .add(json)
-    .add(array);
+    .add(array)
+    .add(textScrub);
 }

@@ -31,6 +31,11 @@ export const FAKE_STRATEGIES: Readonly<Partial<Record<Entity, string>>> = {
   card: "fake.card",
   iban: "fake.iban",
   ip: "fake.ip",
+  location: "fake.city",
+  organization: "fake.company",
+  ssn: "fake.ssn",
+  url: "fake.url",
+  address: "fake.street",
 };
 
 const Mode = z.enum(REPLACE_MODES);
@@ -165,7 +170,13 @@ class TextScrubMasker implements ColumnMasker {
         firstRow: batch.firstRow,
         column: () => new Array<Cell>(inputs.length).fill(null),
       };
-      const got = await masker.mask(inputs, sub);
+      let got: Cell[];
+      try {
+        got = await masker.mask(inputs, sub);
+      } catch {
+        // A fake strategy that cannot take one of these values: the tag still hides them.
+        continue;
+      }
       const map = new Map<string, string>();
       [...originals.keys()].forEach((norm, k) => map.set(norm, got[k] ?? tagOf(entity)));
       faked.set(entity, map);
