@@ -131,3 +131,37 @@ Deno.test("privaci plugin add refuses a specifier with no publisher key", async 
     assert.equal(await Deno.stat(join(dir, "privaci.lock")).then(() => true, () => false), false);
   });
 });
+
+Deno.test("examples/custom_plugin signs, pins from a file: path and masks customer codes", async () => {
+  await withTempDir(async (dir) => {
+    const keyFile = join(dir, "acme.key");
+    const [publisher] = await cli("keygen", "--out", keyFile);
+    const entry = new URL("../../examples/custom_plugin/mod.ts", import.meta.url).pathname;
+    await cli("sign", entry, "--key", keyFile, "--out", join(dir, "custom_plugin", "dist"));
+    const lockFile = join(dir, "privaci.lock");
+    await cli("add", "file:./custom_plugin/dist/", "--publisher", publisher, "--lock", lockFile);
+    const keyring = await Keyring.create(new TextEncoder().encode("a fixed test key of at least 32 bytes"));
+    const loaded = await loadPlugins([{ use: "file:./custom_plugin/dist/", publisher }], {
+      lockFile,
+      keyring,
+      hostVersion: HOST_VERSION,
+    });
+    try {
+      const def = loaded.strategies.find((s) => s.meta.name === "@acme/customer-code/customer_code")!;
+      const key = await keyring.derive("domain:customer");
+      const out = await maskWith(def, ["CUS-004217", "CUS-004217", "X9", null], {
+        key,
+        domain: "customer",
+        params: { keep_prefix: 4 },
+      });
+      assert.match(out[0]!, /^CUS-\d{6}$/);
+      assert.notEqual(out[0], "CUS-004217");
+      assert.equal(out[1], out[0]);
+      assert.match(out[2]!, /^X\d$/);
+      assert.equal(out[3], null);
+      assert.equal(def.params.safeParse({ keep_prefix: -1 }).success, false);
+    } finally {
+      await loaded.close();
+    }
+  });
+});
