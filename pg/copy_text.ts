@@ -177,3 +177,44 @@ export function decodeRows(buf: Uint8Array, columns: number): Cell[][] {
 export function encodeRows(rows: readonly (readonly Cell[])[]): Uint8Array {
   return new TextEncoder().encode(rows.map((r) => r.map(encodeField).join("\t") + "\n").join(""));
 }
+
+/**
+ * Like {@link indexFields}, on text already decoded from UTF-8: writes the `[start, end)` string offsets
+ * of every field of `rows` rows into `offsets` (the last field's end is its row's line end).
+ *
+ * @throws {SyntaxError} when a row does not have exactly `columns` fields.
+ */
+export function indexTextFields(text: string, rows: number, columns: number, offsets: Int32Array): void {
+  let pos = 0;
+  for (let row = 0; row < rows; row++) {
+    const lineEnd = text.indexOf("\n", pos);
+    if (lineEnd === -1) throw new SyntaxError(`Cannot parse COPY data as row ${row + 1} has no line end`);
+    const base = row * columns * 2;
+    let col = 0;
+    let start = pos;
+    for (let tab = text.indexOf("\t", start); tab !== -1 && tab < lineEnd; tab = text.indexOf("\t", start)) {
+      if (col + 1 >= columns) throw fieldCountError(row, columns, col + 2);
+      offsets[base + col * 2] = start;
+      offsets[base + col * 2 + 1] = tab;
+      col++;
+      start = tab + 1;
+    }
+    if (col + 1 !== columns) throw fieldCountError(row, columns, col + 1);
+    offsets[base + col * 2] = start;
+    offsets[base + col * 2 + 1] = lineEnd;
+    pos = lineEnd + 1;
+  }
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+/** Decodes one field given as text (`\N` is `null`); octal and hex escapes go through the byte decoder. */
+export function decodeText(field: string): Cell {
+  if (field.indexOf("\\") === -1) return field;
+  if (field === "\\N") return null;
+  if (/\\(?:[0-7]|x[0-9A-Fa-f])/.test(field)) {
+    const bytes = new TextEncoder().encode(field);
+    return decodeField(bytes, 0, bytes.length);
+  }
+  return field.replace(/\\(.)/gs, (_, c: string) => SIMPLE_ESCAPES[c] ?? c);
+}

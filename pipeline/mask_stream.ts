@@ -6,12 +6,12 @@
  * @module
  */
 import { PipelineError, PrivaciError } from "../errors.ts";
-import { decodeField, encodeField, indexFields } from "../pg/copy_text.ts";
+import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
-import { ByteWriter } from "./_byte_writer.ts";
 
 const NL = 0x0a;
-const TAB = 0x09;
+const decoder = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
 
 /** One column of the COPY column list and what to do with it. */
 export interface MaskedColumn {
@@ -46,7 +46,6 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
     const masked = columns.map((c, i) => ({ ...c, index: i })).filter((c) => c.masker !== null);
     let carry: Uint8Array | null = null;
     let offsets = new Int32Array(0);
-    const writer = new ByteWriter();
 
     const process = async (data: Uint8Array, end: number): Promise<Uint8Array> => {
       let rows = 0;
@@ -57,8 +56,10 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
       }
       const ncol = columns.length;
       if (offsets.length < rows * ncol * 2) offsets = new Int32Array(rows * ncol * 2 * 2);
+      // One decode per chunk: fields are then cheap string slices, and the output one encode.
+      const text = decoder.decode(end === data.length ? data : data.subarray(0, end));
       try {
-        indexFields(data, end, ncol, offsets);
+        indexTextFields(text, rows, ncol, offsets);
       } catch (e) {
         throw new PipelineError(
           "PG_COPY",
@@ -74,7 +75,7 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
           vals = new Array<Cell>(rows);
           for (let r = 0; r < rows; r++) {
             const k = (r * ncol + index) * 2;
-            vals[r] = decodeField(data, offsets[k], offsets[k + 1]);
+            vals[r] = decodeText(text.slice(offsets[k], offsets[k + 1]));
           }
           decoded.set(index, vals);
         }
@@ -110,21 +111,22 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
         checkOutput(out, rows, m, table, batch.firstRow);
         outputs[m.index] = out;
       }
+      const parts: string[] = [];
       for (let r = 0; r < rows; r++) {
+        const base = r * ncol * 2;
+        let from = offsets[base]; // start of the pending run of kept text
         for (let c = 0; c < ncol; c++) {
-          if (c > 0) writer.byte(TAB);
           const out = outputs[c];
-          if (out === undefined) {
-            const k = (r * ncol + c) * 2;
-            writer.bytes(data, offsets[k], offsets[k + 1]);
-          } else {
-            writer.string(encodeField(out[r]));
-          }
+          if (out === undefined) continue;
+          const k = base + c * 2;
+          if (offsets[k] > from) parts.push(text.slice(from, offsets[k]));
+          parts.push(encodeField(out[r]));
+          from = offsets[k + 1];
         }
-        writer.byte(NL);
+        parts.push(text.slice(from, offsets[base + ncol * 2 - 1] + 1));
       }
       stats.rows += rows;
-      return writer.take();
+      return encoder.encode(parts.join(""));
     };
 
     super({
