@@ -16,74 +16,125 @@
  * @module
  */
 
-// State as 32-bit halves: v0 = (a1:a0), v1 = (b1:b0), v2 = (c1:c0), v3 = (d1:d0). Module-level, as
-// hashing is synchronous and never re-entrant.
-let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, d0 = 0, d1 = 0;
+// The whole function keeps its state in int32 locals: V8 then holds it in registers, whereas 32-bit
+// values kept in object fields or closures would be boxed as heap numbers on every write.
 
-function sipRound(): void {
-  let lo: number, t: number;
-  // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-  lo = (a0 + b0) >>> 0;
-  a1 = (a1 + b1 + (lo < a0 ? 1 : 0)) >>> 0;
-  a0 = lo;
-  t = ((b1 << 13) | (b0 >>> 19)) >>> 0;
-  b0 = ((b0 << 13) | (b1 >>> 19)) >>> 0;
-  b1 = t;
-  b0 = (b0 ^ a0) >>> 0;
-  b1 = (b1 ^ a1) >>> 0;
-  t = a0;
-  a0 = a1;
-  a1 = t;
-  // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-  lo = (c0 + d0) >>> 0;
-  c1 = (c1 + d1 + (lo < c0 ? 1 : 0)) >>> 0;
-  c0 = lo;
-  t = ((d1 << 16) | (d0 >>> 16)) >>> 0;
-  d0 = ((d0 << 16) | (d1 >>> 16)) >>> 0;
-  d1 = t;
-  d0 = (d0 ^ c0) >>> 0;
-  d1 = (d1 ^ c1) >>> 0;
-  // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-  lo = (a0 + d0) >>> 0;
-  a1 = (a1 + d1 + (lo < a0 ? 1 : 0)) >>> 0;
-  a0 = lo;
-  t = ((d1 << 21) | (d0 >>> 11)) >>> 0;
-  d0 = ((d0 << 21) | (d1 >>> 11)) >>> 0;
-  d1 = t;
-  d0 = (d0 ^ a0) >>> 0;
-  d1 = (d1 ^ a1) >>> 0;
-  // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-  lo = (c0 + b0) >>> 0;
-  c1 = (c1 + b1 + (lo < c0 ? 1 : 0)) >>> 0;
-  c0 = lo;
-  t = ((b1 << 17) | (b0 >>> 15)) >>> 0;
-  b0 = ((b0 << 17) | (b1 >>> 15)) >>> 0;
-  b1 = t;
-  b0 = (b0 ^ c0) >>> 0;
-  b1 = (b1 ^ c1) >>> 0;
-  t = c0;
-  c0 = c1;
-  c1 = t;
-}
-
-function compress(m0: number, m1: number): void {
-  d0 = (d0 ^ m0) >>> 0;
-  d1 = (d1 ^ m1) >>> 0;
-  sipRound();
-  sipRound();
-  a0 = (a0 ^ m0) >>> 0;
-  a1 = (a1 ^ m1) >>> 0;
+/**
+ * SipHash-2-4 over `words[0, 2 * blocks)` (64-bit blocks as little-endian 32-bit word pairs) and a
+ * final block `(last0, last1)`; the result goes to `out[0]` (low) and `out[1]` (high).
+ */
+function sipCore(
+  init: Int32Array,
+  words: Int32Array,
+  blocks: number,
+  last0: number,
+  last1: number,
+  out: Int32Array,
+): void {
+  let a0 = init[0],
+    a1 = init[1],
+    b0 = init[2],
+    b1 = init[3],
+    c0 = init[4],
+    c1 = init[5],
+    d0 = init[6],
+    d1 = init[7];
+  let lo = 0, t = 0;
+  for (let k = 0; k <= blocks; k++) {
+    const m0 = k < blocks ? words[2 * k] : last0, m1 = k < blocks ? words[2 * k + 1] : last1;
+    d0 ^= m0;
+    d1 ^= m1;
+    for (let r = 0; r < 2; r++) {
+      // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
+      lo = (a0 + b0) | 0;
+      a1 = (a1 + b1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+      a0 = lo;
+      t = (b1 << 13) | (b0 >>> 19);
+      b0 = (b0 << 13) | (b1 >>> 19);
+      b1 = t ^ a1;
+      b0 ^= a0;
+      t = a0;
+      a0 = a1;
+      a1 = t;
+      // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
+      lo = (c0 + d0) | 0;
+      c1 = (c1 + d1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+      c0 = lo;
+      t = (d1 << 16) | (d0 >>> 16);
+      d0 = ((d0 << 16) | (d1 >>> 16)) ^ c0;
+      d1 = t ^ c1;
+      // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
+      lo = (a0 + d0) | 0;
+      a1 = (a1 + d1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+      a0 = lo;
+      t = (d1 << 21) | (d0 >>> 11);
+      d0 = ((d0 << 21) | (d1 >>> 11)) ^ a0;
+      d1 = t ^ a1;
+      // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
+      lo = (c0 + b0) | 0;
+      c1 = (c1 + b1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+      c0 = lo;
+      t = (b1 << 17) | (b0 >>> 15);
+      b0 = ((b0 << 17) | (b1 >>> 15)) ^ c0;
+      b1 = t ^ c1;
+      t = c0;
+      c0 = c1;
+      c1 = t;
+    }
+    a0 ^= m0;
+    a1 ^= m1;
+  }
+  c0 ^= 0xff;
+  for (let r = 0; r < 4; r++) {
+    // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
+    lo = (a0 + b0) | 0;
+    a1 = (a1 + b1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+    a0 = lo;
+    t = (b1 << 13) | (b0 >>> 19);
+    b0 = (b0 << 13) | (b1 >>> 19);
+    b1 = t ^ a1;
+    b0 ^= a0;
+    t = a0;
+    a0 = a1;
+    a1 = t;
+    // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
+    lo = (c0 + d0) | 0;
+    c1 = (c1 + d1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+    c0 = lo;
+    t = (d1 << 16) | (d0 >>> 16);
+    d0 = ((d0 << 16) | (d1 >>> 16)) ^ c0;
+    d1 = t ^ c1;
+    // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
+    lo = (a0 + d0) | 0;
+    a1 = (a1 + d1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+    a0 = lo;
+    t = (d1 << 21) | (d0 >>> 11);
+    d0 = ((d0 << 21) | (d1 >>> 11)) ^ a0;
+    d1 = t ^ a1;
+    // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
+    lo = (c0 + b0) | 0;
+    c1 = (c1 + b1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+    c0 = lo;
+    t = (b1 << 17) | (b0 >>> 15);
+    b0 = ((b0 << 17) | (b1 >>> 15)) ^ c0;
+    b1 = t ^ c1;
+    t = c0;
+    c0 = c1;
+    c1 = t;
+  }
+  out[0] = a0 ^ b0 ^ c0 ^ d0;
+  out[1] = a1 ^ b1 ^ c1 ^ d1;
 }
 
 function le32(b: Uint8Array, i: number): number {
-  return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
 }
 
 /** SipHash-2-4 under one 128-bit key. The 64-bit result is returned as two unsigned 32-bit halves. */
 export class SipHash24 {
-  #init: Uint32Array;
-  /** High 32 bits of the last result; the low 32 bits are the return value of each `hash*` call. */
-  hi = 0;
+  #init: Int32Array;
+  #words = new Int32Array(64);
+  #out = new Int32Array(2);
 
   /**
    * @param key at least 16 bytes; the first 16 are the SipHash key.
@@ -96,54 +147,41 @@ export class SipHash24 {
       );
     }
     const k00 = le32(key, 0), k01 = le32(key, 4), k10 = le32(key, 8), k11 = le32(key, 12);
-    this.#init = new Uint32Array([
-      (k00 ^ 0x70736575) >>> 0,
-      (k01 ^ 0x736f6d65) >>> 0,
-      (k10 ^ 0x6e646f6d) >>> 0,
-      (k11 ^ 0x646f7261) >>> 0,
-      (k00 ^ 0x6e657261) >>> 0,
-      (k01 ^ 0x6c796765) >>> 0,
-      (k10 ^ 0x79746573) >>> 0,
-      (k11 ^ 0x74656462) >>> 0,
+    this.#init = new Int32Array([
+      k00 ^ 0x70736575,
+      k01 ^ 0x736f6d65,
+      k10 ^ 0x6e646f6d,
+      k11 ^ 0x646f7261,
+      k00 ^ 0x6e657261,
+      k01 ^ 0x6c796765,
+      k10 ^ 0x79746573,
+      k11 ^ 0x74656462,
     ]);
   }
 
-  #start(): void {
-    const s = this.#init;
-    a0 = s[0];
-    a1 = s[1];
-    b0 = s[2];
-    b1 = s[3];
-    c0 = s[4];
-    c1 = s[5];
-    d0 = s[6];
-    d1 = s[7];
+  /** High 32 bits (unsigned) of the last result; the low 32 bits are what each `hash*` call returns. */
+  get hi(): number {
+    return this.#out[1] >>> 0;
   }
 
-  #finish(): number {
-    c0 = (c0 ^ 0xff) >>> 0;
-    sipRound();
-    sipRound();
-    sipRound();
-    sipRound();
-    this.hi = (a1 ^ b1 ^ c1 ^ d1) >>> 0;
-    return (a0 ^ b0 ^ c0 ^ d0) >>> 0;
-  }
-
-  /** Hashes `bytes[0, length)`; returns the low 32 bits and sets {@link SipHash24.hi}. */
+  /** Hashes `bytes[0, length)`; returns the low 32 bits (unsigned) and sets {@link SipHash24.hi}. */
   hash(bytes: Uint8Array, length: number = bytes.length): number {
-    this.#start();
-    const full = length & ~7;
-    for (let i = 0; i < full; i += 8) compress(le32(bytes, i), le32(bytes, i + 4));
+    const blocks = length >>> 3;
+    let words = this.#words;
+    if (words.length < 2 * blocks) words = this.#words = new Int32Array(2 * blocks + 16);
+    for (let k = 0, i = 0; k < blocks; k++, i += 8) {
+      words[2 * k] = le32(bytes, i);
+      words[2 * k + 1] = le32(bytes, i + 4);
+    }
+    const full = blocks << 3;
     let m0 = 0, m1 = (length & 0xff) << 24;
-    const rest = length - full;
-    for (let j = 0; j < rest; j++) {
+    for (let j = 0; j < length - full; j++) {
       const byte = bytes[full + j];
       if (j < 4) m0 |= byte << (8 * j);
       else m1 |= byte << (8 * (j - 4));
     }
-    compress(m0 >>> 0, m1 >>> 0);
-    return this.#finish();
+    sipCore(this.#init, words, blocks, m0, m1, this.#out);
+    return this.#out[0] >>> 0;
   }
 
   /**
@@ -151,10 +189,12 @@ export class SipHash24 {
    * result as {@link SipHash24.hash} of those bytes.
    */
   hashWords(w0: number, w1: number, w2: number, w3: number): number {
-    this.#start();
-    compress(w0 >>> 0, w1 >>> 0);
-    compress(w2 >>> 0, w3 >>> 0);
-    compress(0, 16 << 24);
-    return this.#finish();
+    const words = this.#words;
+    words[0] = w0;
+    words[1] = w1;
+    words[2] = w2;
+    words[3] = w3;
+    sipCore(this.#init, words, 2, 0, 16 << 24, this.#out);
+    return this.#out[0] >>> 0;
   }
 }

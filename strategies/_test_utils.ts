@@ -118,3 +118,40 @@ export async function maskOne(
 ): Promise<Cell> {
   return (await maskValues(name, params, [value], options))[0];
 }
+
+/** One table-driven case: a strategy, its params, an input and what the output must satisfy. */
+export interface StrategyCase {
+  strategy: string;
+  params?: Record<string, unknown>;
+  input: Cell;
+  /** The exact output, when it is known without the key. */
+  output?: Cell;
+  /** A property the output must have; return a message when it does not. */
+  check?: (out: Cell, input: Cell) => string | undefined;
+  options?: MakeOptions & { batch?: Record<string, readonly Cell[]> };
+}
+
+/** Runs cases through the registry; each output is masked twice to check it is deterministic. */
+export async function runCases(cases: readonly StrategyCase[]): Promise<void> {
+  for (const c of cases) {
+    const label = `${c.strategy} ${JSON.stringify(c.params ?? {})} on ${JSON.stringify(c.input)}`;
+    const out = await maskOne(c.strategy, c.params ?? {}, c.input, c.options);
+    const again = await maskOne(c.strategy, c.params ?? {}, c.input, c.options);
+    if (out !== again) throw new Error(`${label}: not deterministic`);
+    if ("output" in c && out !== c.output) {
+      throw new Error(`${label}: expected ${JSON.stringify(c.output)}, got ${JSON.stringify(out)}`);
+    }
+    const problem = c.check?.(out, c.input);
+    if (problem !== undefined) throw new Error(`${label}: ${problem} (got ${JSON.stringify(out)})`);
+  }
+}
+
+/** A check that the output matches `re`. */
+export function matches(re: RegExp): (out: Cell) => string | undefined {
+  return (out) => (out !== null && re.test(out) ? undefined : `does not match ${re}`);
+}
+
+/** A check that the output differs from the input and matches `re`. */
+export function changedAndMatches(re: RegExp): (out: Cell, input: Cell) => string | undefined {
+  return (out, input) => (out === input ? "output equals the input" : matches(re)(out));
+}

@@ -1,7 +1,7 @@
 /**
  * `fake.email`: a realistic address (`first.last@example.com`) chosen from the key and the input
  * (case-folded, so `Alice@X.com` and `alice@x.com` agree). The domain is one of the reserved example
- * domains unless `domain` is given, so masked addresses are never deliverable. With `unique: true` the
+ * domains unless `email_domain` is given, so masked addresses are never deliverable. With `unique: true` the
  * local part ends with an injective token of the input.
  *
  * @module
@@ -15,7 +15,7 @@ import type { StrategyDefinition } from "./types.ts";
 
 const params = z.strictObject({
   locale: localeParam,
-  domain: z.string().regex(
+  email_domain: z.string().regex(
     /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
     "must be a domain name",
   )
@@ -65,12 +65,12 @@ export const fakeEmail = {
     keyed: true,
     examples: [
       { input: "alice@corp.example" },
-      { params: { domain: "test.invalid" }, input: "bob@corp.example" },
+      { params: { email_domain: "test.invalid" }, input: "bob@corp.example" },
     ],
   },
   params,
   create(init) {
-    const fixed = init.params.domain?.toLowerCase();
+    const fixed = init.params.email_domain?.toLowerCase();
     const minDomain = fixed ?? "example.com";
     return createFake<Params>({
       name: "fake.email",

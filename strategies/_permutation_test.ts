@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { DigitPermutation, IntegerPermutation, Permutation128, Permutation64 } from "./_permutation.ts";
+import { Prf } from "./_prf.ts";
+
+const KEY_A = new Uint8Array(32).fill(1);
+const KEY_B = new Uint8Array(32).fill(2);
+
+Deno.test("IntegerPermutation is a bijection of [0, n) for table and Feistel sizes", () => {
+  for (const size of [1, 2, 3, 10, 97, 4096, 4097, 65536, 100_003]) {
+    const p = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 7 });
+    const seen = new Uint8Array(size);
+    for (let x = 0; x < size; x++) {
+      const y = p.permute(x);
+      assert.ok(Number.isInteger(y) && y >= 0 && y < size, `image of ${x} in range for size ${size}`);
+      assert.equal(seen[y], 0, `image ${y} hit twice for size ${size}`);
+      seen[y] = 1;
+    }
+  }
+});
+
+Deno.test("IntegerPermutation depends on the key and the tweak, and moves most points", () => {
+  const size = 1_000_000;
+  // 10,000 points of a 10^6 domain are plenty to tell two keys apart.
+  const a = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 1 });
+  const b = new IntegerPermutation(new Prf(KEY_B), { size, tweak: 1 });
+  const c = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 2 });
+  let sameKey = 0, sameTweak = 0, fixed = 0;
+  for (let x = 0; x < 10_000; x++) {
+    if (a.permute(x) === b.permute(x)) sameKey++;
+    if (a.permute(x) === c.permute(x)) sameTweak++;
+    if (a.permute(x) === x) fixed++;
+  }
+  assert.ok(sameKey < 5 && sameTweak < 5 && fixed < 5, `${sameKey} ${sameTweak} ${fixed}`);
+});
+
+Deno.test("IntegerPermutation handles 2^52 and refuses sizes out of range", () => {
+  const p = new IntegerPermutation(new Prf(KEY_A), { size: 2 ** 52, tweak: 0 });
+  const y = p.permute(2 ** 52 - 1);
+  assert.ok(y >= 0 && y < 2 ** 52);
+  assert.throws(() => new IntegerPermutation(new Prf(KEY_A), { size: 0, tweak: 0 }), {
+    name: "RangeError",
+    message: "Cannot construct IntegerPermutation as the size is out of range: current value is 0",
+  });
+});
+
+Deno.test("DigitPermutation keeps the length and is a bijection of all 4-digit strings", () => {
+  const p = new DigitPermutation(new Prf(KEY_A), 3);
+  const seen = new Set<string>();
+  for (let x = 0; x < 10_000; x++) {
+    const y = p.permute(String(x).padStart(4, "0"));
+    assert.match(y, /^\d{4}$/);
+    seen.add(y);
+  }
+  assert.equal(seen.size, 10_000);
+});
+
+Deno.test("DigitPermutation permutes strings longer than one block without collisions", () => {
+  const p = new DigitPermutation(new Prf(KEY_A), 3);
+  const seen = new Set<string>();
+  const base = "1234567890123456789012";
+  for (let x = 0; x < 5_000; x++) {
+    const input = base.slice(0, -5) + String(x).padStart(5, "0");
+    const y = p.permute(input);
+    assert.equal(y.length, input.length);
+    seen.add(y);
+  }
+  assert.equal(seen.size, 5_000);
+});
+
+Deno.test("Permutation64 and Permutation128 map distinct inputs to distinct outputs", () => {
+  const p64 = new Permutation64(new Prf(KEY_A), 4);
+  const p128 = new Permutation128(new Prf(KEY_A), 5);
+  const s64 = new Set<string>(), s128 = new Set<string>();
+  for (let x = 0; x < 20_000; x++) {
+    p64.permute(x % 3, x);
+    s64.add(`${p64.hi}:${p64.lo}`);
+    s128.add(p128.permute([0, x % 7, 0, x]).join(":"));
+  }
+  assert.equal(s64.size, 20_000);
+  assert.equal(s128.size, 20_000);
+});
