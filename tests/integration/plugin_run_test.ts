@@ -1,0 +1,185 @@
+/**
+ * Plugins through a real run: a signed plugin published to a JSR-shaped registry, pinned with
+ * `privaci plugin add`, masks a column from one PostgreSQL database into another; a hostile plugin stops
+ * the run with its PLUGIN_* error and leaves the target table empty.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadPolicy } from "../../config/load.ts";
+import { PluginError } from "../../errors.ts";
+import { run } from "../../pipeline/run.ts";
+import { pluginCommand } from "../../plugins/cli.ts";
+import { loadPlugins } from "../../plugins/loader.ts";
+import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
+import { builtinStrategies } from "../../strategies/builtins.ts";
+import { decodeKey, Keyring } from "../../strategies/keyring.ts";
+import { copyOut, exec, withDbs } from "../_pg.ts";
+import {
+  fixtureModule,
+  HOST_VERSION,
+  newPublisher,
+  signedModule,
+  withTempDir,
+  writePackage,
+} from "../fixtures/plugins/_kit.ts";
+import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
+
+const KEY = "base64:" + btoa("a fixed policy key for the plugin run test!");
+const DDL = "create table person (id int primary key, nhs text, name text)";
+const ROWS = 5000;
+
+async function cli(...args: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  await pluginCommand({ print: (l) => lines.push(l) }).exitOverride().parseAsync(args, { from: "user" });
+  return lines;
+}
+
+/** Loads the policy and its plugins as `privaci run` does, and runs it. */
+async function runPolicy(policyFile: string) {
+  const loaded = await loadPolicy(policyFile);
+  const plugins = await loadPlugins(loaded.policy.plugins, {
+    lockFile: join(policyFile, "..", "privaci.lock"),
+    keyring: await Keyring.create(decodeKey(loaded.policy.key!)),
+    hostVersion: HOST_VERSION,
+    timeoutMs: 10_000,
+  });
+  try {
+    const registry = builtinStrategies();
+    for (const def of plugins.strategies) registry.add(def);
+    return await run(loaded, { registry, version: HOST_VERSION });
+  } finally {
+    await plugins.close();
+  }
+}
+
+function policyText(urls: { sourceUrl: string; targetUrl: string }, plugin: string, nhsRule: string): string {
+  return `version: 1
+source: ${urls.sourceUrl}
+target: ${urls.targetUrl}
+key: "${KEY}"
+${plugin}
+tables:
+  public.person:
+    columns:
+      id: keep
+      nhs: ${nhsRule}
+      name: keep
+`;
+}
+
+function rows(bytes: Uint8Array): string[][] {
+  return new TextDecoder().decode(bytes).trimEnd().split("\n").map((l) => l.split("\t"));
+}
+
+Deno.test("privaci run masks a column with a plugin signed, published to JSR and added", async () => {
+  const registry = new LocalRegistry();
+  const previous = Deno.env.get("JSR_URL");
+  Deno.env.set("JSR_URL", registry.url);
+  try {
+    await withTempDir(async (dir) => {
+      const keyFile = join(dir, "nhs.key");
+      const [publisher] = await cli("keygen", "--out", keyFile);
+      const out = join(dir, "dist");
+      await cli(
+        "sign",
+        new URL("../../plugins/nhs_number/mod.ts", import.meta.url).pathname,
+        "--key",
+        keyFile,
+        "--out",
+        out,
+      );
+      const files: Record<string, Uint8Array> = {};
+      for (const f of ["mod.js", "plugin.json", "plugin.json.sig"]) {
+        files[f] = await Deno.readFile(join(out, f));
+      }
+      await registry.publishJsr("@privaci/nhs", "1.0.0", files);
+
+      await withDbs(async (dbs) => {
+        await exec(
+          dbs.sourceUrl,
+          `${DDL};
+          insert into person select g, lpad((943476591 + g)::text, 10, '0'), 'name ' || g from generate_series(1, ${ROWS}) g;
+          insert into person values (${ROWS + 1}, null, 'no number')`,
+        );
+        await exec(dbs.targetUrl, DDL);
+        const use = "jsr:@privaci/nhs@^1";
+        const policy = join(dir, "privaci.yaml");
+        await Deno.writeTextFile(
+          policy,
+          policyText(
+            dbs,
+            `plugins:\n  - use: "${use}"\n    publisher: "${publisher}"\n    alias: nhs`,
+            "nhs/nhs_number",
+          ),
+        );
+        await cli("add", use, "-c", policy);
+
+        const report = await runPolicy(policy);
+        assert.equal(report.tables.length, 1);
+        const source = rows(await copyOut(dbs.sourceUrl, "select id, nhs, name from person order by id"));
+        const target = rows(await copyOut(dbs.targetUrl, "select id, nhs, name from person order by id"));
+        assert.equal(target.length, ROWS + 1);
+        const seen = new Set<string>();
+        for (let i = 0; i < ROWS; i++) {
+          const [id, nhs, name] = target[i];
+          assert.equal(id, source[i][0]);
+          assert.equal(name, source[i][2]);
+          assert.match(nhs, /^999\d{7}$/);
+          assert.notEqual(nhs, source[i][1]);
+          assert.equal(nhsCheckDigit(nhs.slice(0, 9)), Number(nhs[9]));
+          seen.add(nhs);
+        }
+        assert.ok(seen.size > ROWS * 0.99, `outputs vary with the input: ${seen.size} distinct`);
+        assert.deepEqual(target[ROWS], [String(ROWS + 1), "\\N", "no number"]);
+      });
+    });
+  } finally {
+    if (previous === undefined) Deno.env.delete("JSR_URL");
+    else Deno.env.set("JSR_URL", previous);
+    await registry.close();
+  }
+});
+
+for (
+  const [strategy, code] of [["read_file", "PLUGIN_PERMISSION"], ["loop_forever", "PLUGIN_TIMEOUT"]] as const
+) {
+  Deno.test(`privaci run with a hostile plugin (${strategy}) fails with ${code} and writes nothing`, async () => {
+    await withTempDir(async (dir) => {
+      const evil = await newPublisher();
+      await writePackage(
+        join(dir, "hostile"),
+        (await signedModule(await fixtureModule("hostile"), evil)).files,
+      );
+      await withDbs(async (dbs) => {
+        await exec(
+          dbs.sourceUrl,
+          `${DDL};
+          insert into person select g, 'secret-' || g, 'name ' || g from generate_series(1, ${ROWS}) g`,
+        );
+        await exec(dbs.targetUrl, DDL);
+        const policy = join(dir, "privaci.yaml");
+        await Deno.writeTextFile(
+          policy,
+          policyText(
+            dbs,
+            `plugins:\n  - use: "file:./hostile/"\n    publisher: "${evil.publisher}"`,
+            `"@evil/hostile/${strategy}"`,
+          ),
+        );
+        await cli("add", "file:./hostile/", "-c", policy);
+        const error = await runPolicy(policy).then(
+          () => assert.fail("the run should fail"),
+          (e: unknown) => e,
+        );
+        const plugin = error instanceof PluginError ? error : (error as { cause?: unknown }).cause;
+        assert.ok(plugin instanceof PluginError, `a PluginError or one as cause: ${error}`);
+        assert.equal(plugin.code, code);
+        assert.equal(String((error as Error).message).includes("secret-"), false);
+        assert.equal(
+          new TextDecoder().decode(await copyOut(dbs.targetUrl, "select count(*) from person")).trim(),
+          "0",
+        );
+      });
+    });
+  });
+}
