@@ -87,7 +87,9 @@ export function summarizeProfile(
   }
   const busy = sampled - idle;
   const rank = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, options.top).map(([name, us]) => ({
+    [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, options.top).map((
+      [name, us],
+    ) => ({
       name,
       ms: us / 1000,
       share: busy > 0 ? us / busy : 0,
