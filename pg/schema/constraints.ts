@@ -85,8 +85,11 @@ export async function constraintSteps(ctx: PlanContext): Promise<PlannedStep[]> 
         `foreign key ${label} is created NOT VALID: its referenced table ${k.ref_q} is created empty`,
       );
     }
-    // Foreign and check constraints on a partitioned table must reach its partitions: no ONLY there.
-    const only = k.table_kind === "p" && (k.type === "f" || k.type === "c") ? "" : "ONLY ";
+    // A check reaches the children (inheritance or partitions) unless NO INHERIT; so does a foreign key
+    // on a partitioned table. Keys and indexes go on the parent ONLY; each partition gets its own.
+    const recurse = (k.type === "c" && !/ NO INHERIT/.test(k.def)) ||
+      (k.type === "f" && k.table_kind === "p");
+    const only = recurse ? "" : "ONLY ";
     const sql = `ALTER TABLE ${only}${k.table} ADD CONSTRAINT ${k.q} ${def}`;
     steps.push(
       planned("post", KIND[k.type], label, sql, key, {

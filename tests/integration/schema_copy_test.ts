@@ -216,3 +216,28 @@ Deno.test("applyPost names the constraint that the loaded rows break, without th
     }
   });
 });
+
+Deno.test("planSchemaCopy() reads the catalog in the exported snapshot it is given", async () => {
+  await withDbs(async ({ sourceUrl }) => {
+    await exec(sourceUrl, "create table public.before_snapshot (id int)");
+    const holder = connect(sourceUrl);
+    const source = connect(sourceUrl);
+    const tables = (plan: { pre: { kind: string; name: string }[] }) =>
+      plan.pre.filter((s) => s.kind === "table").map((s) => s.name);
+    try {
+      const inSnapshot = await holder.begin("isolation level repeatable read", async (tx) => {
+        const [{ id }] = await tx`select pg_export_snapshot() as id`;
+        await exec(sourceUrl, "create table public.after_snapshot (id int)");
+        return tables(await planSchemaCopy(source, { schemas: ["public"], snapshot: id }));
+      });
+      assert.deepEqual(inSnapshot, ["public.before_snapshot"]);
+      assert.deepEqual(tables(await planSchemaCopy(source, { schemas: ["public"] })), [
+        "public.before_snapshot",
+        "public.after_snapshot",
+      ]);
+    } finally {
+      await holder.end();
+      await source.end();
+    }
+  });
+});
