@@ -46,6 +46,7 @@ export class Sandbox {
   #exit: Promise<never>;
   #exited = false;
   #closing: Promise<void> | undefined;
+  #pending = 0;
 
   constructor(options: SandboxOptions) {
     this.#options = options;
@@ -177,7 +178,14 @@ export class Sandbox {
    * when the time budget passes, the process dies or the plugin reports an error.
    */
   request(req: Request, stage: SandboxStage, strategy?: string): Promise<Reply> {
-    const run = () => this.#roundTrip(req, stage, strategy);
+    this.#pending++;
+    const run = async () => {
+      try {
+        return await this.#roundTrip(req, stage, strategy);
+      } finally {
+        this.#pending--;
+      }
+    };
     const p = this.#tail.then(run, run);
     this.#tail = p.catch(() => {});
     return p;
@@ -261,13 +269,17 @@ export class Sandbox {
     );
   }
 
-  /** Stops the sandbox: lets it exit after its current request, and kills it if it does not. */
+  /**
+   * Stops the sandbox. Idle, it exits on its own (and is killed after a grace period if it does not); with
+   * requests pending (a run being aborted), it is killed at once and they fail.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
   }
 
   async #close(): Promise<void> {
+    if (this.#pending > 0) this.#kill();
     await this.#tail;
     await this.#writer.close().catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
