@@ -48,8 +48,22 @@ export class Sandbox {
   #closing: Promise<void> | undefined;
   #pending = 0;
 
+  /**
+   * Starts the sandbox process.
+   *
+   * @throws {PluginError} `PLUGIN_ERROR` in a `deno compile` binary, which cannot start a permission-less
+   * deno (its own permissions are fixed at compile time).
+   */
   constructor(options: SandboxOptions) {
     this.#options = options;
+    if ((Deno.build as { standalone?: boolean }).standalone) {
+      throw new PluginError(
+        "PLUGIN_ERROR",
+        `Cannot run plugin ${options.plugin} from a compiled privaci binary: plugins need the deno runtime to sandbox them`,
+        { plugin: options.plugin },
+        { hint: "Run privaci with deno (deno task privaci …) to use plugins" },
+      );
+    }
     const deno = [
       Deno.execPath(),
       "run",
