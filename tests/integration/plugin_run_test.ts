@@ -9,10 +9,8 @@ import { loadPolicy } from "../../config/load.ts";
 import { PluginError } from "../../errors.ts";
 import { run } from "../../pipeline/run.ts";
 import { pluginCommand } from "../../plugins/cli.ts";
-import { loadPlugins } from "../../plugins/loader.ts";
 import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
-import { builtinStrategies } from "../../strategies/builtins.ts";
-import { decodeKey, Keyring } from "../../strategies/keyring.ts";
+import { policyRegistry } from "../../plugins/policy_registry.ts";
 import { copyOut, exec, withDbs } from "../_pg.ts";
 import {
   fixtureModule,
@@ -37,18 +35,11 @@ async function cli(...args: string[]): Promise<string[]> {
 /** Loads the policy and its plugins as `privaci run` does, and runs it. */
 async function runPolicy(policyFile: string) {
   const loaded = await loadPolicy(policyFile);
-  const plugins = await loadPlugins(loaded.policy.plugins, {
-    lockFile: join(policyFile, "..", "privaci.lock"),
-    keyring: await Keyring.create(decodeKey(loaded.policy.key!)),
-    hostVersion: HOST_VERSION,
-    timeoutMs: 10_000,
-  });
+  const { registry, close } = await policyRegistry(loaded, { hostVersion: HOST_VERSION, timeoutMs: 10_000 });
   try {
-    const registry = builtinStrategies();
-    for (const def of plugins.strategies) registry.add(def);
     return await run(loaded, { registry, version: HOST_VERSION });
   } finally {
-    await plugins.close();
+    await close();
   }
 }
 
