@@ -11,6 +11,7 @@ export interface InitMessage {
   type: "init";
   entities: Entity[];
   nlp: boolean;
+  unknownAsPerson: boolean;
 }
 
 /** Detects spans in a slice of a batch; answered by `spans` or `error` with the same id. */

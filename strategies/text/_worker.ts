@@ -16,7 +16,7 @@ self.onmessage = (event: MessageEvent<InitMessage | DetectMessage>) => {
   const msg = event.data;
   if (msg.type === "init") {
     try {
-      options = { entities: new Set(msg.entities), nlp: msg.nlp };
+      options = { entities: new Set(msg.entities), nlp: msg.nlp, unknownAsPerson: msg.unknownAsPerson };
       gazetteer();
       detectSpans("Warm up with Maria Rossi in Berlin", options);
       self.postMessage({ type: "ready" });

@@ -22,6 +22,8 @@ export interface DetectOptions {
   entities: ReadonlySet<Entity>;
   /** Let compromise settle capitalised words the rules cannot (default true). */
   nlp?: boolean;
+  /** Take unknown capitalised words no other rule settles for names (default true). */
+  unknownAsPerson?: boolean;
 }
 
 const DIGIT = /\d/;

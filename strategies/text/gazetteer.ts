@@ -50,6 +50,9 @@ const PARTICLES =
   "van von de der den del della di da das dos do du la le las los ter ten bin ibn al el st y e zu";
 const CALENDAR_WORDS =
   "january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun";
+/** Product and service names common in tickets: capitalised, yet no person. */
+const PRODUCTS =
+  "chrome firefox safari edge opera windows linux ubuntu android ios iphone ipad ipados macos mac outlook excel powerpoint onedrive sharepoint teams slack zoom skype google gmail youtube wifi wi-fi bluetooth usb pdf api vpn sql java python javascript paypal stripe visa mastercard amex amazon apple microsoft facebook instagram whatsapp telegram twitter tiktok netflix spotify airpods minecraft pokemon playstation xbox nintendo kindle dropbox github gitlab jira confluence salesforce zendesk okta sso oauth http https html css json xml csv iban bic swift ssn nino vat pin otp sms";
 const ORG_SUFFIXES =
   "inc ltd llc llp plc corp co gmbh ag kg sa sas sarl srl spa bv nv ab as oy kk pty limited corporation incorporated company group holdings";
 
@@ -132,6 +135,7 @@ function build(): Gazetteer {
   for (const w of PARTICLES.split(" ")) add(w, PARTICLE);
   for (const w of CALENDAR_WORDS.split(" ")) add(w, CALENDAR | COMMON);
   for (const w of ORG_SUFFIXES.split(" ")) add(w, ORG_SUFFIX);
+  for (const w of PRODUCTS.split(" ")) add(w, COMMON);
   return { flags, locales: locales.sort() };
 }
 

@@ -45,6 +45,15 @@ const INTRO = new Set([
   "from",
 ]);
 
+/** When set, collects the words that sent a sentence to compromise (for tuning). */
+export let OPEN_TRACE: string[] | null = null;
+/** Starts or stops collecting {@link OPEN_TRACE}. */
+export function traceOpen(on: boolean): string[] | null {
+  const got = OPEN_TRACE;
+  OPEN_TRACE = on ? [] : null;
+  return got;
+}
+
 /** What to look for. */
 export interface NameOptions {
   person: boolean;
@@ -52,6 +61,8 @@ export interface NameOptions {
   organization: boolean;
   /** Run compromise on sentences the rules cannot settle (default true). */
   nlp?: boolean;
+  /** Take unknown capitalised words no other rule settles for names (default true). */
+  unknownAsPerson?: boolean;
 }
 
 /**
@@ -68,10 +79,17 @@ export function findNames(
   const n = tk.count;
   if (n === 0) return;
   const headline = headlineSentences(tk);
-  const plain = (i: number) =>
-    tk.casing[i] === LOWER || headline.has(tk.sentence[i]) || tk.casing[i] === UPPER;
+  // Lower-case words, and every word of a headline, carry no casing cue.
+  const plain = (i: number) => tk.casing[i] === LOWER || headline.has(tk.sentence[i]);
   const name = new Uint8Array(n);
   const rowNames = options.rowNames;
+  // Words inside an e-mail address, URL or number found earlier are not names of their own.
+  const covered = new Uint8Array(n);
+  if (out.length > 0) {
+    for (let i = 0; i < n; i++) {
+      for (const s of out) if (s.start < tk.end[i] && s.end > tk.start[i]) covered[i] = 1;
+    }
+  }
 
   // A name word that is no ordinary word; alone it is a name only when widely known, or next to another.
   const candidate = new Uint8Array(n);
@@ -85,6 +103,7 @@ export function findNames(
     const f = tk.flags[i];
     const key = tk.key[i];
     const casing = tk.casing[i];
+    if (covered[i]) continue;
     if (key.charCodeAt(0) === 64) {
       name[i] = 1;
       continue;
@@ -98,7 +117,10 @@ export function findNames(
       if (f & PLACE && casing === TITLE_CASE && !plain(i)) continue;
       const paired = (i > 0 && candidate[i - 1] && tk.joined[i]) ||
         (i + 1 < n && candidate[i + 1] && tk.joined[i + 1]);
-      const inside = (casing === TITLE_CASE || casing === UPPER) && !tk.sentenceStart[i] && !plain(i);
+      // An upper-case word alone must be long enough not to be an acronym ("IBAN", "LEE" alone are not).
+      const inside = (casing === TITLE_CASE || (casing === UPPER && key.length >= 5)) &&
+        !tk.sentenceStart[i] &&
+        !plain(i);
       if (paired || inside || (f & WIDE && !(f & PLACE) && (casing !== LOWER || key.length >= 3))) {
         name[i] = 1;
       }
@@ -111,30 +133,41 @@ export function findNames(
 
   // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
   const open = new Set<number>();
+  const unsettled: number[] = [];
   const wantPlaces = options.location || options.organization;
   for (let i = 0; i < n; i++) {
-    if (name[i] || plain(i)) continue;
+    if (name[i] || plain(i) || covered[i]) continue;
     const f = tk.flags[i];
     if (tk.casing[i] !== TITLE_CASE && tk.casing[i] !== UPPER) continue;
+    // Acronyms and ids ("IBAN", "ORD-12345", "E38145") are neither names nor places.
+    if (tk.casing[i] === UPPER && tk.end[i] - tk.start[i] <= 5) continue;
+    if (/^[-_/#]?\d/.test(text.slice(tk.end[i], tk.end[i] + 2))) continue;
     if (f & PLACE && options.location) {
       if (!(f & COMMON) || !tk.sentenceStart[i]) {
         out.push({ start: tk.start[i], end: tk.end[i], entity: "location" });
       }
       continue;
     }
+    // A sentence's first word is capitalised anyway, and the word lists miss many ordinary words.
     if (tk.sentenceStart[i] || f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
     if (f & ORG_SUFFIX) {
       if (options.organization) orgBefore(tk, i, out);
       continue;
     }
+    if (OPEN_TRACE) OPEN_TRACE.push(tk.key[i]);
+    unsettled.push(i);
     if (wantPlaces || options.person) open.add(tk.sentence[i]);
   }
+  const others: Span[] = [];
   if (open.size > 0 && options.nlp !== false) {
     const found = compromiseNames(text, sentenceRanges(tk, open));
     for (const s of found) {
+      if (s.entity !== "person") others.push(s);
       if (s.entity === "person") {
         for (let i = 0; i < n; i++) {
-          if (tk.start[i] >= s.start && tk.end[i] <= s.end && !(tk.flags[i] & STOP)) name[i] = 1;
+          if (tk.start[i] < s.start || tk.end[i] > s.end || tk.flags[i] & STOP || covered[i]) continue;
+          if (tk.flags[i] & COMMON && (tk.casing[i] === LOWER || tk.sentenceStart[i] || plain(i))) continue;
+          name[i] = 1;
         }
       } else if (
         (s.entity === "location" && options.location) || (s.entity === "organization" && options.organization)
@@ -142,8 +175,19 @@ export function findNames(
         out.push(s);
       }
     }
-    chains(tk, name, plain);
   }
+  // An unknown capitalised word inside a sentence that compromise did not call a place or organisation is
+  // taken for a name: a missed name leaks, a masked product name does not.
+  if (options.unknownAsPerson !== false) {
+    for (const i of unsettled) {
+      if (others.some((s) => s.start < tk.end[i] && s.end > tk.start[i])) continue;
+      const word = text.slice(tk.start[i], tk.end[i]);
+      // Plurals ("Titans"), camel-case brands ("SpaceX", "FakeNews") and word fragments are seldom people.
+      if (/[^s]s$|\p{Ll}\p{Lu}|-$/u.test(word) && !(tk.flags[i] & NAME)) continue;
+      name[i] = 1;
+    }
+  }
+  chains(tk, name, plain);
   if (!options.person) return;
   for (let i = 0; i < n; i++) {
     if (!name[i]) continue;
@@ -212,7 +256,7 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     const f = tk.flags[j];
     if (f & (TITLE | GREETING | ORG_SUFFIX)) return false;
     if (f & (STOP | CALENDAR) && !(f & NAME && tk.casing[j] !== LOWER)) return false;
-    if (tk.key[j].charCodeAt(0) === 64) return false;
+    if (tk.key[j].charCodeAt(0) === 64 || (tk.key[j].length < 2 && tk.casing[j] === LOWER)) return false;
     const capital = (tk.casing[j] === TITLE_CASE || tk.casing[j] === MIXED || tk.casing[j] === UPPER) &&
       !plain(j);
     if (tk.afterInitial[j] || (tk.casing[j] === MIXED && tk.end[j] - tk.start[j] === 1)) return true;
@@ -234,7 +278,10 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
           const step = j - i;
           let k = j;
           while (k >= 0 && k < tk.count && tk.flags[k] & PARTICLE && Math.abs(k - j) < 3) k += step;
-          if (k >= 0 && k < tk.count && tk.joined[Math.max(k, k - step)] && (name[k] || fits(k, i))) {
+          if (
+            k >= 0 && k < tk.count && tk.joined[Math.max(k, k - step)] &&
+            (name[k] || fits(k, i) || afterParticle(tk, k))
+          ) {
             for (let x = j; x !== k + step; x += step) name[x] = 1;
             changed = true;
             continue;
@@ -250,6 +297,12 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     }
     if (!changed) return;
   }
+}
+
+/** After "van de", "da", "bin": any name word, even one that is also an ordinary word ("van de Berg"). */
+function afterParticle(tk: Tokens, k: number): boolean {
+  const f = tk.flags[k];
+  return (f & NAME) !== 0 && !(f & (STOP | TITLE | GREETING | CALENDAR));
 }
 
 /** An organisation: the capitalised words before a legal-entity suffix ("Acme Widgets GmbH"). */

@@ -16,6 +16,8 @@ export interface PoolOptions {
   entities: readonly Entity[];
   /** Let compromise settle capitalised words the rules cannot (default true). */
   nlp?: boolean;
+  /** Take unknown capitalised words no other rule settles for names (default true). */
+  unknownAsPerson?: boolean;
 }
 
 interface Pending {
@@ -114,7 +116,7 @@ export class DetectorPool {
     if (this.#failure) throw this.#failure;
     if (this.#slots.length === 0 || texts.length === 0) {
       const entities = new Set(this.#options.entities);
-      const opts = { entities, nlp: this.#options.nlp };
+      const opts = { entities, nlp: this.#options.nlp, unknownAsPerson: this.#options.unknownAsPerson };
       return texts.map((t, i) =>
         t === null ? [] : detectSpans(t, opts, names?.[i]?.length ? new Set(names[i]) : undefined)
       );

@@ -55,6 +55,11 @@ export const TextScrubParams = z.strictObject({
   workers: z.int().min(0).max(256).optional(),
   /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
   nlp: z.boolean().default(true),
+  /**
+   * Take capitalised words that no list, cue or compromise explains for person names (default true):
+   * more names found in user-written text, at the price of masking some product and title words.
+   */
+  unknown_as_person: z.boolean().default(true),
 });
 
 /** Validated params of `text.scrub`. */
@@ -113,7 +118,12 @@ export const textScrub = {
       throw e;
     }
     const size = params.workers ?? navigator.hardwareConcurrency ?? 1;
-    const pool = await DetectorPool.create({ size, entities, nlp: params.nlp });
+    const pool = await DetectorPool.create({
+      size,
+      entities,
+      nlp: params.nlp,
+      unknownAsPerson: params.unknown_as_person,
+    });
     return new TextScrubMasker({
       pool,
       modes,
