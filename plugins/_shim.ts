@@ -15,16 +15,16 @@ import { encodeFrame, FrameReader, type Request } from "./protocol.ts";
 const reader = new FrameReader(Deno.stdin.readable);
 const writer = Deno.stdout.writable.getWriter();
 
-function denied(what: string): () => never {
+function denied(kind: string, name: string): () => never {
   return () => {
-    throw new Deno.errors.NotCapable(`Requires ${what}, which plugins never have`);
+    throw new Deno.errors.NotCapable(`Requires ${kind} access to ${name}, which plugins never have`);
   };
 }
 for (const name of ["stdin", "stdout"]) {
-  Object.defineProperty(Deno, name, { get: denied("access to the host's pipes"), configurable: false });
+  Object.defineProperty(Deno, name, { get: denied("stdio", `Deno.${name}`), configurable: false });
 }
 for (const name of ["caches", "localStorage", "sessionStorage"]) {
-  Object.defineProperty(globalThis, name, { get: denied(`storage access (${name})`), configurable: false });
+  Object.defineProperty(globalThis, name, { get: denied("storage", name), configurable: false });
 }
 const toStderr = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "dirxml", "table"] as const) {

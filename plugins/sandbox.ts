@@ -233,8 +233,8 @@ export class Sandbox {
       reply = await Promise.race([exchange, timeout, this.#exit]);
     } catch (e) {
       if (e instanceof PluginError) throw e;
-      // A broken pipe or a malformed frame: the process is dying or broke the protocol.
-      await Promise.race([this.#exit.catch(() => {}), new Promise((r) => setTimeout(r, 0))]);
+      // A broken pipe or a malformed frame: the process is dying (prefer its crash error) or broke the protocol.
+      if (this.#exited) await this.#exit.catch(() => {});
       throw this.#fail(
         this.#error(
           "PLUGIN_ERROR",
@@ -264,9 +264,8 @@ export class Sandbox {
     }
     const access = /Requires (\w+) access/.exec(reply.message)?.[1];
     const npm = /npm specifiers were requested|--no-npm/.test(reply.message);
-    const storage = /storage access/.test(reply.message);
-    if (reply.name === "NotCapable" || reply.name === "PermissionDenied" || access || npm || storage) {
-      const what = npm ? "npm package" : storage ? "storage" : access ?? "system";
+    if (reply.name === "NotCapable" || reply.name === "PermissionDenied" || access || npm) {
+      const what = npm ? "npm package" : access ?? "system";
       return this.#error(
         "PLUGIN_PERMISSION",
         `Plugin ${name} was denied ${what} access while ${stage}: plugins run with no permissions`,

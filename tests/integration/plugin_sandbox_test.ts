@@ -221,7 +221,17 @@ Deno.test("hostile plugin: exiting its own process is reported as a crash", asyn
 
 Deno.test("hostile plugin: writing to the protocol channel is denied", async () => {
   const { error } = await attempt("stdout");
-  assertFields(error, permission("system"));
+  assertFields(error, permission("stdio"));
+});
+
+Deno.test("hostile plugin: corrupting the protocol through node:process is detected", async () => {
+  const { error, status } = await attempt("node_stdout");
+  assertFields(error, {
+    code: "PLUGIN_ERROR",
+    strategy: "node_stdout",
+    message: "Plugin @evil/hostile broke the sandbox protocol while masking",
+  });
+  assert.equal(status.signal, "SIGKILL");
 });
 
 /** Signs a module with static imports by hand (it cannot be described, since it cannot load). */
