@@ -1,0 +1,41 @@
+/**
+ * Quality floors of text.scrub detection, just below what it reaches, so that a regression fails:
+ * a seeded subset of the synthetic ticket corpus and the whole WNUT-17 dev set (../shared/datasets from the
+ * repository root). The full figures come from `deno task bench:text`.
+ */
+import assert from "node:assert/strict";
+import { scoreTickets } from "../../bench/text_tickets.ts";
+import { parseConll, scoreConll } from "../../bench/text_wnut.ts";
+import { detectSpans } from "../../strategies/text/detect.ts";
+import { ENTITIES } from "../../strategies/text/entities.ts";
+import { ticketCorpus } from "../../strategies/text/testdata/ticket_corpus.ts";
+
+const WNUT = new URL("../../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
+const entities = new Set(ENTITIES);
+
+Deno.test("text.scrub finds names of every ticket locale and every validated number in the tickets", () => {
+  const tickets = ticketCorpus(780, 7);
+  const scores = scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, { entities })));
+  for (const e of ["card", "email", "iban", "ip", "phone"]) {
+    assert.ok(scores.entities[e].recall >= 0.99, `${e} recall ${scores.entities[e].recall}`);
+    assert.ok(scores.entities[e].precision >= 0.99, `${e} precision ${scores.entities[e].precision}`);
+  }
+  assert.ok(scores.entities.person.recall >= 0.98, `person recall ${scores.entities.person.recall}`);
+  assert.ok(scores.entities.person.precision >= 0.98, `person precision ${scores.entities.person.precision}`);
+  assert.equal(Object.keys(scores.locales).length, 13);
+  for (const [locale, s] of Object.entries(scores.locales)) {
+    const floor = locale === "en_US" ? 0.92 : 0.95;
+    assert.ok(s.recall >= floor, `${locale} person recall ${s.recall}`);
+    assert.ok(s.fullNames >= floor - 0.01, `${locale} full names ${s.fullNames}`);
+  }
+});
+
+Deno.test("text.scrub keeps its WNUT-17 dev person recall and precision", async () => {
+  const sentences = parseConll(await Deno.readTextFile(WNUT));
+  assert.equal(sentences.length, 1009);
+  const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
+  assert.equal(scores.person.gold, 587);
+  assert.ok(scores.person.recall >= 0.64, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.precision >= 0.57, `person precision ${scores.person.precision}`);
+  assert.ok(scores.location.precision >= 0.6, `location precision ${scores.location.precision}`);
+});
