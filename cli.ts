@@ -169,7 +169,7 @@ function positiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) {
     throw new CommanderError(
       EXIT.usage,
-      "privaci.invalidArgument",
+      "commander.invalidArgument",
       `expected a positive integer, got '${v}'`,
     );
   }
