@@ -14,6 +14,8 @@ import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, type ProgressEvent, run } from "./pipeline/run.ts";
 import { formatJson } from "./report/format_json.ts";
 import { formatText } from "./report/format_text.ts";
+import { pluginCommand } from "./plugins/cli.ts";
+import { policyRegistry } from "./plugins/policy_registry.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -99,8 +101,10 @@ export function buildCli(): Command {
       const onTerm = stop("SIGTERM");
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
       try {
         const report = await run(loaded, {
+          registry: plugins.registry,
           truncate: opts.truncate ?? false,
           resume: opts.resume ?? false,
           retries: opts.retries,
@@ -119,6 +123,7 @@ export function buildCli(): Command {
         }
         throw e;
       } finally {
+        await plugins.close();
         Deno.removeSignalListener("SIGINT", onInt);
         Deno.removeSignalListener("SIGTERM", onTerm);
       }
@@ -130,7 +135,9 @@ export function buildCli(): Command {
     .option("--json", "print the result as JSON on stdout")
     .action(async (opts) => {
       const loaded = await load(opts.config);
-      const result = await check(loaded, { version: denoJson.version });
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
+      const result = await check(loaded, { version: denoJson.version, registry: plugins.registry })
+        .finally(() => plugins.close());
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       for (const w of result.warnings) {
         err(
@@ -157,6 +164,7 @@ export function buildCli(): Command {
       }
     });
 
+  program.addCommand(pluginCommand());
   return program;
 }
 
