@@ -55,6 +55,10 @@ export interface PrivaciTiming {
   ms: Record<BenchTable, number>;
   /** Peak resident set size of the process (VmHWM), in bytes. */
   peakRss: number;
+  /** Process start to `run()` start: module loading and policy parsing (wall time minus the report's `ms`). */
+  startupMs: number;
+  /** Inside `run()` but outside the tables' copies: connecting, planning, truncating, sequences, FK checks. */
+  overheadMs: number;
 }
 
 /** Options of {@link timePrivaci}. */
@@ -119,6 +123,7 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
     );
   }
   const report = JSON.parse(await Deno.readTextFile(options.report)) as {
+    ms: number;
     tables: { table: string; ms: number; status: string }[];
   };
   const ms = {} as Record<BenchTable, number>;
@@ -127,7 +132,8 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
     if (!line || line.status !== "copied") throw new Error(`privaci run did not copy public.${t}`);
     ms[t] = line.ms;
   }
-  return { total, ms, peakRss: peak };
+  const copying = TABLES.reduce((n, t) => n + ms[t], 0);
+  return { total, ms, peakRss: peak, startupMs: total - report.ms, overheadMs: report.ms - copying };
 }
 
 /** VmHWM of a live process in bytes, or 0 once it is gone. */

@@ -21,6 +21,10 @@ export interface Sample {
   ms: Record<BenchTable, number>;
   /** Peak RSS in bytes (privaci only). */
   peakRss?: number;
+  /** privaci only: process start to `run()` start (module loading, policy parsing). */
+  startupMs?: number;
+  /** privaci only: time in `run()` outside the table copies (plan, truncate, sequences, FK checks). */
+  overheadMs?: number;
 }
 
 /** Figures of one part (a table, or the whole run) of a scenario. */
@@ -45,6 +49,29 @@ export interface ScenarioResult {
   figures: Figures[];
   /** Largest peak RSS over the rounds, in bytes. */
   peakRss: number | null;
+  /** privaci only: median start-up and plan-and-finish times (see {@link Sample}). */
+  setup: { startupMs: number; overheadMs: number } | null;
+}
+
+/** Builds a scenario's result from its samples and the pipe's samples into the same target. */
+export function scenarioResult(
+  scenario: Scenario,
+  target: ScenarioResult["target"],
+  samples: Sample[],
+  pipe: readonly Sample[],
+  data: Parameters<typeof figures>[3],
+): ScenarioResult {
+  const rss = samples.flatMap((x) => (x.peakRss ? [x.peakRss] : []));
+  const startup = samples.flatMap((x) => (x.startupMs === undefined ? [] : [x.startupMs]));
+  const overhead = samples.flatMap((x) => (x.overheadMs === undefined ? [] : [x.overheadMs]));
+  return {
+    scenario,
+    target,
+    samples,
+    figures: figures(scenario, samples, pipe, data),
+    peakRss: rss.length > 0 ? Math.max(...rss) : null,
+    setup: startup.length > 0 ? { startupMs: median(startup), overheadMs: median(overhead) } : null,
+  };
 }
 
 /** The median of a non-empty list. */
@@ -102,7 +129,18 @@ const SHOWN: Record<Scenario, readonly (BenchTable | "total")[]> = {
 
 /** The results as a fixed-width text table. */
 export function formatTable(results: readonly ScenarioResult[]): string {
-  const head = ["scenario", "target", "table", "median s", "rows/s", "MB/s", "× pipe", "peak RSS", "words/s"];
+  const head = [
+    "scenario",
+    "target",
+    "table",
+    "median s",
+    "rows/s",
+    "MB/s",
+    "× pipe",
+    "peak RSS",
+    "start+plan s",
+    "words/s",
+  ];
   const rows: string[][] = [];
   for (const r of results) {
     for (const f of r.figures.filter((f) => SHOWN[r.scenario].includes(f.part))) {
@@ -115,6 +153,9 @@ export function formatTable(results: readonly ScenarioResult[]): string {
         f.mbPerSecond.toFixed(1),
         f.ratioToPipe === null ? "" : f.ratioToPipe.toFixed(2),
         f.part === "total" && r.peakRss !== null ? `${Math.round(r.peakRss / 2 ** 20)} MiB` : "",
+        f.part === "total" && r.setup !== null
+          ? ((r.setup.startupMs + r.setup.overheadMs) / 1000).toFixed(2)
+          : "",
         f.wordsPerSecond === undefined ? "" : Math.round(f.wordsPerSecond).toLocaleString("en-US"),
       ]);
     }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { figures, formatTable, median, type Sample } from "./_report.ts";
+import { figures, formatTable, median, type Sample, scenarioResult } from "./_report.ts";
 
 const data = {
   tables: {
@@ -57,18 +57,12 @@ Deno.test("figures() gives the pipe no ratio and pairs rounds by number, not pos
   assert.equal(figures("keep_all", runs, pipe, data).find((x) => x.part === "total")!.ratioToPipe, 0.5);
 });
 
-Deno.test("formatTable() prints the masked table's line and the peak RSS on the total line", () => {
+Deno.test("formatTable() prints the masked table's line, and peak RSS and set-up time on the total line", () => {
   const pipe = [sample(1, 3000, 1000, 1000, 1000)];
-  const runs = [sample(1, 6000, 2000, 2000, 2000, 200 * 2 ** 20)];
-  const text = formatTable([{
-    scenario: "level1",
-    target: "cheap",
-    samples: runs,
-    figures: figures("level1", runs, pipe, data),
-    peakRss: 200 * 2 ** 20,
-  }]);
+  const runs = [{ ...sample(1, 6000, 2000, 2000, 2000, 200 * 2 ** 20), startupMs: 700, overheadMs: 550 }];
+  const text = formatTable([scenarioResult("level1", "cheap", runs, pipe, data)]);
   const lines = text.split("\n");
   assert.equal(lines.length, 4);
   assert.match(lines[2], /^level1 +cheap +customers +2\.00 +500 +1\.0 +0\.50$/);
-  assert.match(lines[3], /^level1 +cheap +total +6\.00 +517 +0\.6 +0\.50 +200 MiB$/);
+  assert.match(lines[3], /^level1 +cheap +total +6\.00 +517 +0\.6 +0\.50 +200 MiB +1\.25$/);
 });

@@ -29,7 +29,7 @@ import {
 import { timePipe, timePrivaci } from "./_measure.ts";
 import { policyFile, resolveLevel1 } from "./_policies.ts";
 import { profileRun } from "./_profile_run.ts";
-import { figures, formatTable, type Sample, type Scenario, type ScenarioResult } from "./_report.ts";
+import { formatTable, type Sample, type Scenario, type ScenarioResult, scenarioResult } from "./_report.ts";
 
 /** A fixed key for the bench's keyed strategies: it protects nothing, the data is synthetic. */
 const BENCH_KEY = "hex:" + "5a".repeat(32);
@@ -132,7 +132,10 @@ async function main(): Promise<void> {
           continue;
         }
         samples.set(`${scenario}/${kind}`, [...(samples.get(`${scenario}/${kind}`) ?? []), sample]);
-        log(`round ${round}/${runs} ${scenario} → ${kind}: ${(sample.total / 1000).toFixed(2)} s`);
+        const parts = sample.startupMs === undefined
+          ? ""
+          : ` (start-up ${secs(sample.startupMs)}, plan and finish ${secs(sample.overheadMs!)})`;
+        log(`round ${round}/${runs} ${scenario} → ${kind}: ${secs(sample.total)}${parts}`);
       }
     }
   }
@@ -142,14 +145,7 @@ async function main(): Promise<void> {
     for (const kind of TARGET_KINDS) {
       const s = samples.get(`${scenario}/${kind}`);
       if (!s) continue;
-      const rss = s.flatMap((x) => (x.peakRss ? [x.peakRss] : []));
-      results.push({
-        scenario,
-        target: kind,
-        samples: s,
-        figures: figures(scenario, s, samples.get(`pipe/${kind}`)!, data),
-        peakRss: rss.length > 0 ? Math.max(...rss) : null,
-      });
+      results.push(scenarioResult(scenario, kind, s, samples.get(`pipe/${kind}`)!, data));
     }
   }
 
@@ -201,6 +197,15 @@ async function main(): Promise<void> {
       Math.round(compromise.wordsPerSecond).toLocaleString("en-US")
     } words/s over ${compromise.texts} tickets`,
   );
+  for (const r of results.filter((r) => r.scenario === "text_scrub")) {
+    const wps = r.figures.find((f) => f.part === "support_tickets")!.wordsPerSecond!;
+    const cores = navigator.hardwareConcurrency;
+    console.log(
+      `text.scrub → ${r.target}: ${Math.round(wps).toLocaleString("en-US")} words/s on ${cores} cores (${
+        Math.round(wps / cores).toLocaleString("en-US")
+      } per core)`,
+    );
+  }
   console.log(`results written to ${out}`);
 
   async function timeOne(scenario: Scenario, kind: TargetKind, round: number): Promise<Sample> {
@@ -211,7 +216,7 @@ async function main(): Promise<void> {
       env: envFor(targets[kind]),
       jobs,
     });
-    return { round, total: t.total, ms: t.ms, peakRss: t.peakRss };
+    return { round, ...t };
   }
 
   function envFor(target: string): Record<string, string> {
@@ -223,6 +228,10 @@ async function main(): Promise<void> {
       PRIVACI_TARGET_URL: "",
     };
   }
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 /** The 1, 5 and 15 minute load averages: the bench shares the machine with whatever else runs. */
