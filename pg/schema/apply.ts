@@ -1,6 +1,6 @@
 /**
  * Running a {@link SchemaPlan} on the target: pre-data in one transaction (all or nothing), post-data
- * after the rows are in (each table's constraints and indexes on one connection, different tables in
+ * after the rows are in (each table's constraints and indexes one after the other, different tables in
  * parallel, then foreign keys, views, triggers, then materialized view refreshes), and sequence values.
  * Every statement runs with an empty `search_path` (the plan's names are all qualified) and with
  * `check_function_bodies` off, as pg_restore does.
@@ -14,6 +14,9 @@ import type { DdlStep, SchemaPlan } from "./plan.ts";
 
 const SETUP =
   "set local search_path = ''; set local check_function_bodies = off; set local client_min_messages = warning";
+const LOCAL_SETTINGS =
+  "select set_config('search_path', '', true), set_config('check_function_bodies', 'off', true), " +
+  "set_config('client_min_messages', 'warning', true)";
 
 /** Creates the pre-data objects (schemas, extensions, types, sequences, tables) in one transaction. */
 export async function applyPre(target: postgres.Sql, plan: SchemaPlan): Promise<void> {
@@ -88,16 +91,17 @@ async function runGroups(target: postgres.Sql, groups: DdlStep[][], parallel: nu
   if (failure !== undefined) throw failure;
 }
 
+/**
+ * One statement in its own implicit transaction: the settings and the statement go in one simple-protocol
+ * message, so a step costs one round trip (thousands of indexes and constraints add up).
+ */
 async function runAlone(target: postgres.Sql, step: DdlStep): Promise<void> {
-  await target.begin(async (tx) => {
-    await tx.unsafe(SETUP);
-    await run(tx, step);
-  });
+  await run(target, step, LOCAL_SETTINGS + ";\n");
 }
 
-async function run(tx: postgres.TransactionSql, step: DdlStep): Promise<void> {
+async function run(sql: postgres.Sql | postgres.TransactionSql, step: DdlStep, prefix = ""): Promise<void> {
   try {
-    await tx.unsafe(step.sql);
+    await sql.unsafe(prefix + step.sql);
   } catch (e) {
     // The server's message only: its DETAIL can quote row values (a duplicate key, a failing foreign key).
     const f = pgErrorFields(e);

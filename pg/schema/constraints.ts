@@ -48,12 +48,14 @@ export async function constraintSteps(ctx: PlanContext): Promise<PlannedStep[]> 
       select c.oid, c.oid from pg_class c where c.oid = any(${ctx.scope.rel}::oid[])
       union
       select r.oid, i.inhparent from root r join pg_inherits i on i.inhrelid = r.top
+    ), roots as (
+      select r.oid, r.top::regclass::text as top from root r
+       where not exists (select 1 from pg_inherits i where i.inhrelid = r.top)
     )
     select k.oid::text as oid, quote_ident(k.conname) as q, k.conname as name, k.contype as type,
            t.oid::text as table_oid, t.oid::regclass::text as table, n.nspname as table_schema,
            t.relname as table_name, t.relkind as table_kind,
-           (select r.top::regclass::text from root r where r.oid = t.oid
-                and not exists (select 1 from pg_inherits i where i.inhrelid = r.top)) as group,
+           roots.top as group,
            pg_get_constraintdef(k.oid) as def, k.coninhcount > 0 and not k.conislocal as inherited,
            k.conparentid <> 0 as parent,
            rn.nspname as ref_schema, rt.relname as ref_name, rt.oid::regclass::text as ref_q,
@@ -63,6 +65,7 @@ export async function constraintSteps(ctx: PlanContext): Promise<PlannedStep[]> 
       from pg_constraint k
       join pg_class t on t.oid = k.conrelid
       join pg_namespace n on n.oid = t.relnamespace
+      join roots on roots.oid = t.oid
       left join pg_class rt on rt.oid = k.confrelid
       left join pg_namespace rn on rn.oid = rt.relnamespace
      where k.conrelid = any(${ctx.scope.rel}::oid[]) and k.contype in ('p', 'u', 'c', 'x', 'f')

@@ -32,6 +32,9 @@ export async function indexSteps(ctx: PlanContext): Promise<PlannedStep[]> {
       select c.oid, c.oid from pg_class c where c.oid = any(${ctx.scope.rel}::oid[])
       union
       select r.oid, i.inhparent from root r join pg_inherits i on i.inhrelid = r.top
+    ), roots as (
+      select r.oid, r.top::regclass::text as top from root r
+       where not exists (select 1 from pg_inherits i where i.inhrelid = r.top)
     ), keyed as (
       select x.indexrelid as oid,
              coalesce((select 'con:' || k.oid from pg_constraint k
@@ -44,8 +47,7 @@ export async function indexSteps(ctx: PlanContext): Promise<PlannedStep[]> {
     )
     select x.indexrelid::text as oid, ky.key, x.indexrelid::regclass::text as q, t.oid::text as table_oid,
            t.oid::regclass::text as table, t.relkind as table_kind,
-           (select r.top::regclass::text from root r where r.oid = t.oid
-                and not exists (select 1 from pg_inherits i where i.inhrelid = r.top)) as group,
+           roots.top as group,
            case when not ky.backs_constraint then pg_get_indexdef(x.indexrelid) end as def,
            p.inhparent::regclass::text as parent_q, pk.key as parent_key,
            x.indisclustered as clustered, x.indisreplident as replident,
@@ -56,6 +58,7 @@ export async function indexSteps(ctx: PlanContext): Promise<PlannedStep[]> {
       from pg_index x
       join keyed ky on ky.oid = x.indexrelid
       join pg_class t on t.oid = x.indrelid
+      join roots on roots.oid = t.oid
       left join pg_inherits p on p.inhrelid = x.indexrelid
       left join keyed pk on pk.oid = p.inhparent
      where x.indrelid = any(${ctx.scope.rel}::oid[]) and t.relkind in ('r', 'p', 'm')
