@@ -10,6 +10,7 @@ import {
 } from "../fixtures/schema/_round_trip.ts";
 import { planSchemaCopy } from "../../pg/schema/plan.ts";
 import { applyPost, applyPre, applySequences } from "../../pg/schema/apply.ts";
+import { planToSql } from "../../pg/schema/script.ts";
 import { PgError, PrivaciError } from "../../errors.ts";
 
 Deno.test("schema copy recreates every object kind: pg_dump of source and target are equal, and so is the data", async () => {
@@ -239,5 +240,55 @@ Deno.test("planSchemaCopy() reads the catalog in the exported snapshot it is giv
       await holder.end();
       await source.end();
     }
+  });
+});
+
+Deno.test("planToSql() gives a psql script that builds the same schema", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await psqlFile(sourceUrl, EVERY_KIND);
+    const source = connect(sourceUrl);
+    let script: string;
+    try {
+      script = planToSql(await planSchemaCopy(source, { schemas: EVERY_KIND_SCHEMAS }));
+    } finally {
+      await source.end();
+    }
+    assert.match(script, /^-- table: app\.customer\nCREATE TABLE app\.customer \(/m);
+    const file = await Deno.makeTempFile({ suffix: ".sql" });
+    try {
+      await Deno.writeTextFile(file, script);
+      await psqlFile(targetUrl, file);
+    } finally {
+      await Deno.remove(file);
+    }
+    // No rows were copied: the materialized views are populated (empty) by the refresh, as on the source.
+    assert.equal(await dumpSchema(targetUrl), await dumpSchema(sourceUrl));
+  });
+});
+
+Deno.test("schema copy runs with no pg_dump: a process that may not run programs, with an empty PATH", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await loadChinook(sourceUrl);
+    const script = new URL("../fixtures/schema/_copy_without_run.ts", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        "--allow-read",
+        "--allow-env",
+        "--deny-run",
+        script,
+        sourceUrl,
+        targetUrl,
+        "public",
+      ],
+      env: { PATH: "" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(new TextDecoder().decode(out.stderr), "");
+    assert.equal(new TextDecoder().decode(out.stdout), "11 pre, 33 post\n");
+    assert.ok(out.success);
+    assert.equal(await dumpSchema(targetUrl), await dumpSchema(sourceUrl));
   });
 });
