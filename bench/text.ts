@@ -11,6 +11,7 @@
  * @module
  */
 import nlp from "compromise";
+import process from "node:process";
 import { detectSpans } from "../strategies/text/detect.ts";
 import { ENTITIES } from "../strategies/text/entities.ts";
 import { ticketCorpus } from "../strategies/text/testdata/ticket_corpus.ts";
@@ -48,8 +49,27 @@ function words(texts: readonly string[]): number {
   return n;
 }
 
-/** Words per second of the scrubber with its worker pool, over `texts` in batches of 2,000 rows. */
-async function scrubberSpeed(texts: string[], workers: number): Promise<number> {
+/** Wall-clock and CPU seconds of one measured run. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * Times `fn` by the wall clock and by the CPU time of the whole process (every thread): words per CPU
+ * second is the per-core rate, and it holds even when other processes share the cores.
+ */
+async function timed(fn: () => Promise<void> | void): Promise<Timing> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1e6 };
+}
+
+/** Timing of the scrubber with its worker pool, over `texts` in batches of 2,000 rows. */
+async function scrubberSpeed(texts: string[], workers: number): Promise<Timing> {
   const masker = await textScrub.create({
     params: textScrub.params.parse({ replace: "tag", workers }),
     column: COLUMN,
@@ -61,25 +81,25 @@ async function scrubberSpeed(texts: string[], workers: number): Promise<number> 
   try {
     const batch = { table: COLUMN, firstRow: 1, column: (): Cell[] => [] };
     await masker.mask(texts.slice(0, 200), batch);
-    const t0 = performance.now();
-    for (let i = 0; i < texts.length; i += 2000) await masker.mask(texts.slice(i, i + 2000), batch);
-    return words(texts) / ((performance.now() - t0) / 1000);
+    return await timed(async () => {
+      for (let i = 0; i < texts.length; i += 2000) await masker.mask(texts.slice(i, i + 2000), batch);
+    });
   } finally {
     await masker.close?.();
   }
 }
 
-/** Words per second of compromise alone (people, places, organisations) on one core. */
-function compromiseSpeed(texts: string[]): number {
+/** Timing of compromise alone (people, places, organisations) on one core. */
+function compromiseSpeed(texts: string[]): Promise<Timing> {
   for (const t of texts.slice(0, 50)) nlp(t).people();
-  const t0 = performance.now();
-  for (const t of texts) {
-    const doc = nlp(t);
-    doc.people().out("array");
-    doc.places().out("array");
-    doc.organizations().out("array");
-  }
-  return words(texts) / ((performance.now() - t0) / 1000);
+  return timed(() => {
+    for (const t of texts) {
+      const doc = nlp(t);
+      doc.people().out("array");
+      doc.places().out("array");
+      doc.organizations().out("array");
+    }
+  });
 }
 
 const fmt = (x: number) => x.toFixed(3);
@@ -101,17 +121,23 @@ for (let i = 0, n = 0; n < target; i++) {
 }
 const cores = navigator.hardwareConcurrency;
 const scrub = await scrubberSpeed(speedTexts, cores);
-const alone = compromiseSpeed(speedTexts.slice(0, Math.min(speedTexts.length, 6000)));
+const aloneTexts = speedTexts.slice(0, Math.min(speedTexts.length, 6000));
+const alone = await compromiseSpeed(aloneTexts);
+const scrubWords = words(speedTexts);
+const aloneWords = words(aloneTexts);
 
 const result = {
   wnut,
   tickets: ticketScores,
   speed: {
     cores,
-    words: words(speedTexts),
-    scrubberWordsPerSecond: Math.round(scrub),
-    scrubberWordsPerSecondPerCore: Math.round(scrub / cores),
-    compromiseWordsPerSecondOneCore: Math.round(alone),
+    words: scrubWords,
+    scrubberWordsPerSecond: Math.round(scrubWords / scrub.wall),
+    scrubberWordsPerCpuSecond: Math.round(scrubWords / scrub.cpu),
+    compromiseWords: aloneWords,
+    compromiseWordsPerSecond: Math.round(aloneWords / alone.wall),
+    compromiseWordsPerCpuSecond: Math.round(aloneWords / alone.cpu),
+    loadAverage: Deno.loadavg()[0],
   },
 };
 if (json) {
@@ -132,9 +158,11 @@ if (json) {
     );
   }
   const sp = result.speed;
-  console.log(`Speed on ${sp.words} words, ${cores} cores`);
+  console.log(`Speed: ${cores} cores, load average ${sp.loadAverage.toFixed(1)} (per CPU-second = per core)`);
   console.log(
-    `  text.scrub        ${sp.scrubberWordsPerSecond} words/s (${sp.scrubberWordsPerSecondPerCore} per core)`,
+    `  text.scrub        ${sp.scrubberWordsPerSecond} words/s wall, ${sp.scrubberWordsPerCpuSecond} words per CPU-second (${sp.words} words)`,
   );
-  console.log(`  compromise alone  ${sp.compromiseWordsPerSecondOneCore} words/s on one core`);
+  console.log(
+    `  compromise alone  ${sp.compromiseWordsPerSecond} words/s wall, ${sp.compromiseWordsPerCpuSecond} words per CPU-second (${sp.compromiseWords} words, one thread)`,
+  );
 }

@@ -156,11 +156,11 @@ export function findNames(
     }
     if (OPEN_TRACE) OPEN_TRACE.push(tk.key[i]);
     unsettled.push(i);
-    if (wantPlaces || options.person) open.add(tk.sentence[i]);
+    open.add(tk.sentence[i]);
   }
   const others: Span[] = [];
   if (open.size > 0 && options.nlp !== false) {
-    const found = compromiseNames(text, sentenceRanges(tk, open));
+    const found = compromiseNames(text, windows(tk, unsettled));
     for (const s of found) {
       if (s.entity !== "person") others.push(s);
       if (s.entity === "person") {
@@ -312,15 +312,27 @@ function orgBefore(tk: Tokens, suffix: number, out: Span[]): void {
   if (i < suffix) out.push({ start: tk.start[i], end: tk.end[suffix], entity: "organization" });
 }
 
-/** `[start, end)` of each listed sentence. */
-function sentenceRanges(tk: Tokens, sentences: ReadonlySet<number>): [number, number][] {
+/** Words of context compromise gets on each side of an unsettled word. */
+const WINDOW = 4;
+
+/**
+ * `[start, end)` ranges of text around each unsettled word: up to {@link WINDOW} words each side within its
+ * sentence, overlapping ranges merged. compromise's cost grows with the words it reads, so it reads these.
+ */
+function windows(tk: Tokens, words: readonly number[]): [number, number][] {
   const out: [number, number][] = [];
-  for (let i = 0; i < tk.count; i++) {
-    if (!sentences.has(tk.sentence[i])) continue;
-    let j = i;
-    while (j + 1 < tk.count && tk.sentence[j + 1] === tk.sentence[i]) j++;
-    out.push([tk.start[i], tk.end[j]]);
-    i = j;
+  let lastTo = -1;
+  for (const i of words) {
+    let a = i;
+    while (a > 0 && i - a < WINDOW && tk.sentence[a - 1] === tk.sentence[i]) a--;
+    let b = i;
+    while (b + 1 < tk.count && b - i < WINDOW && tk.sentence[b + 1] === tk.sentence[i]) b++;
+    if (out.length > 0 && a <= lastTo + 1 && tk.sentence[a] === tk.sentence[lastTo]) {
+      out[out.length - 1][1] = tk.end[b];
+    } else {
+      out.push([tk.start[a], tk.end[b]]);
+    }
+    lastTo = b;
   }
   return out;
 }
