@@ -13,6 +13,7 @@ import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
 import { rowNameSet } from "./names.ts";
 import { DetectorPool } from "./pool.ts";
+import { splitNameMasker } from "./_split_name.ts";
 import {
   applySpans,
   hashReplacement,
@@ -49,8 +50,16 @@ export const TextScrubParams = z.strictObject({
   replace: z.union([Mode, z.partialRecord(EntityName, Mode)]).default("tag"),
   /** Columns of the same row whose values are names to find in the text in any casing. */
   names_from: z.array(z.string().min(1)).default([]),
+  /**
+   * How `fake` rewrites a person: `full_name` as `fake.full_name` does (for a full-name column), or
+   * `first_last` as `fake.first_name` + `fake.last_name` do (for split name columns).
+   */
+  person_style: z.enum(["full_name", "first_last"]).default("full_name"),
   /** The domain of the `fake.full_name` masker, to match the one the person columns use. */
   person_domain: z.string().min(1).optional(),
+  /** With `first_last`: the domains of the `fake.first_name` and `fake.last_name` maskers. */
+  first_name_domain: z.string().min(1).optional(),
+  last_name_domain: z.string().min(1).optional(),
   /** Detector workers; defaults to the number of cores, 0 detects on the calling thread. */
   workers: z.int().min(0).max(256).optional(),
   /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
@@ -101,9 +110,8 @@ export const textScrub = {
       for (const [entity, mode] of modes) {
         const strategy = FAKE_STRATEGIES[entity];
         if (mode !== "fake" || strategy === undefined) continue;
-        const domain = entity === "person" ? params.person_domain ?? strategy : strategy;
         try {
-          fakes.set(entity, await init.resolve({ strategy, domain }, { maxLength: null, notNull: false }));
+          fakes.set(entity, await resolveFake(init, entity, strategy));
         } catch (e) {
           throw new StrategyParamsError(
             `Cannot use replace "fake" for ${entity} in text.scrub as strategy "${strategy}" is not usable: ${
@@ -134,6 +142,34 @@ export const textScrub = {
     });
   },
 } satisfies StrategyDefinition<TextScrubParams>;
+
+/** The masker that writes `fake` values for one entity type. */
+async function resolveFake(
+  init: StrategyInit<TextScrubParams>,
+  entity: Entity,
+  strategy: string,
+): Promise<ColumnMasker> {
+  const { params } = init;
+  const column = { maxLength: null, notNull: false };
+  if (entity !== "person") return await init.resolve({ strategy, domain: strategy }, column);
+  if (params.person_style === "full_name") {
+    return await init.resolve({ strategy, domain: params.person_domain ?? strategy }, column);
+  }
+  const given = await init.resolve(
+    { strategy: "fake.first_name", domain: params.first_name_domain ?? "fake.first_name" },
+    column,
+  );
+  try {
+    const family = await init.resolve(
+      { strategy: "fake.last_name", domain: params.last_name_domain ?? "fake.last_name" },
+      column,
+    );
+    return splitNameMasker(given, family);
+  } catch (e) {
+    await given.close?.();
+    throw e;
+  }
+}
 
 interface MaskerParts {
   pool: DetectorPool;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MaskerFactory } from "../../pipeline/maskers.ts";
-import { fakeFullNameStrategy } from "../fake_name.ts";
+import { fakeFirstNameStrategy, fakeFullNameStrategy, fakeLastNameStrategy } from "../fake_name.ts";
 import { Keyring } from "../keyring.ts";
 import { StrategyRegistry } from "../registry.ts";
 import { StrategyParamsError } from "../errors.ts";
@@ -94,6 +94,21 @@ Deno.test("text.scrub with replace: fake writes what fake.full_name gives for th
   assert.equal(typeof fake, "string");
   const out = await scrub.mask(["Call giulia BIANCHI now", "Giulia Bianchi called"], batch());
   assert.deepEqual(out, [`Call ${fake} now`, `${fake} called`]);
+});
+
+Deno.test("text.scrub with person_style: first_last writes what the split name columns get", async () => {
+  const registry = new StrategyRegistry().add(textScrub).add(fakeFirstNameStrategy).add(fakeLastNameStrategy);
+  const factory = new MaskerFactory(registry, await Keyring.create(MASTER));
+  const scrub = await factory.create(
+    { strategy: "text.scrub", workers: 0, entities: ["person"], replace: "fake", person_style: "first_last" },
+    COLUMN,
+  );
+  const first = await factory.create({ strategy: "fake.first_name" }, COLUMN);
+  const last = await factory.create({ strategy: "fake.last_name" }, COLUMN);
+  const [f] = await first.mask(["Giulia"], batch());
+  const [l] = await last.mask(["Bianchi"], batch());
+  const out = await scrub.mask(["Call giulia BIANCHI now", "Thanks, Giulia"], batch());
+  assert.deepEqual(out, [`Call ${f} ${l} now`, `Thanks, ${f}`]);
 });
 
 Deno.test("text.scrub refuses replace: fake for an entity whose fake strategy is missing", async () => {
