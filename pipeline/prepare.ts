@@ -15,6 +15,7 @@ import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
 import type { Plan, PolicySource, TablePlan } from "./plan.ts";
 import { planTables } from "./plan.ts";
 import { suggestStrategy } from "./suggest.ts";
+import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
 
 /** A planned run with its maskers built. */
 export interface Prepared {
@@ -43,7 +44,8 @@ export async function prepare(
   const keyring = src.policy.key ? await Keyring.create(decodeKey(src.policy.key)) : null;
   const factory = new MaskerFactory(registry, keyring);
   const maskers = new Map<string, MaskedColumn[]>();
-  const issues = [...plan.issues];
+  const issues = [...plan.issues, ...foreignKeyIssues(src, plan.tables, catalog.foreignKeys)];
+  plan.warnings.push(...uniquenessWarnings(src, plan.tables, registry));
   const copied = plan.tables.filter((t) => t.rows === "copy");
   for (const t of copied) {
     const built = await tableMaskers(t, factory, src);

@@ -1,0 +1,87 @@
+/**
+ * Cross-column checks of a plan: both ends of a foreign key must be masked the same way (or the joins of
+ * the masked copy break and the load fails), and a column under a unique constraint should use a strategy
+ * that guarantees distinct outputs.
+ *
+ * @module
+ */
+import type { ConfigIssue } from "../errors.ts";
+import type { ForeignKey } from "../pg/introspect.ts";
+import type { StrategyRegistry } from "../strategies/registry.ts";
+import type { PlannedColumn, PolicySource, TablePlan, Warning } from "./plan.ts";
+
+function fingerprint(c: PlannedColumn): string {
+  if (c.rule === null) return "keep";
+  const params = Object.keys(c.rule.params).sort().map((k) => [k, c.rule!.params[k]]);
+  return JSON.stringify([c.rule.strategy, c.rule.domain, params]);
+}
+
+function describe(c: PlannedColumn): string {
+  return c.rule === null
+    ? "kept"
+    : `masked with ${c.rule.strategy}${
+      c.rule.domain !== c.rule.strategy ? ` (domain ${c.rule.domain})` : ""
+    }`;
+}
+
+/** Issues for foreign keys whose two ends are masked differently (one kept and one masked included). */
+export function foreignKeyIssues(
+  src: PolicySource,
+  tables: readonly TablePlan[],
+  fks: readonly ForeignKey[],
+): ConfigIssue[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const issues: ConfigIssue[] = [];
+  for (const fk of fks) {
+    const child = byName.get(fk.child);
+    const parent = byName.get(fk.parent);
+    if (!child || !parent || child.rows === "skip" || parent.rows === "skip") continue;
+    fk.childColumns.forEach((cc, i) => {
+      const a = child.columns.find((c) => c.info.column === cc);
+      const b = parent.columns.find((c) => c.info.column === fk.parentColumns[i]);
+      if (!a || !b || fingerprint(a) === fingerprint(b)) return;
+      const childPath = ["tables", fk.child, "columns", cc];
+      const path = src.locate(childPath) ? childPath : b.rule?.path ?? ["tables", fk.child];
+      issues.push({
+        path,
+        message: `foreign key ${fk.name}: ${fk.child}.${cc} is ${describe(a)} but ${fk.parent}.${
+          fk.parentColumns[i]
+        } is ${
+          describe(b)
+        }, so the masked rows would not join — give both the same rule (strategy, params and domain)`,
+        file: src.file,
+        ...src.locate(path),
+      });
+    });
+  }
+  return issues;
+}
+
+/** Warnings for unique or primary-key columns masked by a rule that does not guarantee distinct outputs. */
+export function uniquenessWarnings(
+  src: PolicySource,
+  tables: readonly TablePlan[],
+  registry: StrategyRegistry,
+): Warning[] {
+  const out: Warning[] = [];
+  for (const t of tables) {
+    if (t.rows === "skip") continue;
+    for (const c of t.columns) {
+      if (!c.info.unique || c.rule === null || c.rule.unique) continue;
+      const def = registry.get(c.rule.strategy);
+      const can = def?.meta.unique ?? false;
+      out.push({
+        code: "UNIQUE_NOT_GUARANTEED",
+        message:
+          `${t.name}.${c.info.column} is under a unique constraint but its rule does not guarantee distinct outputs: ${
+            can
+              ? "add 'unique: true'"
+              : `${c.rule.strategy} cannot guarantee them; choose a strategy that can (e.g. hash) with 'unique: true'`
+          }`,
+        file: src.file,
+        ...src.locate(c.rule.path),
+      });
+    }
+  }
+  return out;
+}
