@@ -1,13 +1,36 @@
 /**
  * Reads only the `plugins:` of a policy file, so `privaci plugin add` works before the rest of the policy
- * (source, target, rules naming the plugin's strategies) is complete.
+ * (source, target, rules naming the plugin's strategies) is complete. `${VAR}` references in its values are
+ * interpolated as the policy loader does.
  *
  * @module
  */
 import { parse } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { interpolate } from "../config/interpolate.ts";
 import { type PluginRef, PluginRefSchema } from "../config/schema.ts";
+
+function interpolateEntry(entry: unknown, index: number, file: string): void {
+  if (!entry || typeof entry !== "object") return;
+  const fields = entry as Record<string, unknown>;
+  for (const [key, value] of Object.entries(fields)) {
+    if (typeof value !== "string") continue;
+    const result = interpolate(value, (name) => Deno.env.get(name));
+    const problem = result.problems[0];
+    if (problem) {
+      const why = problem.kind === "missing"
+        ? `needs the environment variable ${problem.detail}`
+        : problem.detail;
+      throw new ConfigError(
+        problem.kind === "missing" ? "CONFIG_VARIABLE_MISSING" : "CONFIG_INVALID",
+        `Cannot read the plugins of the policy: plugins.${index}.${key} ${why}`,
+        [{ path: ["plugins", index, key], message: why, file }],
+      );
+    }
+    fields[key] = result.value;
+  }
+}
 
 /**
  * The policy's plugin entries; an empty list when the file does not exist.
@@ -28,9 +51,9 @@ export async function readPolicyPlugins(file: string): Promise<PluginRef[]> {
   } catch (e) {
     throw new ConfigError("CONFIG_SYNTAX", `Cannot parse the policy as YAML: ${file}`, [], { cause: e });
   }
-  const parsed = z.array(PluginRefSchema).default([]).safeParse(
-    (doc as { plugins?: unknown } | null)?.plugins,
-  );
+  const raw = (doc as { plugins?: unknown } | null)?.plugins;
+  if (Array.isArray(raw)) raw.forEach((entry, i) => interpolateEntry(entry, i, file));
+  const parsed = z.array(PluginRefSchema).default([]).safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       "CONFIG_INVALID",

@@ -165,3 +165,34 @@ Deno.test("examples/custom_plugin signs, pins from a file: path and masks custom
     }
   });
 });
+
+Deno.test("privaci plugin commands read ${VAR} references in the policy's plugins", async () => {
+  await withTempDir(async (dir) => {
+    const keyFile = join(dir, "acme.key");
+    const [publisher] = await cli("keygen", "--out", keyFile);
+    const entry = new URL("../../examples/custom_plugin/mod.ts", import.meta.url).pathname;
+    await cli("sign", entry, "--key", keyFile, "--out", join(dir, "custom_plugin", "dist"));
+    const policy = join(dir, "privaci.yaml");
+    await Deno.writeTextFile(
+      policy,
+      "version: 1\nplugins:\n  - use: file:./custom_plugin/dist/\n    publisher: ${ACME_TEST_PUBLISHER}\n",
+    );
+    Deno.env.delete("ACME_TEST_PUBLISHER");
+    await assert.rejects(cli("add", "file:./custom_plugin/dist/", "-c", policy), {
+      code: "CONFIG_VARIABLE_MISSING",
+      message:
+        "Cannot read the plugins of the policy: plugins.0.publisher needs the environment variable ACME_TEST_PUBLISHER",
+    });
+    Deno.env.set("ACME_TEST_PUBLISHER", publisher);
+    try {
+      const added = await cli("add", "file:./custom_plugin/dist/", "-c", policy);
+      assert.equal(added[0], `added @acme/customer-code@1.0.0 to ${join(dir, "privaci.lock")}`);
+      assert.equal(
+        (await readLock(join(dir, "privaci.lock"))).plugins["file:./custom_plugin/dist/"].signer,
+        publisher,
+      );
+    } finally {
+      Deno.env.delete("ACME_TEST_PUBLISHER");
+    }
+  });
+});
