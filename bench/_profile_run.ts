@@ -42,3 +42,18 @@ export async function profileRun(options: ProfileRunOptions): Promise<ProfiledRu
   const profile = JSON.parse(await Deno.readTextFile(biggest.path)) as CpuProfile;
   return { wallMs: t.total, ...summarizeProfile(profile, { top: 15, root: ROOT }) };
 }
+
+/** A few lines on where a profiled run spent its time. */
+export function formatProfile(scenario: string, p: ProfiledRun, top = 8): string {
+  const pct = (share: number) => `${(share * 100).toFixed(1).padStart(5)}%`;
+  const busy = p.sampledMs - p.idleMs;
+  return [
+    `\nprofile of ${scenario} → cheap: ${(p.wallMs / 1000).toFixed(2)} s wall, ${
+      (busy / 1000).toFixed(2)
+    } s busy on the main thread, ${(p.idleMs / 1000).toFixed(2)} s idle`,
+    "  self time by function:",
+    ...p.functions.slice(0, top).map((f) => `    ${pct(f.share)}  ${f.name}`),
+    "  inclusive time by file:",
+    ...p.inclusiveFiles.slice(0, top).map((f) => `    ${pct(f.share)}  ${f.name}`),
+  ].join("\n");
+}

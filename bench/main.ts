@@ -28,7 +28,7 @@ import {
 } from "./_db.ts";
 import { timePipe, timePrivaci } from "./_measure.ts";
 import { policyFile, resolveLevel1 } from "./_policies.ts";
-import { profileRun } from "./_profile_run.ts";
+import { formatProfile, type ProfiledRun, profileRun } from "./_profile_run.ts";
 import { formatTable, type Sample, type Scenario, type ScenarioResult, scenarioResult } from "./_report.ts";
 
 /** A fixed key for the bench's keyed strategies: it protects nothing, the data is synthetic. */
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     budgetMs: args.quick ? 5000 : 20_000,
   });
 
-  const profiles: Record<string, unknown> = {};
+  const profiles: Record<string, ProfiledRun> = {};
   if (!args["skip-profile"]) {
     for (const scenario of ["keep_all", "level1"] as const) {
       const policy = policies[scenario];
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
       } per core)`,
     );
   }
+  for (const [scenario, p] of Object.entries(profiles)) console.log(formatProfile(scenario, p));
   console.log(`results written to ${out}`);
 
   async function timeOne(scenario: Scenario, kind: TargetKind, round: number): Promise<Sample> {
