@@ -42,7 +42,12 @@ export function openClient(url: string, options: ClientOptions = {}): postgres.S
     onnotice: () => {},
     connect_timeout: options.connectTimeout ?? 10,
     idle_timeout: 0,
-    connection: { application_name: options.name ?? "privaci" },
+    connection: {
+      application_name: options.name ?? "privaci",
+      DateStyle: "ISO",
+      IntervalStyle: "postgres",
+      extra_float_digits: "3",
+    },
   });
 }
 
