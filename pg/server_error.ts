@@ -41,7 +41,7 @@ export function pgErrorFields(e: unknown): SafeErrorFields {
 /** Removes quoted values from a server message, keeping quoted identifiers of constraints and relations. */
 export function sanitizeMessage(message: string): string {
   return message
-    .replace(/: "(?:[^"]|"")*"$/s, "")
+    .replace(/: "[\s\S]*"$/, "") // greedy: PostgreSQL does not escape quotes inside the value it shows
     .replace(/: '(?:[^']|'')*'$/s, "")
     .replace(/\(([^()]*)\)=\((?:[^()]|\([^()]*\))*\)/g, "($1)=(…)")
     .split("\n")[0];
