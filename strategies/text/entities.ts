@@ -54,8 +54,8 @@ const PRIORITY: Readonly<Record<Entity, number>> = {
   phone: 7,
   date_of_birth: 8,
   address: 9,
-  organization: 10,
-  person: 11,
+  person: 10,
+  organization: 11,
   location: 12,
 };
 

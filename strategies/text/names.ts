@@ -54,6 +54,22 @@ export function traceOpen(on: boolean): string[] | null {
   return got;
 }
 
+const PLACE_PREPOSITIONS = new Set([
+  "in",
+  "to",
+  "from",
+  "at",
+  "near",
+  "into",
+  "via",
+  "visit",
+  "visiting",
+  "visited",
+  "around",
+  "across",
+  "of",
+]);
+
 /** What to look for. */
 export interface NameOptions {
   person: boolean;
@@ -95,7 +111,7 @@ export function findNames(
   const candidate = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const f = tk.flags[i];
-    if (f & NAME && !(f & (COMMON | PLACE | STOP | TITLE | CALENDAR)) && tk.key[i].length >= 2) {
+    if (f & NAME && !(f & (COMMON | STOP | TITLE | CALENDAR)) && tk.key[i].length >= 2) {
       candidate[i] = 1;
     }
   }
@@ -114,7 +130,13 @@ export function findNames(
     }
     if (!(f & NAME) || f & (STOP | TITLE | CALENDAR)) continue;
     if (candidate[i]) {
-      if (f & PLACE && casing === TITLE_CASE && !plain(i)) continue;
+      // A well-known name that is also a place ("Davis", "Jordan") is a place only after "in", "to"...
+      if (
+        f & PLACE && casing === TITLE_CASE && !plain(i) &&
+        (!(f & WIDE) || (i > 0 && PLACE_PREPOSITIONS.has(tk.key[i - 1])))
+      ) {
+        continue;
+      }
       const paired = (i > 0 && candidate[i - 1] && tk.joined[i]) ||
         (i + 1 < n && candidate[i + 1] && tk.joined[i + 1]);
       // An upper-case word alone must be long enough not to be an acronym ("IBAN", "LEE" alone are not).
@@ -134,6 +156,7 @@ export function findNames(
   // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
   const open = new Set<number>();
   const unsettled: number[] = [];
+  const orgs: Span[] = [];
   const wantPlaces = options.location || options.organization;
   for (let i = 0; i < n; i++) {
     if (name[i] || plain(i) || covered[i]) continue;
@@ -151,7 +174,7 @@ export function findNames(
     // A sentence's first word is capitalised anyway, and the word lists miss many ordinary words.
     if (tk.sentenceStart[i] || f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
     if (f & ORG_SUFFIX) {
-      if (options.organization) orgBefore(tk, i, out);
+      if (options.organization) orgBefore(tk, i, orgs);
       continue;
     }
     if (OPEN_TRACE) OPEN_TRACE.push(tk.key[i]);
@@ -163,16 +186,12 @@ export function findNames(
     const found = compromiseNames(text, windows(tk, unsettled));
     for (const s of found) {
       if (s.entity !== "person") others.push(s);
-      if (s.entity === "person") {
+      else {
         for (let i = 0; i < n; i++) {
           if (tk.start[i] < s.start || tk.end[i] > s.end || tk.flags[i] & STOP || covered[i]) continue;
           if (tk.flags[i] & COMMON && (tk.casing[i] === LOWER || tk.sentenceStart[i] || plain(i))) continue;
           name[i] = 1;
         }
-      } else if (
-        (s.entity === "location" && options.location) || (s.entity === "organization" && options.organization)
-      ) {
-        out.push(s);
       }
     }
   }
@@ -188,6 +207,20 @@ export function findNames(
     }
   }
   chains(tk, name, plain);
+  // A legal-entity suffix makes the words before it a company, whatever they looked like alone.
+  for (const o of orgs) {
+    for (let i = 0; i < n; i++) if (tk.start[i] >= o.start && tk.end[i] <= o.end) name[i] = 0;
+    out.push(o);
+  }
+  // compromise's places and organisations, unless the rules made a person of one of their words.
+  for (const o of others) {
+    if (
+      (o.entity === "location" && !options.location) || (o.entity === "organization" && !options.organization)
+    ) continue;
+    let clash = false;
+    for (let i = 0; i < n && !clash; i++) clash = name[i] === 1 && tk.start[i] < o.end && tk.end[i] > o.start;
+    if (!clash && !orgs.some((g) => g.start < o.end && g.end > o.start)) out.push(o);
+  }
   if (!options.person) return;
   for (let i = 0; i < n; i++) {
     if (!name[i]) continue;

@@ -20,13 +20,12 @@ Deno.test("text.scrub finds names of every ticket locale and every validated num
     assert.ok(scores.entities[e].recall >= 0.99, `${e} recall ${scores.entities[e].recall}`);
     assert.ok(scores.entities[e].precision >= 0.99, `${e} precision ${scores.entities[e].precision}`);
   }
-  assert.ok(scores.entities.person.recall >= 0.98, `person recall ${scores.entities.person.recall}`);
+  assert.ok(scores.entities.person.recall >= 0.985, `person recall ${scores.entities.person.recall}`);
   assert.ok(scores.entities.person.precision >= 0.98, `person precision ${scores.entities.person.precision}`);
   assert.equal(Object.keys(scores.locales).length, 13);
   for (const [locale, s] of Object.entries(scores.locales)) {
-    const floor = locale === "en_US" ? 0.92 : 0.95;
-    assert.ok(s.recall >= floor, `${locale} person recall ${s.recall}`);
-    assert.ok(s.fullNames >= floor - 0.01, `${locale} full names ${s.fullNames}`);
+    assert.ok(s.recall >= 0.95, `${locale} person recall ${s.recall}`);
+    assert.ok(s.fullNames >= 0.94, `${locale} full names ${s.fullNames}`);
   }
 });
 
@@ -35,7 +34,7 @@ Deno.test("text.scrub keeps its WNUT-17 dev person recall and precision", async 
   assert.equal(sentences.length, 1009);
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
   assert.equal(scores.person.gold, 587);
-  assert.ok(scores.person.recall >= 0.64, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.recall >= 0.65, `person recall ${scores.person.recall}`);
   assert.ok(scores.person.precision >= 0.57, `person precision ${scores.person.precision}`);
   assert.ok(scores.location.precision >= 0.6, `location precision ${scores.location.precision}`);
 });
