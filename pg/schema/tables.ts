@@ -33,6 +33,8 @@ interface Column {
   compression: string;
   statistics: number | null;
   comment: string | null;
+  /** The column's NOT NULL constraint, read from PostgreSQL 18 sources where it has a name and a state. */
+  nn: { name: string; valid: boolean; noinherit: boolean; local: boolean } | null;
 }
 
 interface TableRow {
@@ -92,7 +94,14 @@ export async function tableSteps(ctx: PlanContext): Promise<PlannedStep[]> {
                 'storage', case when a.attstorage <> t.typstorage then a.attstorage::text end,
                 'compression', a.attcompression,
                 'statistics', case when a.attstattarget >= 0 then a.attstattarget end,
-                'comment', col_description(c.oid, a.attnum)) order by a.attnum), '[]')
+                'comment', col_description(c.oid, a.attnum),
+                'nn', ${
+    ctx.sourceVersion >= 180000
+      ? ctx.sql`(select json_build_object('name', quote_ident(k.conname), 'valid', k.convalidated,
+                   'noinherit', k.connoinherit, 'local', k.conislocal)
+                   from pg_constraint k where k.conrelid = c.oid and k.contype = 'n' and k.conkey[1] = a.attnum)`
+      : ctx.sql`null::json`
+  }) order by a.attnum), '[]')
                from pg_attribute a
                join pg_type t on t.oid = a.atttypid
                left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
@@ -126,6 +135,7 @@ function renderTable(ctx: PlanContext, t: TableRow): PlannedStep[] {
   const isChild = t.inherits.length > 0;
   const lines: string[] = [];
   const alters: string[] = [];
+  const later: PlannedStep[] = [];
   for (const c of t.columns) {
     // An inheritance child lists only its own columns; the inherited ones come from INHERITS.
     if (isChild && !c.local) {
@@ -147,7 +157,7 @@ function renderTable(ctx: PlanContext, t: TableRow): PlannedStep[] {
       const how = c.identity === "a" ? "ALWAYS" : "BY DEFAULT";
       line += ` GENERATED ${how} AS IDENTITY (SEQUENCE NAME ${c.seq.q} ${sequenceOptions(c.seq)})`;
     }
-    if (c.not_null) line += " NOT NULL";
+    line += notNull(ctx, t, c, later);
     lines.push(line);
   }
   for (const c of t.columns) {
@@ -198,6 +208,7 @@ function renderTable(ctx: PlanContext, t: TableRow): PlannedStep[] {
       );
     }
   }
+  steps.push(...later);
   if (t.partition_of) {
     steps.push(
       planned(
@@ -213,6 +224,34 @@ function renderTable(ctx: PlanContext, t: TableRow): PlannedStep[] {
     );
   }
   return steps;
+}
+
+/**
+ * The column's NOT NULL clause. From PostgreSQL 18 on, a NOT NULL is a named constraint (a partition's
+ * carries its parent's name), possibly NOT VALID or NO INHERIT: the name is kept when the target has such
+ * constraints too; a NOT VALID one is added after the data.
+ */
+function notNull(ctx: PlanContext, t: TableRow, c: Column, later: PlannedStep[]): string {
+  const nn = c.nn;
+  if (nn === null) return c.not_null ? " NOT NULL" : "";
+  if (ctx.targetVersion < 180000) {
+    if (!nn.valid) {
+      ctx.unsupported.push(`constraint ${t.q}.${nn.name} (NOT NULL NOT VALID needs PostgreSQL 18)`);
+    }
+    return " NOT NULL";
+  }
+  if (nn.valid) return ` CONSTRAINT ${nn.name} NOT NULL${nn.noinherit ? " NO INHERIT" : ""}`;
+  if (nn.local) {
+    const sql = `ALTER TABLE ${t.q} ADD CONSTRAINT ${nn.name} NOT NULL ${c.q}${
+      nn.noinherit ? " NO INHERIT" : ""
+    } NOT VALID`;
+    later.push(
+      planned("post", "not null", `${t.q}.${nn.name}`, sql, `nn:${t.oid}:${c.q}`, {
+        after: [`rel:${t.oid}`],
+      }),
+    );
+  }
+  return "";
 }
 
 const STORAGE: Record<string, string> = { p: "PLAIN", e: "EXTERNAL", m: "MAIN", x: "EXTENDED" };

@@ -11,6 +11,8 @@ import {
   loadChinook,
   roundTrip,
 } from "../fixtures/schema/_round_trip.ts";
+import { planSchemaCopy } from "../../pg/schema/plan.ts";
+import { PrivaciError } from "../../errors.ts";
 
 /** The URL of database `db` on the embedded server. */
 function on(server: EmbeddedServer, db: string): string {
@@ -86,4 +88,67 @@ Deno.test("schema copy from PostgreSQL 15 into the embedded 18 and back keeps ev
 
 Deno.test("schema copy of chinook from PostgreSQL 15 into the embedded 18 and back", async () => {
   await crossVersion(loadChinook, ["public"]);
+});
+
+async function notNullAndIdentity(url: string): Promise<string[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const cons = await sql<{ line: string }[]>`
+      select conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' local=' || conislocal
+             || ' inherited=' || coninhcount || ' valid=' || convalidated || ' enforced=' || conenforced as line
+        from pg_constraint where connamespace = 'p18'::regnamespace order by 1`;
+    const cols = await sql<{ line: string }[]>`
+      select attrelid::regclass::text || '.' || attname || ' identity=' || attidentity::text || ' generated='
+             || attgenerated::text || ' notnull=' || attnotnull as line
+        from pg_attribute
+       where attrelid in (select oid from pg_class where relnamespace = 'p18'::regnamespace and relkind in ('r', 'p'))
+         and attnum > 0 and not attisdropped
+       order by 1`;
+    return [...cons, ...cols].map((r) => r.line);
+  } finally {
+    await sql.end();
+  }
+}
+
+Deno.test("schema copy keeps PostgreSQL 18's named and NOT VALID NOT NULLs, virtual columns and NOT ENFORCED constraints, and refuses them for a 15 target", async () => {
+  const server = await startEmbedded();
+  try {
+    await createOn(server, ["source", "target"]);
+    const [source, target] = [on(server, "source"), on(server, "target")];
+    await psqlFile(source, new URL("../fixtures/schema/pg18_only.sql", import.meta.url).pathname);
+    const sql = postgres(source, { max: 1, onnotice: () => {} });
+    try {
+      await assert.rejects(planSchemaCopy(sql, { schemas: ["p18"], targetVersion: 150020 }), (e: unknown) => {
+        assert.ok(e instanceof PrivaciError);
+        assert.equal(e.code, "SCHEMA_COPY");
+        assert.equal(
+          e.message,
+          "Cannot copy the schema: 4 object(s) cannot be recreated on the target: " +
+            "constraint p18.account.nick_required (NOT NULL NOT VALID needs PostgreSQL 18); " +
+            "virtual generated column p18.account.email_upper (needs PostgreSQL 18); " +
+            "constraint p18.account.credit_positive (NOT ENFORCED or WITHOUT OVERLAPS needs PostgreSQL 18); " +
+            "constraint p18.tag.tag_account_id_fkey (NOT ENFORCED or WITHOUT OVERLAPS needs PostgreSQL 18)",
+        );
+        return true;
+      });
+    } finally {
+      await sql.end();
+    }
+    await roundTrip(source, target, { schemas: ["p18"] });
+    const expected = await notNullAndIdentity(source);
+    assert.ok(
+      expected.includes(
+        "p18.reading_2024 value_required NOT NULL value local=false inherited=1 valid=true enforced=true",
+      ),
+    );
+    assert.ok(
+      expected.includes(
+        "p18.account nick_required NOT NULL nick NOT VALID local=true inherited=0 valid=false enforced=true",
+      ),
+    );
+    assert.deepEqual(await notNullAndIdentity(target), expected);
+    assert.deepEqual(await dataOf(target, ["p18"]), await dataOf(source, ["p18"]));
+  } finally {
+    await server.stop();
+  }
 });
