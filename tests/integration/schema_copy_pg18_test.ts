@@ -50,36 +50,48 @@ async function crossVersion(
   load: (url: string) => Promise<void>,
   schemas: string[],
 ): Promise<void> {
-  const server = await startEmbedded();
-  try {
-    await createOn(server, ["target", "reference"]);
-    const target18 = on(server, "target");
-    await load(on(server, "reference"));
-    const pg18 = await facts(target18);
-    assert.ok(pg18.version >= 180000);
-    await withDbs(async ({ sourceUrl, targetUrl: back15 }) => {
-      await load(sourceUrl);
-      const pg15 = await facts(sourceUrl);
+  await withDbs(async ({ sourceUrl, targetUrl: back15 }) => {
+    // The embedded server's initdb and the source's load are independent: do them at once.
+    const [started, loaded] = await Promise.allSettled([startEmbedded(), load(sourceUrl)]);
+    if (started.status === "rejected") throw started.reason;
+    const server = started.value;
+    try {
+      if (loaded.status === "rejected") throw loaded.reason;
+      await createOn(server, ["target", "reference"]);
+      const target18 = on(server, "target");
+      const reference18 = on(server, "reference");
+      const [pg18, pg15] = await Promise.all([facts(target18), facts(sourceUrl), load(reference18)]);
+      assert.ok(pg18.version >= 180000);
       await roundTrip(sourceUrl, target18, {
         schemas,
         targetVersion: pg18.version,
         targetExtensions: pg18.extensions,
       });
-      assert.deepEqual(await census(target18, schemas), await census(on(server, "reference"), schemas));
-      const sourceData = await dataOf(sourceUrl, schemas);
-      assert.deepEqual(await dataOf(target18, schemas), sourceData);
+      const [copied, reference, sourceData, targetData] = await Promise.all([
+        census(target18, schemas),
+        census(reference18, schemas),
+        dataOf(sourceUrl, schemas),
+        dataOf(target18, schemas),
+      ]);
+      assert.deepEqual(copied, reference);
+      assert.deepEqual(targetData, sourceData);
 
       await roundTrip(target18, back15, {
         schemas,
         targetVersion: pg15.version,
         targetExtensions: pg15.extensions,
       });
-      assert.equal(await dumpSchema(back15), await dumpSchema(sourceUrl));
-      assert.deepEqual(await dataOf(back15, schemas), sourceData);
-    });
-  } finally {
-    await server.stop();
-  }
+      const [back, original, backData] = await Promise.all([
+        dumpSchema(back15),
+        dumpSchema(sourceUrl),
+        dataOf(back15, schemas),
+      ]);
+      assert.equal(back, original);
+      assert.deepEqual(backData, sourceData);
+    } finally {
+      await server.stop();
+    }
+  });
 }
 
 Deno.test("schema copy from PostgreSQL 15 into the embedded 18 and back keeps every object kind and the data", async () => {
