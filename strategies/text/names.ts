@@ -45,15 +45,6 @@ const INTRO = new Set([
   "from",
 ]);
 
-/** When set, collects the words that sent a sentence to compromise (for tuning). */
-export let OPEN_TRACE: string[] | null = null;
-/** Starts or stops collecting {@link OPEN_TRACE}. */
-export function traceOpen(on: boolean): string[] | null {
-  const got = OPEN_TRACE;
-  OPEN_TRACE = on ? [] : null;
-  return got;
-}
-
 const PLACE_PREPOSITIONS = new Set([
   "in",
   "to",
@@ -157,7 +148,6 @@ export function findNames(
   const open = new Set<number>();
   const unsettled: number[] = [];
   const orgs: Span[] = [];
-  const wantPlaces = options.location || options.organization;
   for (let i = 0; i < n; i++) {
     if (name[i] || plain(i) || covered[i]) continue;
     const f = tk.flags[i];
@@ -177,7 +167,6 @@ export function findNames(
       if (options.organization) orgBefore(tk, i, orgs);
       continue;
     }
-    if (OPEN_TRACE) OPEN_TRACE.push(tk.key[i]);
     unsettled.push(i);
     open.add(tk.sentence[i]);
   }
