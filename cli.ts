@@ -11,7 +11,7 @@ import denoJson from "./deno.json" with { type: "json" };
 import { formatIssues } from "./config/diagnostics.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
-import { check, type ProgressEvent, run } from "./pipeline/run.ts";
+import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
 import { formatJson } from "./report/format_json.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
@@ -79,6 +79,8 @@ export function buildCli(): Command {
     .option("-c, --config <file>", "the policy file", "privaci.yaml")
     .option("--truncate", "empty the target tables first instead of refusing non-empty ones")
     .option("--resume", "continue the target's interrupted run: skip the tables it completed")
+    .option("--schema-only", "create the schema (schema: copy) and set sequences, copy no rows")
+    .option("--dry-run", "print the DDL and the per-table plan, change nothing")
     .addOption(
       new Option("--retries <n>", "attempts per table after a lost connection").default(3).argParser(
         nonNegativeInt,
@@ -99,11 +101,20 @@ export function buildCli(): Command {
       };
       const onInt = stop("SIGINT");
       const onTerm = stop("SIGTERM");
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
+      if (opts.dryRun) {
+        try {
+          console.log((await dryRun(loaded, { registry: plugins.registry })).trimEnd());
+        } finally {
+          await plugins.close();
+        }
+        return;
+      }
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
-      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
       try {
         const report = await run(loaded, {
+          schemaOnly: opts.schemaOnly ?? false,
           registry: plugins.registry,
           truncate: opts.truncate ?? false,
           resume: opts.resume ?? false,

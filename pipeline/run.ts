@@ -39,6 +39,12 @@ import {
   unitKey,
 } from "./state.ts";
 import { withRetries } from "./retry.ts";
+import { createPostData, createPreData, planForTarget } from "./schema_step.ts";
+import type { SchemaPlan } from "../pg/schema/plan.ts";
+import { planToSql } from "../pg/schema/script.ts";
+
+/** The checkpoint key that records a created pre-data schema. */
+const SCHEMA_PRE = "privaci:schema-pre#0";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
@@ -66,6 +72,8 @@ export interface RunOptions {
   /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
   retries?: number;
   retryDelayMs?: number;
+  /** Create the schema (`schema: copy`) and set sequences, but copy no rows. */
+  schemaOnly?: boolean;
   /** Tables estimated larger than this are split into primary-key ranges (default: policy `options.chunk_rows`). */
   chunkRows?: number;
 }
@@ -132,14 +140,6 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     prepared = await prepare(src, snapshot.sql, registry);
     throwIfIssues(prepared.issues, "Cannot run");
     const names = prepared.copied.map((t) => t.name);
-    throwIfIssues(
-      missingInTarget(prepared.copied, await introspect(target, policy.schemas)).map((i) => ({
-        ...i,
-        file: src.file,
-        ...src.locate(i.path),
-      })),
-      "Cannot run as the target schema does not match",
-    );
     await ensureState(target);
     const hash = await policyHash(policy, prepared.keyFingerprint);
     const srcId = await sourceId(source);
@@ -154,18 +154,42 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
     }
     activeRun = runId;
+    let schemaPlan: SchemaPlan | null = null;
+    if (policy.schema === "copy") {
+      schemaPlan = await planForTarget(source, target, {
+        schemas: policy.schemas,
+        skipRows: prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
+        snapshot: snapshot.id,
+      });
+      if (!done.has(SCHEMA_PRE)) {
+        await createPreData(target, schemaPlan);
+        await target.unsafe(
+          `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, 0, 0, $3)`,
+          [runId, SCHEMA_PRE.slice(0, -2), snapshot.id],
+        );
+      }
+    }
+    throwIfIssues(
+      missingInTarget(prepared.copied, await introspect(target, policy.schemas)).map((i) => ({
+        ...i,
+        file: src.file,
+        ...src.locate(i.path),
+      })),
+      "Cannot run as the target schema does not match",
+    );
+    const copiedNames = options.schemaOnly ? [] : names;
     const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
     const chunksOf = new Map<string, Chunk[]>();
     for (const t of prepared.copied) chunksOf.set(t.name, await planChunks(snapshot.sql, t, chunkRows));
     const started = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
-    const todoUnits = names.flatMap((n) =>
+    const todoUnits = copiedNames.flatMap((n) =>
       chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
     );
-    const complete = names.filter((n) => !todoUnits.some((u) => u.table === n));
+    const complete = copiedNames.filter((n) => !todoUnits.some((u) => u.table === n));
     resumed = options.resume
       ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
       : undefined;
-    const full = await nonEmpty(target, names.filter((n) => !started(n)));
+    const full = await nonEmpty(target, copiedNames.filter((n) => !started(n)));
     if (full.length > 0 && !options.truncate) {
       throw new PrivaciError(
         "TARGET_NOT_EMPTY",
@@ -173,7 +197,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
       );
     }
-    if (options.truncate) await truncate(target, names.filter((n) => !started(n)));
+    if (options.truncate) await truncate(target, copiedNames.filter((n) => !started(n)));
     emit({
       type: "plan",
       tables: names.length - complete.length,
@@ -191,7 +215,10 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         kept: 0,
       });
     }
-    const tableOrder = loadOrder(names.filter((n) => !complete.includes(n)), prepared.catalog.foreignKeys);
+    const tableOrder = loadOrder(
+      copiedNames.filter((n) => !complete.includes(n)),
+      prepared.catalog.foreignKeys,
+    );
     const order = unitOrder(tableOrder, todoUnits);
     const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
     const byName = new Map(prepared.copied.map((t) => [t.name, t]));
@@ -252,7 +279,13 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       }
     });
     await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic);
-    const sequences = await copySequences(snapshot.sql, target, prepared.catalog.sequences, new Set(names));
+    let sequences: number;
+    if (schemaPlan) {
+      await createPostData(policy.target, schemaPlan, jobs);
+      sequences = schemaPlan.sequences.length;
+    } else {
+      sequences = await copySequences(snapshot.sql, target, prepared.catalog.sequences, new Set(copiedNames));
+    }
     await finishRun(target, runId, "done");
     activeRun = null;
     const tables = [...reports.values()];
@@ -269,7 +302,10 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       ok: true,
       tables,
       sequences,
-      warnings: prepared.plan.warnings,
+      warnings: [
+        ...prepared.plan.warnings,
+        ...(schemaPlan?.notes ?? []).map((message) => ({ code: "SCHEMA_NOTE", message })),
+      ],
       totals: totals(tables),
     };
   } catch (e) {
@@ -278,6 +314,53 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   } finally {
     await prepared?.close();
     await snapshot?.close();
+    await source.end({ timeout: 0 });
+    await target.end({ timeout: 0 });
+  }
+}
+
+/**
+ * What a run would do, without changing anything: the DDL of `schema: copy` as a psql script, then one
+ * comment line per table with its chunks and masked columns.
+ */
+export async function dryRun(src: PolicySource, options: RunOptions = {}): Promise<string> {
+  const { policy } = src;
+  const registry = options.registry ?? builtinStrategies();
+  throwIfIssues(ruleProblems(src, registry), "Cannot plan");
+  const source = await connect(policy.source, "source");
+  const target = await connect(policy.target, "target").catch(async (e) => {
+    await source.end({ timeout: 0 });
+    throw e;
+  });
+  const snapshot = await SourceSnapshot.open(policy.source);
+  let prepared;
+  try {
+    prepared = await prepare(src, snapshot.sql, registry);
+    throwIfIssues(prepared.issues, "Cannot plan");
+    const out: string[] = [];
+    if (policy.schema === "copy") {
+      const plan = await planForTarget(source, target, {
+        schemas: policy.schemas,
+        skipRows: prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
+        snapshot: snapshot.id,
+      });
+      out.push(planToSql(plan));
+    }
+    for (const t of prepared.plan.tables) {
+      const chunks = t.rows === "skip"
+        ? []
+        : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
+      const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${c.rule!.strategy}`);
+      out.push(
+        `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
+          masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
+        }`,
+      );
+    }
+    return out.join("\n") + "\n";
+  } finally {
+    await prepared?.close();
+    await snapshot.close();
     await source.end({ timeout: 0 });
     await target.end({ timeout: 0 });
   }

@@ -1,0 +1,46 @@
+/**
+ * `schema: copy` inside a run: plan the DDL from the source catalog in the run's snapshot, create the
+ * pre-data objects before any row, and the constraints, indexes, views and sequence values after them.
+ *
+ * @module
+ */
+import type postgres from "postgres";
+import { openClient } from "../pg/connect.ts";
+import { applyPost, applyPre, applySequences } from "../pg/schema/apply.ts";
+import { planSchemaCopy, type SchemaPlan } from "../pg/schema/plan.ts";
+
+/** Plans the schema copy for the target at hand (its version and available extensions). */
+export async function planForTarget(
+  source: postgres.Sql,
+  target: postgres.Sql,
+  options: { schemas: readonly string[]; skipRows: readonly string[]; snapshot: string },
+): Promise<SchemaPlan> {
+  const [{ v }] = await target.unsafe<{ v: number }[]>(
+    "select current_setting('server_version_num')::int as v",
+  );
+  const extensions = (await target.unsafe<{ name: string }[]>("select name from pg_available_extensions"))
+    .map((r) => r.name);
+  return await planSchemaCopy(source, {
+    schemas: options.schemas,
+    skipRows: options.skipRows,
+    targetVersion: v,
+    targetExtensions: extensions,
+    snapshot: options.snapshot,
+  });
+}
+
+/** Creates schemas, types, sequences and tables, all or nothing. */
+export async function createPreData(target: postgres.Sql, plan: SchemaPlan): Promise<void> {
+  await applyPre(target, plan);
+}
+
+/** Builds constraints, indexes, triggers and views (`jobs` tables at once), then sets the sequences. */
+export async function createPostData(targetUrl: string, plan: SchemaPlan, jobs: number): Promise<void> {
+  const pool = openClient(targetUrl, { max: jobs, name: "privaci schema" });
+  try {
+    await applyPost(pool, plan, { parallel: jobs });
+    await applySequences(pool, plan);
+  } finally {
+    await pool.end({ timeout: 0 });
+  }
+}
