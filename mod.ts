@@ -23,3 +23,5 @@ export { formatJson } from "./report/format_json.ts";
 export { builtinStrategies } from "./strategies/builtins.ts";
 export { StrategyRegistry } from "./strategies/registry.ts";
 export type * from "./strategies/types.ts";
+export { definePlugin, PLUGIN_API_VERSION } from "./plugins/sdk/mod.ts";
+export type { PluginDefinition, PluginModule, PluginStrategy } from "./plugins/sdk/mod.ts";
