@@ -33,6 +33,7 @@ import { indexSteps } from "./indexes.ts";
 import { viewSteps } from "./views.ts";
 import { triggerSteps } from "./triggers.ts";
 import { findUnsupported } from "./unsupported.ts";
+import { grantSteps } from "./grants.ts";
 
 /** One DDL statement of a schema copy. */
 export interface DdlStep {
@@ -73,6 +74,10 @@ export interface PlanSchemaOptions {
   targetExtensions?: readonly string[];
   /** An exported snapshot (pg_export_snapshot) to read the catalog in, the one the data is read in. */
   snapshot?: string;
+  /** Copy privileges (GRANT, and REVOKE of defaults) too; off by default. Ownership is never copied. */
+  grants?: boolean;
+  /** Roles that exist on the target; grants to other roles are left out with a note. All kept when absent. */
+  targetRoles?: readonly string[];
 }
 
 /**
@@ -125,6 +130,7 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
     const tableLevel = [...await constraintSteps(ctx), ...await indexSteps(ctx)];
     const views = await viewSteps(ctx);
     const triggers = await triggerSteps(ctx);
+    const grants = options.grants ? await grantSteps(ctx, options.targetRoles) : [];
     await findUnsupported(ctx);
     if (ctx.unsupported.length > 0) {
       throw new PrivaciError(
@@ -155,6 +161,7 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
         ),
         ...views.steps,
         ...triggers,
+        ...grants,
       ],
       deps,
       onCycle,

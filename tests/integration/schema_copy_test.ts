@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connect, exec, psqlFile, withDbs } from "../_pg.ts";
+import { ADMIN_URL, connect, exec, psqlFile, withDbs } from "../_pg.ts";
 import {
   dataOf,
   dumpSchema,
@@ -291,4 +291,51 @@ Deno.test("schema copy runs with no pg_dump: a process that may not run programs
     assert.ok(out.success);
     assert.equal(await dumpSchema(targetUrl), await dumpSchema(sourceUrl));
   });
+});
+
+Deno.test("schema copy with grants: privileges as pg_dump shows them, grants to roles the target lacks left out with a note", async () => {
+  const reader = `privaci_reader_${Deno.pid}`;
+  const absent = `privaci_absent_${Deno.pid}`;
+  await exec(ADMIN_URL, `create role ${reader}; create role ${absent}`);
+  try {
+    await withDbs(async ({ sourceUrl, targetUrl }) => {
+      await psqlFile(sourceUrl, EVERY_KIND);
+      await exec(
+        sourceUrl,
+        `grant usage on schema app to ${reader};
+         grant select on app.customer to ${reader} with grant option;
+         grant select (sku, title), update (title) on app.product to ${reader};
+         grant usage, select on sequence app.invoice_no to ${reader};
+         revoke execute on function app.money(numeric) from public;
+         grant execute on function app.money(numeric) to ${reader};
+         revoke usage on type app.status from public;
+         grant select on app.big_customers to ${absent};`,
+      );
+      const plan = await roundTrip(sourceUrl, targetUrl, { schemas: EVERY_KIND_SCHEMAS, grants: true });
+      assert.deepEqual(plan.notes, []);
+      assert.ok(plan.post.some((s) => s.sql === `REVOKE EXECUTE ON FUNCTION app.money(numeric) FROM PUBLIC`));
+      assert.equal(
+        await dumpSchema(targetUrl, { privileges: true }),
+        await dumpSchema(sourceUrl, { privileges: true }),
+      );
+
+      const source = connect(sourceUrl);
+      try {
+        const limited = await planSchemaCopy(source, {
+          schemas: EVERY_KIND_SCHEMAS,
+          grants: true,
+          targetRoles: ["postgres", reader],
+        });
+        assert.deepEqual(limited.notes, [
+          `privileges of role ${absent} are not copied: the role does not exist on the target`,
+        ]);
+        assert.equal(limited.post.filter((s) => s.sql.includes(absent)).length, 0);
+        assert.equal(limited.post.filter((s) => s.sql.includes(reader)).length, 6);
+      } finally {
+        await source.end();
+      }
+    });
+  } finally {
+    await exec(ADMIN_URL, `drop role if exists ${reader}; drop role if exists ${absent}`);
+  }
 });
