@@ -108,6 +108,10 @@ const entities = new Set(ENTITIES);
 
 const sentences = parseConll(await Deno.readTextFile(WNUT));
 const wnut = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
+const wnutRulesOnly = scoreConll(
+  sentences,
+  (texts) => texts.map((t) => detectSpans(t, { entities, nlp: false })),
+);
 const tickets = ticketCorpus(arg("--tickets", 2600), 42);
 const ticketScores = scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, { entities })));
 
@@ -128,6 +132,7 @@ const aloneWords = words(aloneTexts);
 
 const result = {
   wnut,
+  wnutRulesOnly,
   tickets: ticketScores,
   speed: {
     cores,
@@ -145,6 +150,10 @@ if (json) {
 } else {
   console.log("WNUT-17 dev (token level)");
   for (const [e, s] of Object.entries(wnut)) {
+    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  }
+  console.log("WNUT-17 dev with nlp: false (rules only, no compromise)");
+  for (const [e, s] of Object.entries(wnutRulesOnly)) {
     console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
   }
   console.log(`Synthetic tickets (${tickets.length}, seed 42, token level)`);
