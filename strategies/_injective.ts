@@ -2,8 +2,8 @@
  * An injective keyed encoding of any string: the suffix that makes a realistic fake value unique.
  *
  * The input's UTF-8 bytes plus one `0x80` pad byte are enciphered by a length-preserving keyed
- * permutation (a 6-round Feistel network over the two byte halves, SipHash in counter mode as the
- * round function; a shuffled table for one byte), then written in unpadded lowercase base32. Distinct
+ * permutation (a 4-round Feistel network over the two byte halves — a strong pseudo-random permutation
+ * by Luby–Rackoff — with SipHash of one half, extended in counter mode, as the round function; a shuffled table for one byte), then written in unpadded lowercase base32. Distinct
  * inputs give distinct ciphertexts, and base32 is injective across lengths too (⌈8n/5⌉ grows with n),
  * so distinct inputs always give distinct tokens. The token holds no readable trace of the input but
  * its length, and uses only `a–z2–7`, so it can be split off after any separator outside that set.
@@ -15,7 +15,7 @@ import type { Prf } from "./_prf.ts";
 
 const encoder = new TextEncoder();
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
-const ROUNDS = 6;
+const ROUNDS = 4;
 
 /** Keyed injective tokens for one column. */
 export class InjectiveToken {
@@ -23,6 +23,7 @@ export class InjectiveToken {
   #tweak: number;
   #one: IntegerPermutation;
 
+  /** @param tweak the first of four consecutive purpose bytes the rounds use. */
   constructor(prf: Prf, tweak: number) {
     this.#prf = prf;
     this.#tweak = tweak & 0xff;
@@ -60,11 +61,14 @@ export class InjectiveToken {
       // Even rounds mix the right half into the left, odd rounds the left into the right.
       const [from, to] = round % 2 === 0 ? [h, 0] : [0, h];
       const fromEnd = from === 0 ? h : n, toEnd = to === 0 ? h : n;
-      const seed = this.#prf.bytes(this.#tweak, b.subarray(from, fromEnd));
+      const seed = this.#prf.bytes((this.#tweak + round) & 0xff, b.subarray(from, fromEnd));
       const seedHi = this.#prf.hi;
       for (let i = to, counter = 0; i < toEnd; counter++) {
-        const lo = this.#prf.words(0x200 | this.#tweak | (round << 12), seed, seedHi, counter | (n << 16));
-        const hi = this.#prf.hi;
+        // The first 8 keystream bytes are the round's PRF output itself; more come in counter mode.
+        const lo = counter === 0
+          ? seed
+          : this.#prf.words(0x200 | this.#tweak | (round << 12), seed, seedHi, counter);
+        const hi = counter === 0 ? seedHi : this.#prf.hi;
         for (let k = 0; k < 8 && i < toEnd; k++, i++) {
           b[i] ^= (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
         }

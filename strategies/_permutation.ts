@@ -3,9 +3,10 @@
  * itself one-to-one under the column's key, with bounded memory, so distinct inputs give distinct
  * outputs over any number of rows.
  *
- * - {@link IntegerPermutation}: `[0, n)` for any `n` up to 2^52 — a balanced Feistel network over the
- *   smallest even power of two ≥ n with SipHash round functions, and cycle walking back into
- *   `[0, n)` (at most ~4 Feistel passes on average); a shuffled table when `n` ≤ 4096.
+ * - {@link IntegerPermutation}: `[0, n)` for any `n` up to 2^52 — an alternating Feistel network over
+ *   the smallest power of two ≥ n (its bits split into two near-equal halves, each round adding a
+ *   SipHash of one half to the other), and cycle walking back into `[0, n)` (under 2 passes on
+ *   average); a shuffled table when `n` ≤ 4096.
  * - {@link Permutation64} and {@link Permutation128}: Feistel networks over 64- and 128-bit words.
  * - {@link DigitPermutation}: decimal strings of any length, keeping the length.
  *
@@ -22,9 +23,9 @@ export class IntegerPermutation {
   #prf: Prf;
   #tweak: number;
   #table: Uint32Array | null = null;
-  #half = 0;
-  #halfSize = 0;
-  #mask = 0;
+  #lowBits = 0;
+  #lowSize = 0;
+  #highSize = 0;
   #nHi: number;
   #nLo: number;
 
@@ -59,9 +60,9 @@ export class IntegerPermutation {
       this.#table = table;
     } else {
       const bits = Math.ceil(Math.log2(n));
-      this.#half = Math.ceil(bits / 2);
-      this.#halfSize = 2 ** this.#half;
-      this.#mask = this.#halfSize - 1;
+      this.#lowBits = bits >> 1;
+      this.#lowSize = 2 ** this.#lowBits;
+      this.#highSize = 2 ** (bits - this.#lowBits);
     }
   }
 
@@ -73,18 +74,17 @@ export class IntegerPermutation {
   }
 
   #feistel(x: number): number {
-    const hs = this.#halfSize;
-    let l = Math.floor(x / hs);
-    let r = x - l * hs;
+    const ls = this.#lowSize, hs = this.#highSize;
+    let high = Math.floor(x / ls);
+    let low = x - high * ls;
     const prf = this.#prf;
     const base = this.#tweak | (this.#nHi << 12);
-    for (let round = 0; round < ROUNDS; round++) {
-      const f = prf.words(base | (round << 8), r, this.#nLo, 0x66656973) & this.#mask;
-      const t = (l ^ f) >>> 0;
-      l = r;
-      r = t;
+    for (let round = 0; round < ROUNDS; round += 2) {
+      // Each half in turn gets a keyed function of the other added to it: each step is invertible.
+      high = (high + prf.words(base | (round << 8), low, this.#nLo, 0x66656973) % hs) % hs;
+      low = (low + prf.words(base | ((round + 1) << 8), high, this.#nLo, 0x66656973) % ls) % ls;
     }
-    return l * hs + r;
+    return high * ls + low;
   }
 }
 

@@ -9,7 +9,6 @@
 import { z } from "zod";
 import { asciiFold, createFake, localeParam, withToken } from "./_fake.ts";
 import { LocaleData } from "./fake/locale.ts";
-import { generate } from "./fake/pattern.ts";
 import type { Rng } from "./_prf.ts";
 import type { StrategyDefinition } from "./types.ts";
 
@@ -26,16 +25,25 @@ type Params = z.infer<typeof params>;
 const EXAMPLE_DOMAINS = ["example.com", "example.net", "example.org"];
 const TWEAK = 0x20;
 
-/** Two ASCII name parts for an address; non-Latin locales fall back to English names. */
+const foldedLists = new WeakMap<readonly unknown[], readonly string[]>();
+
+/** The entries at `path` folded to ASCII (empty ones dropped), computed once per locale. */
+function folded(data: LocaleData, path: string): readonly string[] {
+  const list = data.list(path);
+  let got = foldedLists.get(list);
+  if (!got) foldedLists.set(list, got = list.map((e) => asciiFold(String(e))).filter((e) => e.length > 0));
+  return got;
+}
+
+/** Two ASCII name parts for an address; locales without Latin names fall back to English names. */
 export function asciiNameParts(data: LocaleData, rng: Rng): [string, string] {
-  let first = asciiFold(data.pick(rng, "person.first_name"));
-  let last = asciiFold(generate(data, rng, "person.last_name"));
-  if (first === "" || last === "") {
+  let firsts = folded(data, "person.first_name"), lasts = folded(data, "person.last_name");
+  if (firsts.length < 20 || lasts.length < 20) {
     const en = LocaleData.of("en");
-    first ||= asciiFold(en.pick(rng, "person.first_name")) || "user";
-    last ||= asciiFold(en.pick(rng, "person.last_name")) || "name";
+    firsts = folded(en, "person.first_name");
+    lasts = folded(en, "person.last_name");
   }
-  return [first, last];
+  return [rng.pick(firsts), rng.pick(lasts)];
 }
 
 function localPart(data: LocaleData, rng: Rng): string {

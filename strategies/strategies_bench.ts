@@ -1,0 +1,79 @@
+/**
+ * Values per second of every built-in strategy, masking batches of 2,000 values through the production
+ * registry path. Two inputs per strategy: all-distinct values (the memo never hits, the cost of the
+ * strategy itself) and a column with 1,000 distinct values (the common case the memo serves).
+ *
+ * Run with: deno task bench:strategies
+ */
+import { builtinStrategies } from "./builtins.ts";
+import { exampleColumn } from "./_example_column.ts";
+import { batchOf, makeMasker } from "./_test_utils.ts";
+import type { Cell, ColumnInfo } from "./types.ts";
+
+const BATCH = 2_000;
+const registry = builtinStrategies();
+
+/** A source value of row `i` for a strategy's first column type, and its example params. */
+const INPUTS: Record<string, { params?: Record<string, unknown>; value: (i: number) => string }> = {
+  "fake.card": { value: (i) => `4111 1111 ${String(i).padStart(8, "0")}` },
+  "fake.iban": { value: (i) => `DE89 3704 0044 ${String(i).padStart(10, "0")}` },
+  "fake.ip": { value: (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+  "fake.phone": { value: (i) => `+1 415 ${String(i).padStart(7, "0")}` },
+  "fake.ssn": { value: (i) => `${String(100 + (i % 800)).padStart(3, "0")}-45-${String(1000 + (i % 9000))}` },
+  "fake.date_of_birth": { value: (i) => `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}` },
+  "date.shift": { value: (i) => `2024-0${1 + (i % 9)}-1${i % 10}` },
+  "date.truncate": { value: (i) => `2024-0${1 + (i % 9)}-1${i % 10}` },
+  "number.noise": { params: { ratio: 0.1 }, value: (i) => `${i}.25` },
+  "number.round": { params: { to: 10 }, value: (i) => `${i}.25` },
+  "constant": { params: { value: "x" }, value: (i) => `v${i}` },
+  "template": {
+    params: { template: "{{fake.first_name}}.{{hash:6}}@example.com" },
+    value: (i) => `user${i}`,
+  },
+  "regex": { params: { pattern: "\\d", replace: "#" }, value: (i) => `Flat ${i}, Baker St` },
+  "json": {
+    params: { paths: { "$.email": "fake.email", "$.tags[*]": "redact" } },
+    value: (i) => `{"email": "u${i}@corp.example", "tags": ["a", "b"], "n": ${i}}`,
+  },
+  "array": { params: { element: "fake.email" }, value: (i) => `{u${i}@corp.example,v${i}@corp.example}` },
+  "text.scrub": {
+    value: (i) => `Call Ana Lopez on +1 415 555 ${String(i % 10000).padStart(4, "0")} about ticket ${i}`,
+  },
+};
+
+function inputsFor(name: string, distinct: number): Cell[] {
+  const gen = INPUTS[name]?.value ?? ((i: number) => `Person Number ${i}`);
+  return Array.from({ length: BATCH }, (_, i) => gen(i % distinct));
+}
+
+for (const def of registry.list()) {
+  const name = def.meta.name;
+  const params = INPUTS[name]?.params ?? (def.meta.examples?.[0]?.params ?? {});
+  const column: Partial<ColumnInfo> = exampleColumn(def);
+  for (const [label, distinct] of [["distinct", 1_000_000_000], ["1k distinct", 1_000]] as const) {
+    // Each iteration masks one batch with a fresh offset, so "distinct" never repeats a value.
+    let masker: Awaited<ReturnType<typeof makeMasker>> | null = null;
+    let round = 0;
+    const batch = batchOf({ customer_id: Array.from({ length: BATCH }, (_, i) => String(i % 100)) });
+    Deno.bench({
+      name: `${name} (${label})`,
+      group: label,
+      n: 20,
+      warmup: 5,
+      async fn(b) {
+        masker ??= await makeMasker(name, params, { column });
+        const values = inputsFor(name, distinct).map((v, i) =>
+          distinct === 1_000 || v === null
+            ? v
+            : INPUTS[name]
+            ? (INPUTS[name].value(round * BATCH + i))
+            : `Person Number ${round * BATCH + i}`
+        );
+        round++;
+        b.start();
+        await masker.mask(values, batch);
+        b.end();
+      },
+    });
+  }
+}
