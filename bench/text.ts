@@ -108,6 +108,10 @@ const entities = new Set(ENTITIES);
 
 const sentences = parseConll(await Deno.readTextFile(WNUT));
 const wnut = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
+const wnutStrict = scoreConll(
+  sentences,
+  (texts) => texts.map((t) => detectSpans(t, { entities, unknownAsPerson: false })),
+);
 const wnutRulesOnly = scoreConll(
   sentences,
   (texts) => texts.map((t) => detectSpans(t, { entities, nlp: false })),
@@ -132,6 +136,7 @@ const aloneWords = words(aloneTexts);
 
 const result = {
   wnut,
+  wnutStrict,
   wnutRulesOnly,
   tickets: ticketScores,
   speed: {
@@ -150,6 +155,10 @@ if (json) {
 } else {
   console.log("WNUT-17 dev (token level)");
   for (const [e, s] of Object.entries(wnut)) {
+    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  }
+  console.log("WNUT-17 dev with unknown_as_person: false");
+  for (const [e, s] of Object.entries(wnutStrict)) {
     console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
   }
   console.log("WNUT-17 dev with nlp: false (rules only, no compromise)");

@@ -59,6 +59,7 @@ export function detectSpans(text: string, options: DetectOptions, rowNames?: Rea
       location,
       organization,
       nlp: options.nlp,
+      unknownAsPerson: options.unknownAsPerson,
       gazetteer: gazetteer(),
       rowNames,
     });

@@ -62,3 +62,21 @@ Deno.test("findNames() never reads an id such as ORD-12345 as a place or organis
   assert.ok(got.includes("location:Berlin"), got.join(", "));
   assert.ok(got.every((g) => !g.includes("ORD") && !g.includes("12345")), got.join(", "));
 });
+
+Deno.test("findNames() takes an unknown capitalised word for a name unless unknownAsPerson is false", () => {
+  const text = "We talked to Zorvex about the refund.";
+  const run = (unknownAsPerson: boolean) => {
+    const out: Span[] = [];
+    findNames(text, out, {
+      person: true,
+      location: false,
+      organization: false,
+      nlp: false,
+      unknownAsPerson,
+      gazetteer: gazetteer(),
+    });
+    return out.map((s) => `${s.entity}:${text.slice(s.start, s.end)}`);
+  };
+  assert.deepEqual(run(true), ["person:Zorvex"]);
+  assert.deepEqual(run(false), []);
+});
