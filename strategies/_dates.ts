@@ -25,7 +25,8 @@ export function parseDate(v: string): DateParts | null {
   const m = DATE.exec(v);
   if (!m || v.endsWith(" BC")) return null;
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
-  const days = Date.UTC(year, month - 1, day) / DAY_MS;
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const days = daysOf(year, month, day);
   if (!Number.isFinite(days)) return null;
   return { days, year, month, day, rest: v.slice(m[0].length) };
 }

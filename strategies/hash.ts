@@ -1,8 +1,10 @@
 /**
  * `hash`: a keyed pseudonym in the format the column needs — hex or base32 text, an integer in the
- * column's range, or a UUID. With `unique: true` it is a keyed bijection: integers are permuted within
- * their sign class (positive ids stay positive), UUIDs are permuted over all 128 bits, and text gets
- * the encoding of its enciphered bytes (as long as the input needs, never cut).
+ * column's range, or a UUID. Integers in integer columns are always permuted within their sign class
+ * (positive ids stay positive, 0 stays 0) and UUIDs over all 128 bits, so a primary key and the
+ * foreign keys referencing it agree whether or not their rules say `unique: true`. With `unique: true`
+ * text gets the encoding of its enciphered bytes (as long as the input needs, never cut) instead of a
+ * fixed-length pseudonym, so give both ends of a text foreign key the same `unique` setting.
  *
  * The keyed function is SipHash-2-4 under the column's subkey (see `_siphash.ts` for why not HMAC).
  *
@@ -169,37 +171,39 @@ export const hash = {
     }
 
     if (format === "int") {
-      if (unique) {
-        if (column.family !== "integer") {
-          throw new StrategyParamsError(
-            `Cannot hash ${columnLabel(column)} uniquely as integers: it is not an integer column`,
-            {
-              hint: "use format hex or base32 for unique text pseudonyms",
-            },
-          );
-        }
-        return memoMasker(integerBijection(prf, column));
+      if (unique && column.family !== "integer") {
+        throw new StrategyParamsError(
+          `Cannot hash ${columnLabel(column)} uniquely as integers: it is not an integer column`,
+          {
+            hint: "use format hex or base32 for unique text pseudonyms",
+          },
+        );
       }
       const top = INT_MAX[column.baseType] ?? 2 ** 53 - 1;
       const digits = params.length ?? (max !== null ? Math.min(max, 15) : null);
       const bound = digits !== null ? Math.min(10 ** Math.min(digits, 15), top) : top;
-      return memoMasker((v) => {
+      const pseudo = (v: string) => {
         const lo = prf.string(TWEAK, v);
         const n = (prf.hi >>> 11) * 4294967296 + lo;
         return String(bound === top ? 1 + (n % top) : n % bound);
-      });
+      };
+      // Integer columns always use the bijection (unless a length asks for fewer digits), so a key and
+      // the foreign keys pointing at it map alike whether or not their rules say unique.
+      if (column.family === "integer" && params.length === undefined) {
+        const bijection = integerBijection(prf, column);
+        return memoMasker(unique ? bijection : (v) => (/^[+-]?\d+$/.test(v) ? bijection(v) : pseudo(v)));
+      }
+      return memoMasker(pseudo);
     }
 
     if (format === "uuid") {
-      if (unique) {
-        const p = new Permutation128(prf, TWEAK + 5);
-        return memoMasker((v) => {
-          const w = parseUuid(v);
-          if (w === null) throw invalidInput(column, "a uuid");
-          return formatUuid(p.permute(w));
-        });
-      }
+      // Values that are UUIDs are always permuted (unique or not, so references agree); other text
+      // gets a pseudo-random version-4 UUID.
+      const p = new Permutation128(prf, TWEAK + 5);
       return memoMasker((v) => {
+        const w = parseUuid(v);
+        if (w !== null) return formatUuid(p.permute(w));
+        if (unique) throw invalidInput(column, "a uuid");
         const b = prfBytes(prf, v, 16);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
