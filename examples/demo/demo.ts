@@ -84,7 +84,8 @@ try {
 
   const customers =
     "select id, first_name, last_name, email, phone, city, card_number from customers order by id limit 3";
-  const tickets = "select id, body from support_tickets order by id limit 3";
+  const tickets = `select t.id, t.body, c.first_name || ' ' || c.last_name as customer
+    from support_tickets t join customers c on c.id = t.customer_id order by t.id limit 4`;
   console.log("\nBEFORE (source) customers:");
   console.table(await sample(sourceUrl, customers));
   console.log("AFTER (target) customers:");
@@ -92,7 +93,10 @@ try {
   const before = await sample(sourceUrl, tickets);
   const after = await sample(targetUrl, tickets);
   console.log("\nSupport tickets, before → after:");
-  for (let i = 0; i < before.length; i++) console.log(`  - ${before[i].body}\n  + ${after[i].body}\n`);
+  for (let i = 0; i < before.length; i++) {
+    console.log(`  customer ${before[i].customer} → ${after[i].customer}`);
+    console.log(`  - ${before[i].body}\n  + ${after[i].body}\n`);
+  }
   console.log(formatText(report));
 } catch (e) {
   if (!(e instanceof PrivaciError)) throw e;
