@@ -220,3 +220,35 @@ Deno.test("run() honours rows: skip and where:, and copies partitioned tables th
     );
   });
 });
+
+Deno.test("run() copies tables and columns whose names need quoting", async (t) => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    const ddl = `create schema "Sales Ü";
+      create table "Sales Ü"."Order ""Lines""" ("Id" int primary key, "unit price" numeric, "ü-Ω" text);
+      create table "Sales Ü".child ("Id" int references "Sales Ü"."Order ""Lines""", x text)`;
+    await exec(sourceUrl, ddl);
+    await exec(targetUrl, ddl);
+    await exec(
+      sourceUrl,
+      `insert into "Sales Ü"."Order ""Lines""" select g, g / 3.0, 'x' || g from generate_series(1, 50) g;
+       insert into "Sales Ü".child select g, 'c' from generate_series(1, 50) g`,
+    );
+    await t.step("mixed case, spaces, quotes and non-ASCII", async () => {
+      const report = await run(policyFor(sourceUrl, targetUrl, 'schemas: ["Sales Ü"]'));
+      assert.deepEqual(report.tables.map((r) => [r.table, r.rows]).sort(), [
+        ['Sales Ü.Order "Lines"', 50],
+        ["Sales Ü.child", 50],
+      ]);
+      await assertSame(sourceUrl, targetUrl, `select * from "Sales Ü"."Order ""Lines""" order by 1`);
+      await assertSame(sourceUrl, targetUrl, `select * from "Sales Ü".child order by 1`);
+    });
+
+    await t.step("a dot inside a table name", async () => {
+      const dotted = `create table public."v1.events" (id int, what text)`;
+      await exec(sourceUrl, `${dotted}; insert into public."v1.events" values (1, 'a'), (2, 'b')`);
+      await exec(targetUrl, dotted);
+      await run(policyFor(sourceUrl, targetUrl, "schemas: [public]"));
+      await assertSame(sourceUrl, targetUrl, `select * from public."v1.events" order by 1`);
+    });
+  });
+});
