@@ -8,7 +8,9 @@
  * (short inputs under a 128-bit secret key, e.g. hash-flooding defence), has a security proof
  * margin that cryptanalysis since 2012 has not dented, needs only add-rotate-xor on 64-bit words, and
  * processes a 16-byte input in 2 compression and 4 finalisation rounds. Written with 32-bit halves it
- * runs without BigInt or allocation. Its 64-bit output is a PRF output, not a collision-resistant
+ * runs without BigInt or allocation: measured in one Deno process over 30-byte strings, `Prf.string`
+ * (tweak byte + UTF-8 + SipHash) is 25–30× faster than @noble/hashes HMAC-SHA256 with a pre-keyed
+ * clone, i.e. about 150 ns per value where HMAC costs 4 µs. Its 64-bit output is a PRF output, not a collision-resistant
  * digest: strategies never rely on it being collision-free, and uniqueness comes from keyed
  * permutations built on it (see `_permutation.ts`). The 128-bit key is the first half of the 32-byte
  * subkey the keyring derives with HMAC-SHA256 for the column's domain.

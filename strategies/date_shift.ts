@@ -57,6 +57,19 @@ export const dateShift = {
       return o;
     };
     const by = params.by;
+    // Outputs by (offset, value): rows of one entity repeat dates, and many entities share an offset.
+    const shifted = new Map<string, string>();
+    const shift = (v: string, offset: number): string => {
+      const k = `${offset}\u0000${v}`;
+      let got = shifted.get(k);
+      if (got === undefined) {
+        const d = parseDate(v);
+        got = d === null ? v : fit(formatDays(d.days + offset) + d.rest, column.maxLength);
+        if (shifted.size >= MEMO_LIMIT) shifted.clear();
+        shifted.set(k, got);
+      }
+      return got;
+    };
     return {
       reads: by === undefined ? [] : [by],
       mask(values, batch) {
@@ -68,14 +81,8 @@ export const dateShift = {
             out[i] = null;
             continue;
           }
-          const d = parseDate(v);
-          if (d === null) {
-            out[i] = v;
-            continue;
-          }
           const entity = entities[i];
-          const offset = offsetOf(entity === null ? "\u0000null" : entity);
-          out[i] = fit(formatDays(d.days + offset) + d.rest, column.maxLength);
+          out[i] = shift(v, offsetOf(entity === null ? "\u0000null" : entity));
         }
         return out;
       },
