@@ -23,6 +23,11 @@ export interface HotSpot {
   ms: number;
   /** Share of the busy (non-idle) sampled time, 0..1. */
   share: number;
+  /**
+   * Functions only: where the time comes from, as `parent ← nearest repository frame` (the first
+   * caller outside the runtime and npm packages), with its share of this function's time, largest first.
+   */
+  callers?: { via: string; share: number }[];
 }
 
 /** A profile in figures. */
@@ -64,6 +69,7 @@ export function summarizeProfile(
   const fns = new Map<string, number>();
   const files = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const callers = new Map<string, Map<string, number>>();
   for (const [id, us] of self) {
     const node = byId.get(id)!;
     sampled += us;
@@ -74,6 +80,12 @@ export function summarizeProfile(
     const file = fileOf(node.callFrame, options.root);
     const fn = `${node.callFrame.functionName || "(anonymous)"} (${file}:${node.callFrame.lineNumber + 1})`;
     fns.set(fn, (fns.get(fn) ?? 0) + us);
+    const via = `${frameName(byId.get(parent.get(id)!)?.callFrame, options.root)} ← ${
+      frameName(repoFrame(id, byId, parent, options.root), options.root)
+    }`;
+    const fnCallers = callers.get(fn) ?? new Map<string, number>();
+    fnCallers.set(via, (fnCallers.get(via) ?? 0) + us);
+    callers.set(fn, fnCallers);
     files.set(file, (files.get(file) ?? 0) + us);
     const seen = new Set<string>();
     for (let at: number | undefined = id, depth = 0; at !== undefined && depth < 10_000; depth++) {
@@ -94,13 +106,45 @@ export function summarizeProfile(
       ms: us / 1000,
       share: busy > 0 ? us / busy : 0,
     }));
+  const functions = rank(fns).map((f) => {
+    const total = fns.get(f.name)!;
+    const top = [...callers.get(f.name)!].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return { ...f, callers: top.map(([via, us]) => ({ via, share: us / total })) };
+  });
   return {
     sampledMs: sampled / 1000,
     idleMs: idle / 1000,
-    functions: rank(fns),
+    functions,
     files: rank(files),
     inclusiveFiles: rank(inclusive).filter((f) => !f.name.startsWith("(")),
   };
+}
+
+type Frame = CpuProfile["nodes"][number]["callFrame"];
+
+function frameName(frame: Frame | undefined, root: string): string {
+  if (frame === undefined) return "(none)";
+  return `${frame.functionName || "(anonymous)"} (${fileOf(frame, root)}:${frame.lineNumber + 1})`;
+}
+
+/** The nearest ancestor of node `id` whose code is in the repository (not the runtime, not npm). */
+function repoFrame(
+  id: number,
+  byId: Map<number, CpuProfile["nodes"][number]>,
+  parent: Map<number, number>,
+  root: string,
+): Frame | undefined {
+  for (let at = parent.get(id), depth = 0; at !== undefined && depth < 10_000; at = parent.get(at), depth++) {
+    const frame = byId.get(at)!.callFrame;
+    const file = fileOf(frame, root);
+    if (
+      !file.startsWith("(") && !file.startsWith("ext:") && !file.startsWith("npm:") &&
+      !file.startsWith("node:")
+    ) {
+      return frame;
+    }
+  }
+  return undefined;
 }
 
 /** A short name for where a frame's code lives. */

@@ -52,7 +52,12 @@ export function formatProfile(scenario: string, p: ProfiledRun, top = 8): string
       (busy / 1000).toFixed(2)
     } s busy on the main thread, ${(p.idleMs / 1000).toFixed(2)} s idle`,
     "  self time by function:",
-    ...p.functions.slice(0, top).map((f) => `    ${pct(f.share)}  ${f.name}`),
+    ...p.functions.slice(0, top).flatMap((f) => [
+      `    ${pct(f.share)}  ${f.name}`,
+      ...(f.callers ?? []).filter((c) => c.share >= 0.1).map((c) =>
+        `              ${(c.share * 100).toFixed(0).padStart(3)}% via ${c.via}`
+      ),
+    ]),
     "  inclusive time by file:",
     ...p.inclusiveFiles.slice(0, top).map((f) => `    ${pct(f.share)}  ${f.name}`),
   ].join("\n");

@@ -30,9 +30,24 @@ Deno.test("summarizeProfile() charges self time, leaves idle out of the shares a
   assert.equal(s.sampledMs, 20);
   assert.equal(s.idleMs, 10);
   assert.deepEqual(s.functions, [
-    { name: "indexOf (ext:deno_node/internal/buffer.mjs:1)", ms: 6, share: 0.6 },
-    { name: "(garbage collector) ((garbage collector):0)", ms: 2, share: 0.2 },
-    { name: "decode (pg/copy_text.ts:41)", ms: 2, share: 0.2 },
+    {
+      name: "indexOf (ext:deno_node/internal/buffer.mjs:1)",
+      ms: 6,
+      share: 0.6,
+      callers: [{ via: "decode (pg/copy_text.ts:41) ← decode (pg/copy_text.ts:41)", share: 1 }],
+    },
+    {
+      name: "(garbage collector) ((garbage collector):0)",
+      ms: 2,
+      share: 0.2,
+      callers: [{ via: "(root) ((root):0) ← (none)", share: 1 }],
+    },
+    {
+      name: "decode (pg/copy_text.ts:41)",
+      ms: 2,
+      share: 0.2,
+      callers: [{ via: "run (cli.ts:10) ← run (cli.ts:10)", share: 1 }],
+    },
   ]);
   assert.deepEqual(s.inclusiveFiles, [
     { name: "cli.ts", ms: 8, share: 0.8 },
