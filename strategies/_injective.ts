@@ -22,6 +22,7 @@ export class InjectiveToken {
   #prf: Prf;
   #tweak: number;
   #one: IntegerPermutation;
+  #buf = new Uint8Array(256);
 
   /** @param tweak the first of four consecutive purpose bytes the rounds use. */
   constructor(prf: Prf, tweak: number) {
@@ -35,12 +36,15 @@ export class InjectiveToken {
     return base32(this.encipher(input));
   }
 
-  /** The enciphered, padded bytes of `input` (one byte longer than its UTF-8 form). */
+  /**
+   * The enciphered, padded bytes of `input` (one byte longer than its UTF-8 form), as a view of a
+   * buffer the next call reuses.
+   */
   encipher(input: string): Uint8Array {
-    const src = encoder.encode(input);
-    const bytes = new Uint8Array(src.length + 1);
-    bytes.set(src);
-    bytes[src.length] = 0x80;
+    if (this.#buf.length < input.length * 3 + 1) this.#buf = new Uint8Array(input.length * 3 + 64);
+    const n = encoder.encodeInto(input, this.#buf).written;
+    const bytes = this.#buf.subarray(0, n + 1);
+    bytes[n] = 0x80;
     this.#encipher(bytes);
     return bytes;
   }

@@ -1,6 +1,7 @@
 /**
  * Per-column memoisation: most columns hold far fewer distinct values than rows, so a masker computes
- * each distinct value once. The cache is bounded and simply starts over when full.
+ * each distinct value once. The cache is bounded and starts over when full; when a full cache saw
+ * almost no repeats (a key or unique column), the next `limit` values skip it, then it is tried again.
  *
  * @module
  */
@@ -17,6 +18,7 @@ export const MEMO_LIMIT = 65536;
  */
 export function memoMasker(fn: (value: string) => string, limit: number = MEMO_LIMIT): ColumnMasker {
   const cache = new Map<string, string>();
+  let hits = 0, misses = 0, bypass = 0;
   return {
     mask(values: readonly Cell[]): Cell[] {
       const out = new Array<Cell>(values.length);
@@ -26,12 +28,22 @@ export function memoMasker(fn: (value: string) => string, limit: number = MEMO_L
           out[i] = null;
           continue;
         }
+        if (bypass > 0) {
+          bypass--;
+          out[i] = fn(v);
+          continue;
+        }
         let m = cache.get(v);
         if (m === undefined) {
           m = fn(v);
-          if (cache.size >= limit) cache.clear();
-          cache.set(v, m);
-        }
+          misses++;
+          if (cache.size >= limit) {
+            if (hits * 20 < misses) bypass = limit;
+            cache.clear();
+            hits = misses = 0;
+          }
+          if (bypass === 0) cache.set(v, m);
+        } else hits++;
         out[i] = m;
       }
       return out;
