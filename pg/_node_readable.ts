@@ -73,7 +73,9 @@ export function readableToWeb(
         }
         await new Promise<void>((resolve) => wake = resolve);
       }
-      controller.enqueue(parts.length === 1 ? parts[0] : Buffer.concat(parts, size));
+      // A plain Uint8Array view: Buffer's own indexOf is a JavaScript polyfill in Deno, the typed array's is native.
+      const out = parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+      controller.enqueue(new Uint8Array(out.buffer, out.byteOffset, out.length));
     },
     async cancel(reason) {
       node.destroy();

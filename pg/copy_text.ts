@@ -74,8 +74,8 @@ export function countRows(buf: Uint8Array, end = buf.length): number {
 /** Decodes one field (`buf[start, end)`) to its value; `\N` is `null`. */
 export function decodeField(buf: Uint8Array, start: number, end: number): Cell {
   if (end - start === 2 && buf[start] === BS && buf[start + 1] === 0x4e) return null;
-  const bs = buf.indexOf(BS, start);
-  if (bs === -1 || bs >= end) return decoder.decode(buf.subarray(start, end));
+  const field = buf.subarray(start, end);
+  if (field.indexOf(BS) === -1) return decoder.decode(field);
   return decoder.decode(unescapeBytes(buf, start, end));
 }
 

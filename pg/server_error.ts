@@ -43,6 +43,6 @@ export function sanitizeMessage(message: string): string {
   return message
     .replace(/: "[\s\S]*"$/, "") // greedy: PostgreSQL does not escape quotes inside the value it shows
     .replace(/: '(?:[^']|'')*'$/s, "")
-    .replace(/\(([^()]*)\)=\((?:[^()]|\([^()]*\))*\)/g, "($1)=(…)")
+    .replace(/=\([\s\S]*\)/, "=(…)")
     .split("\n")[0];
 }

@@ -25,6 +25,8 @@ export interface WriteSpec {
   beforeCommit?: (tx: postgres.Sql) => Promise<void>;
   /** Runs inside the transaction before the COPY (e.g. `SET LOCAL session_replication_role`). */
   setup?: readonly string[];
+  /** Stops waiting for the COPY to start (e.g. behind a lock on the table): the query is cancelled. */
+  signal?: AbortSignal;
 }
 
 /** A table load in progress. */
@@ -69,7 +71,14 @@ export async function openSink(url: string, spec: WriteSpec): Promise<TableSink>
       onServerError?.(e);
       return reject(e);
     };
-    node = await query.writable();
+    const cancel = () => void query.cancel();
+    spec.signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      spec.signal?.throwIfAborted();
+      node = await query.writable();
+    } finally {
+      spec.signal?.removeEventListener("abort", cancel);
+    }
   } catch (e) {
     await end();
     throw toError(e);

@@ -60,11 +60,18 @@ export class SourceSnapshot {
   async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
     const client = openClient(this.#url, { name: `privaci read ${spec.schema}.${spec.table}` });
     this.#open.add(client);
-    const release = async () => {
+    let pid: number | null = null;
+    const release = async (error?: unknown) => {
       this.#open.delete(client);
+      // A backend blocked writing COPY data never reads our Terminate message and would keep its
+      // snapshot (holding back vacuum on production): end it from the coordinator's session.
+      if (error !== undefined && pid !== null) {
+        await this.#coordinator.unsafe("select pg_terminate_backend($1)", [pid]).catch(() => {});
+      }
       await client.end({ timeout: 0 }).catch(() => {});
     };
     try {
+      [{ pid }] = await client.unsafe<{ pid: number }[]>("select pg_backend_pid() as pid");
       await client.unsafe("begin isolation level repeatable read read only");
       await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
       const cols = spec.columns.map(quoteIdent).join(", ");
@@ -73,7 +80,7 @@ export class SourceSnapshot {
       const node = await client.unsafe(`copy (select ${cols} from ${from}${where}) to stdout`).readable();
       return readableToWeb(node, { onDone: release });
     } catch (e) {
-      await release();
+      await release(e);
       const f = pgErrorFields(e);
       throw new PgError(
         "PG_QUERY",

@@ -54,10 +54,12 @@ export async function copyTable(
       table: plan.info.table,
       columns: names,
       ...(options.setup ? { setup: options.setup } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(options.beforeCommit ? { beforeCommit: (tx) => options.beforeCommit!(tx, mask.stats.rows) } : {}),
     });
   } catch (e) {
     await readable.cancel(e);
+    if (options.signal?.aborted) throw interrupted(plan.name, e);
     throw e;
   }
   const tick = options.onTick
@@ -68,15 +70,7 @@ export async function copyTable(
     await sink.committed;
   } catch (e) {
     if (e instanceof PrivaciError) throw e;
-    if (options.signal?.aborted) {
-      throw new PrivaciError(
-        "INTERRUPTED",
-        `Stopped while copying ${plan.name}: its transaction was rolled back`,
-        {
-          cause: e,
-        },
-      );
-    }
+    if (options.signal?.aborted) throw interrupted(plan.name, e);
     throw new PipelineError(
       "PG_COPY",
       `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,
@@ -101,4 +95,10 @@ export async function copyTable(
 function whereOf(policy?: string, range?: string): string | undefined {
   if (policy && range) return `(${policy}) and (${range})`;
   return policy || range || undefined;
+}
+
+function interrupted(table: string, cause: unknown): PrivaciError {
+  return new PrivaciError("INTERRUPTED", `Stopped while copying ${table}: its transaction was rolled back`, {
+    cause,
+  });
 }

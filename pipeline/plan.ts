@@ -93,7 +93,7 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
   const names = [...catalog.tables.keys()];
 
   for (const [name, rule] of Object.entries(policy.tables)) {
-    const schema = name.split(".")[0];
+    const schema = name.slice(0, name.indexOf("."));
     if (!policy.schemas.includes(schema)) {
       issue(["tables", name], `table '${name}' is in schema '${schema}', which 'schemas:' does not select`);
     } else if (!catalog.tables.has(name)) {

@@ -189,7 +189,8 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     resumed = options.resume
       ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
       : undefined;
-    const full = await nonEmpty(target, copiedNames.filter((n) => !started(n)));
+    const refOf = (name: string) => prepared!.catalog.tables.get(name)!;
+    const full = await nonEmpty(target, copiedNames.filter((n) => !started(n)).map(refOf));
     if (full.length > 0 && !options.truncate) {
       throw new PrivaciError(
         "TARGET_NOT_EMPTY",
@@ -197,7 +198,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
       );
     }
-    if (options.truncate) await truncate(target, copiedNames.filter((n) => !started(n)));
+    if (options.truncate) await truncate(target, copiedNames.filter((n) => !started(n)).map(refOf));
     emit({
       type: "plan",
       tables: names.length - complete.length,
@@ -278,7 +279,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
         throw e;
       }
     });
-    await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic);
+    await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic, refOf);
     let sequences: number;
     if (schemaPlan) {
       await createPostData(policy.target, schemaPlan, jobs);

@@ -10,6 +10,7 @@ import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { quoteIdent } from "../pg/source.ts";
 import type { TablePlan } from "./plan.ts";
+import type { TableRef } from "../strategies/types.ts";
 
 interface Identity {
   sysid: string;
@@ -69,10 +70,10 @@ export function missingInTarget(plans: readonly TablePlan[], target: Catalog): C
 }
 
 /** The tables among `names` that already hold rows in the target. */
-export async function nonEmpty(target: postgres.Sql, names: readonly string[]): Promise<string[]> {
+export async function nonEmpty(target: postgres.Sql, tables: readonly TableRef[]): Promise<string[]> {
   const full: string[] = [];
-  for (const n of names) {
-    const [schema, table] = n.split(".");
+  for (const { schema, table } of tables) {
+    const n = `${schema}.${table}`;
     const [{ any }] = await target.unsafe<{ any: boolean }[]>(
       `select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)}) as any`,
     );
@@ -82,9 +83,9 @@ export async function nonEmpty(target: postgres.Sql, names: readonly string[]): 
 }
 
 /** Empties the given tables in one statement (so foreign keys between them do not stand in the way). */
-export async function truncate(target: postgres.Sql, names: readonly string[]): Promise<void> {
-  if (names.length === 0) return;
-  const list = names.map((n) => n.split(".").map(quoteIdent).join(".")).join(", ");
+export async function truncate(target: postgres.Sql, tables: readonly TableRef[]): Promise<void> {
+  if (tables.length === 0) return;
+  const list = tables.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`).join(", ");
   await target.unsafe(`truncate table ${list}`);
 }
 
