@@ -359,12 +359,4 @@ function windows(tk: Tokens, words: readonly number[]): [number, number][] {
   return out;
 }
 
-/** Folds the values of the `names_from` columns into the set {@link findNames} matches against. */
-export function rowNameSet(values: readonly (string | null)[]): Set<string> {
-  const out = new Set<string>();
-  for (const v of values) {
-    if (v === null) continue;
-    for (const part of v.split(/[\s,]+/)) if (part.length >= 2) out.add(fold(part));
-  }
-  return out;
-}
+export { rowNameSet } from "./row_names.ts";

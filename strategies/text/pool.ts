@@ -6,7 +6,6 @@
  * @module
  */
 import type { Entity, Span } from "./entities.ts";
-import { detectSpans } from "./detect.ts";
 import { type SpansMessage, unpackSpans, type WorkerReply } from "./_protocol.ts";
 
 /** How to build a {@link DetectorPool}. */
@@ -115,6 +114,9 @@ export class DetectorPool {
     if (this.#closed) throw new Error("Cannot detect entities as the pool is closed");
     if (this.#failure) throw this.#failure;
     if (this.#slots.length === 0 || texts.length === 0) {
+      // In-thread detection (no workers): load the detectors only now, so the main thread does not pay
+      // for the gazetteer and compromise when workers do the work.
+      const { detectSpans } = await import("./detect.ts");
       const entities = new Set(this.#options.entities);
       const opts = { entities, nlp: this.#options.nlp, unknownAsPerson: this.#options.unknownAsPerson };
       return texts.map((t, i) =>

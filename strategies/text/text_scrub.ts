@@ -11,7 +11,7 @@ import { z } from "zod";
 import { StrategyParamsError } from "../errors.ts";
 import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit } from "../types.ts";
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
-import { rowNameSet } from "./names.ts";
+import { rowNameSet } from "./row_names.ts";
 import { DetectorPool } from "./pool.ts";
 import { splitNameMasker } from "./_split_name.ts";
 import {
