@@ -22,8 +22,10 @@ async function inTerminal(args: readonly string[], env: Record<string, string>):
   const quoted = [Deno.execPath(), "run", "-A", "cli.ts", ...args].map((a) =>
     `'${a.replaceAll("'", "'\\''")}'`
   );
+  // The coloured case must not inherit NO_COLOR from the caller (CI sets it).
+  const command = (env.NO_COLOR === undefined ? "env -u NO_COLOR " : "") + quoted.join(" ");
   const out = await new Deno.Command("script", {
-    args: ["-qec", quoted.join(" "), "/dev/null"],
+    args: ["-qec", command, "/dev/null"],
     cwd: ROOT,
     env: { PRIVACI_SOURCE_URL: "", PRIVACI_TARGET_URL: "", TERM: "xterm", ...env },
     stdout: "piped",
