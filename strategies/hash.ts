@@ -180,8 +180,16 @@ export const hash = {
         );
       }
       const top = INT_MAX[column.baseType] ?? 2 ** 53 - 1;
-      const digits = params.length ?? (max !== null ? Math.min(max, 15) : null);
-      const bound = digits !== null ? Math.min(10 ** Math.min(digits, 15), top) : top;
+      // numeric(p, s) holds p - s integer digits; text columns hold their length.
+      const precision = /numeric\((\d+)(?:,\s*(\d+))?\)/.exec(column.type);
+      const room = precision ? Number(precision[1]) - Number(precision[2] ?? 0) : max;
+      if (room !== null && room < 1) {
+        throw new StrategyParamsError(
+          `Cannot write integers into ${columnLabel(column)}: ${column.type} has no integer digits`,
+        );
+      }
+      const digits = Math.min(params.length ?? 15, room ?? 15, 15);
+      const bound = params.length === undefined && room === null ? top : Math.min(10 ** digits, top);
       const pseudo = (v: string) => {
         const lo = prf.string(TWEAK, v);
         const n = (prf.hi >>> 11) * 4294967296 + lo;

@@ -33,6 +33,13 @@ Deno.test("hash writes the format the column needs", async () => {
     { strategy: "hash", params: { format: "int", length: 6 }, input: "alice", check: inRange(0, 999_999) },
     {
       strategy: "hash",
+      params: { format: "int" },
+      input: "12.50",
+      options: { column: { family: "numeric", type: "numeric(6,2)", baseType: "numeric" } },
+      check: inRange(0, 9_999),
+    },
+    {
+      strategy: "hash",
       params: { format: "uuid" },
       input: "alice",
       check: (o) => (UUID_RE.test(o!) ? undefined : "not a uuid"),
