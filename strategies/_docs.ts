@@ -147,7 +147,25 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
     }
     out.push("");
   }
-  return out.join("\n");
+  return await formatMarkdown(out.join("\n"));
+}
+
+/** `text` as `deno fmt` writes Markdown with this repository's settings, so `fmt --check` passes. */
+async function formatMarkdown(text: string): Promise<string> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "md", "-"],
+    cwd: new URL("../", import.meta.url),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const child = cmd.spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const { success, stdout, stderr } = await child.output();
+  if (!success) throw new Error(`Cannot format the strategies page: ${new TextDecoder().decode(stderr)}`);
+  return new TextDecoder().decode(stdout);
 }
 
 if (import.meta.main) {

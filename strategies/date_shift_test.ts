@@ -28,7 +28,13 @@ Deno.test("date.shift moves dates by 1 to max_days days and keeps time and zone"
       options: { column: TSTZ },
     },
     { strategy: "date.shift", input: "infinity", output: "infinity", options: { column: DATE } },
-    { strategy: "date.shift", params: { max_days: 2 }, input: "0050-06-15", check: within(2), options: { column: DATE } },
+    {
+      strategy: "date.shift",
+      params: { max_days: 2 },
+      input: "0050-06-15",
+      check: within(2),
+      options: { column: DATE },
+    },
     { strategy: "date.shift", input: null, output: null, options: { column: DATE } },
   ]);
 });
