@@ -98,6 +98,12 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
     "otherwise. Outputs shown for keyed strategies were computed with a public documentation key;",
     "yours will differ.",
     "",
+    "Foreign keys: give both ends the same rule (strategy, params, `domain:` and `unique:`) and equal",
+    "inputs get equal outputs. `hash` on integer and uuid columns and the format-preserving fakes",
+    "(`fake.phone`, `fake.card`, `fake.iban`, `fake.ssn`, `fake.ip`) map alike with or without",
+    "`unique: true`; `hash` on text, `fake.email`, `fake.username`, `fake.url` and `email.domain_keep`",
+    "append an injective token under `unique: true`, so both ends must agree on it.",
+    "",
     "| Strategy | Writes | Column types | Keyed | Unique-capable |",
     "| --- | --- | --- | --- | --- |",
     ...defs.map((d) =>
