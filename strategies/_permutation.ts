@@ -8,7 +8,9 @@
  *   SipHash of one half to the other), and cycle walking back into `[0, n)` (under 2 passes on
  *   average); a shuffled table when `n` ≤ 4096.
  * - {@link Permutation64} and {@link Permutation128}: Feistel networks over 64- and 128-bit words.
- * - {@link DigitPermutation}: decimal strings of any length, keeping the length.
+ * - {@link DigitPermutation}: decimal strings of any length, keeping the length: up to 15 digits as
+ *   one integer permutation, 16–30 digits as a Feistel network over their two decimal halves, longer
+ *   ones as overlapping passes of that.
  *
  * @module
  */
@@ -139,7 +141,8 @@ export class Permutation128 {
   }
 }
 
-const BLOCK = 15;
+const SMALL = 15;
+const BLOCK = 30;
 
 /** A keyed bijection of decimal digit strings that keeps their length. */
 export class DigitPermutation {
@@ -169,14 +172,40 @@ export class DigitPermutation {
     const n = digits.length;
     if (n === 0) return digits;
     if (n <= BLOCK) return this.#block(digits);
-    // Longer strings: three overlapping passes over 15-digit blocks, each a bijection of the whole.
+    // Longer strings: three overlapping passes over 30-digit blocks, each a bijection of the whole.
     let s = this.#block(digits.slice(0, BLOCK)) + digits.slice(BLOCK);
     s = s.slice(0, n - BLOCK) + this.#block(s.slice(n - BLOCK));
     return this.#block(s.slice(0, BLOCK)) + s.slice(BLOCK);
   }
 
   #block(digits: string): string {
-    const out = String(this.of(digits.length).permute(Number(digits)));
-    return out.length === digits.length ? out : out.padStart(digits.length, "0");
+    const n = digits.length;
+    if (n <= SMALL) {
+      const out = String(this.of(n).permute(Number(digits)));
+      return out.length === n ? out : out.padStart(n, "0");
+    }
+    // 16–30 digits: an alternating Feistel network over the two decimal halves (each ≤ 15 digits),
+    // adding a keyed function of one half to the other modulo its size.
+    const a = n >> 1, b = n - a;
+    const ma = 10 ** a, mb = 10 ** b;
+    let x = Number(digits.slice(0, a)), y = Number(digits.slice(a));
+    const prf = this.#prf;
+    for (let round = 0; round < ROUNDS; round += 2) {
+      const fy = prf.words(
+        this.#tweak | (round << 8) | (n << 16),
+        y >>> 0,
+        Math.floor(y / 4294967296),
+        0x64696769,
+      );
+      x = (x + (((prf.hi >>> 11) * 4294967296 + fy) % ma)) % ma;
+      const fx = prf.words(
+        this.#tweak | ((round + 1) << 8) | (n << 16),
+        x >>> 0,
+        Math.floor(x / 4294967296),
+        0x64696769,
+      );
+      y = (y + (((prf.hi >>> 11) * 4294967296 + fx) % mb)) % mb;
+    }
+    return String(x).padStart(a, "0") + String(y).padStart(b, "0");
   }
 }
