@@ -32,6 +32,8 @@ export interface ClientOptions {
   name?: string;
   /** Seconds to wait for a connection (default 10). */
   connectTimeout?: number;
+  /** Read the server's array types at start-up (default true; needed for array parameters). */
+  fetchTypes?: boolean;
 }
 
 /** A postgres.js client with notices silenced and no prepared statements. */
@@ -42,6 +44,10 @@ export function openClient(url: string, options: ClientOptions = {}): postgres.S
     onnotice: () => {},
     connect_timeout: options.connectTimeout ?? 10,
     idle_timeout: 0,
+    // Per-table clients skip the start-up type query: a connection terminated during it leaves a promise
+    // postgres.js never handles (an unhandled rejection). They only run COPY and parameterless SQL;
+    // catalog clients keep it, as array parameters need the array types.
+    fetch_types: options.fetchTypes ?? true,
     connection: {
       application_name: options.name ?? "privaci",
       DateStyle: "ISO",

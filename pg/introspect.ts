@@ -73,8 +73,13 @@ export function typeFamily(name: string, category: string): TypeFamily {
   return FAMILY[name] ?? (category === "S" ? "string" : "other");
 }
 
-/** Reads tables, columns, foreign keys and owned sequences of `schemas`. */
+/**
+ * Reads tables, columns, foreign keys and owned sequences of `schemas`. The schema list is written into
+ * the SQL as quoted literals, so the client needs no array types (target clients skip postgres.js's
+ * start-up type query).
+ */
 export async function introspect(sql: postgres.Sql, schemas: readonly string[]): Promise<Catalog> {
+  const list = sql.unsafe(schemas.map((s) => `'${s.replaceAll("'", "''")}'`).join(", ") || "null");
   const cols = await sql<ColumnRow[]>`
     with recursive base(oid, base, typmod, nn) as (
       select t.oid, t.oid, -1, false from pg_type t where t.typtype <> 'd'
@@ -101,7 +106,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       join base b on b.oid = a.atttypid
       join pg_type bt on bt.oid = b.base
       left join pg_type et on et.oid = bt.typelem and bt.typcategory = 'A'
-     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any(${schemas as string[]})
+     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname in (${list})
      order by n.nspname, c.relname, a.attnum`;
   const tables = new Map<string, TableInfo>();
   for (const r of cols) {
@@ -151,7 +156,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
            coalesce((select sum(p.reltuples) from pg_inherits h join pg_class p on p.oid = h.inhrelid
                       where h.inhparent = c.oid), 0) + c.reltuples as est
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any(${schemas as string[]})`
+     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname in (${list})`
   ) {
     const t = tables.get(r.name);
     if (t) {
@@ -169,7 +174,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       from pg_constraint con
       join pg_class cc on cc.oid = con.conrelid join pg_namespace cn on cn.oid = cc.relnamespace
       join pg_class pc on pc.oid = con.confrelid join pg_namespace pn on pn.oid = pc.relnamespace
-     where con.contype = 'f' and cn.nspname = any(${schemas as string[]}) and con.conparentid = 0
+     where con.contype = 'f' and cn.nspname in (${list}) and con.conparentid = 0
      order by 2, 1`).map((r) => ({
     name: r.name,
     child: r.child,
@@ -187,7 +192,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       join pg_namespace tn on tn.oid = t.relnamespace
       join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
-       and d.deptype in ('a', 'i') and tn.nspname = any(${schemas as string[]})
+       and d.deptype in ('a', 'i') and tn.nspname in (${list})
      order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
   return { tables, foreignKeys, sequences };
 }

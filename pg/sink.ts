@@ -40,7 +40,7 @@ export interface TableSink {
 /** Opens a connection and a transaction for one table and starts `COPY … FROM STDIN`. */
 export async function openSink(url: string, spec: WriteSpec): Promise<TableSink> {
   const name = `${spec.schema}.${spec.table}`;
-  const client = openClient(url, { name: `privaci write ${name}` });
+  const client = openClient(url, { name: `privaci write ${name}`, fetchTypes: false });
   let node: Writable;
   let serverError: unknown = undefined;
   let onServerError: ((e: unknown) => void) | null = null;
@@ -128,9 +128,24 @@ export async function openSink(url: string, spec: WriteSpec): Promise<TableSink>
         if (serverError !== undefined) throw serverError;
         const finished = wait("finish");
         node.end();
-        await finished;
+        // An abort that arrives while the server still works through the data (all of it already sent)
+        // must still roll back: close() cannot be interrupted by the stream's own abort.
+        let onAbort: (() => void) | undefined;
+        const aborted = new Promise<never>((_, reject) => {
+          onAbort = () => reject(spec.signal!.reason ?? new Error("aborted"));
+          if (spec.signal?.aborted) onAbort();
+          else spec.signal?.addEventListener("abort", onAbort, { once: true });
+        });
+        aborted.catch(() => {});
+        try {
+          await (spec.signal ? Promise.race([finished, aborted]) : finished);
+        } finally {
+          if (onAbort) spec.signal?.removeEventListener("abort", onAbort);
+        }
         if (serverError !== undefined) throw serverError;
+        spec.signal?.throwIfAborted();
         if (spec.beforeCommit) await spec.beforeCommit(client);
+        spec.signal?.throwIfAborted();
         await client.unsafe("commit");
         resolveCommitted();
         await end();

@@ -58,7 +58,10 @@ export class SourceSnapshot {
 
   /** Streams one table's COPY text rows from the snapshot, on a connection of its own. */
   async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
-    const client = openClient(this.#url, { name: `privaci read ${spec.schema}.${spec.table}` });
+    const client = openClient(this.#url, {
+      name: `privaci read ${spec.schema}.${spec.table}`,
+      fetchTypes: false,
+    });
     this.#open.add(client);
     let pid: number | null = null;
     const release = async (error?: unknown) => {

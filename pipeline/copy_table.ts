@@ -69,8 +69,8 @@ export async function copyTable(
     await readable.pipeThrough(mask).pipeTo(sink.writable, options.signal ? { signal: options.signal } : {});
     await sink.committed;
   } catch (e) {
-    if (e instanceof PrivaciError) throw e;
     if (options.signal?.aborted) throw interrupted(plan.name, e);
+    if (e instanceof PrivaciError) throw e;
     throw new PipelineError(
       "PG_COPY",
       `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,

@@ -32,8 +32,10 @@ import {
   completedUnits,
   ensureState,
   finishRun,
+  loadChunks,
   policyHash,
   reopenRun,
+  saveChunks,
   startRun,
   unfinishedRun,
   unitKey,
@@ -124,11 +126,19 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   const source = await connect(policy.source, "source");
   let target;
   try {
-    target = await connect(policy.target, "target");
+    // No start-up type query on the target (see openClient): a terminated start-up must fail cleanly.
+    target = await connect(policy.target, "target", { fetchTypes: false });
   } catch (e) {
     await source.end({ timeout: 0 });
     throw e;
   }
+  // An abort also ends the catalog connections, so a statement waiting for a lock (a migration holding a
+  // target table, say) stops at once; the table loads have connections and signals of their own.
+  const endOnAbort = () => {
+    void source.end({ timeout: 0 }).catch(() => {});
+    void target.end({ timeout: 0 }).catch(() => {});
+  };
+  options.signal?.addEventListener("abort", endOnAbort, { once: true });
   let snapshot: SourceSnapshot | null = null;
   const reports = new Map<string, TableReport>();
   let prepared;
@@ -180,7 +190,16 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     const copiedNames = options.schemaOnly ? [] : names;
     const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
     const chunksOf = new Map<string, Chunk[]>();
-    for (const t of prepared.copied) chunksOf.set(t.name, await planChunks(snapshot.sql, t, chunkRows));
+    // A resumed run reuses the ranges its first attempt recorded: new ranges would not line up with the
+    // chunks already loaded.
+    const recorded = options.resume ? await loadChunks(target, runId) : new Map();
+    const fresh = new Map<string, Chunk[]>();
+    for (const t of prepared.copied) {
+      const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
+      chunksOf.set(t.name, chunks);
+      if (!recorded.has(t.name)) fresh.set(t.name, chunks);
+    }
+    await saveChunks(target, runId, fresh);
     const started = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
     const todoUnits = copiedNames.flatMap((n) =>
       chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
@@ -311,8 +330,18 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     };
   } catch (e) {
     if (activeRun !== null) await finishRun(target, activeRun, "failed").catch(() => {});
+    if (options.signal?.aborted && !(e instanceof PrivaciError && e.code === "INTERRUPTED")) {
+      throw new PrivaciError(
+        "INTERRUPTED",
+        "Stopped before every table was copied: in-flight tables were rolled back",
+        {
+          cause: e,
+        },
+      );
+    }
     throw e;
   } finally {
+    options.signal?.removeEventListener("abort", endOnAbort);
     await prepared?.close();
     await snapshot?.close();
     await source.end({ timeout: 0 });

@@ -40,6 +40,13 @@ create table if not exists privaci.checkpoints (
   snapshot text not null,
   completed_at timestamptz not null default now(),
   primary key (run_id, table_name, chunk)
+);
+create table if not exists privaci.chunks (
+  run_id uuid not null references privaci.runs on delete cascade,
+  table_name text not null,
+  chunk int not null,
+  range text,
+  primary key (run_id, table_name, chunk)
 );`;
 
 /** Creates the state tables when missing. */
@@ -155,4 +162,38 @@ function canonicalJson(v: unknown): string {
     return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
   }
   return JSON.stringify(v) ?? "null";
+}
+
+/** Records the key ranges a run split its tables into, so a resumed run reuses exactly the same ones. */
+export async function saveChunks(
+  target: postgres.Sql,
+  runId: string,
+  chunks: ReadonlyMap<string, readonly { index: number; where?: string }[]>,
+): Promise<void> {
+  for (const [table, list] of chunks) {
+    for (const c of list) {
+      await target.unsafe(
+        `insert into privaci.chunks (run_id, table_name, chunk, range) values ($1, $2, $3, $4)`,
+        [runId, table, c.index, c.where ?? null],
+      );
+    }
+  }
+}
+
+/** The key ranges recorded for a run, by table (empty when the run recorded none). */
+export async function loadChunks(
+  target: postgres.Sql,
+  runId: string,
+): Promise<Map<string, { index: number; where?: string }[]>> {
+  const rows = await target.unsafe<{ table_name: string; chunk: number; range: string | null }[]>(
+    `select table_name, chunk, range from privaci.chunks where run_id = $1 order by table_name, chunk`,
+    [runId],
+  );
+  const out = new Map<string, { index: number; where?: string }[]>();
+  for (const r of rows) {
+    const list = out.get(r.table_name) ?? [];
+    list.push(r.range === null ? { index: r.chunk } : { index: r.chunk, where: r.range });
+    out.set(r.table_name, list);
+  }
+  return out;
 }

@@ -22,13 +22,19 @@ async function withinDeadline<T>(promise: Promise<T>, what: string): Promise<T> 
   }
 }
 
-/** Starts a run that aborts itself once the table started loading; resolves to what it threw. */
-function abortedRun(sourceUrl: string, targetUrl: string, abortAfterMs: number) {
+/**
+ * Starts a run that aborts itself `abortAfterMs` after the table started loading (or, with
+ * `fromStart`, after the run started); resolves to what it threw.
+ */
+function abortedRun(sourceUrl: string, targetUrl: string, abortAfterMs: number, fromStart = false) {
   const controller = new AbortController();
   const reason = new PrivaciError("INTERRUPTED", "Interrupted by the test");
   let timer: ReturnType<typeof setTimeout> | undefined;
+  if (fromStart) timer = setTimeout(() => controller.abort(reason), abortAfterMs);
   const onProgress = (e: ProgressEvent) => {
-    if (e.type === "table-start") timer = setTimeout(() => controller.abort(reason), abortAfterMs);
+    if (e.type === "table-start" && !fromStart) {
+      timer = setTimeout(() => controller.abort(reason), abortAfterMs);
+    }
   };
   const outcome = run(policyFor(sourceUrl, targetUrl), { jobs: 1, signal: controller.signal, onProgress })
     .then(() => new Error("the run finished"), (e: unknown) => e)
@@ -86,7 +92,8 @@ Deno.test("run() stops promptly when aborted while the target table is locked by
     try {
       await holder`begin`;
       await holder`lock table t in access exclusive mode`;
-      const { outcome } = abortedRun(sourceUrl, targetUrl, 500);
+      // The run waits for the lock before its table starts (checking that the target table is empty).
+      const { outcome } = abortedRun(sourceUrl, targetUrl, 3000, true);
       let settled: unknown;
       try {
         settled = await withinDeadline(outcome, "the run aborted during a lock wait");
