@@ -8,7 +8,6 @@
  * @module
  */
 import type { Span } from "./entities.ts";
-import { fold } from "./fold.ts";
 import {
   CALENDAR,
   COMMON,
