@@ -48,7 +48,7 @@ export const PolicySchema = z.strictObject({
   schema: z.enum(["existing", "copy"]).default("existing"),
   unlisted: z.enum(["error", "keep"]).default("error"),
   schemas: z.array(z.string().min(1)).min(1).default(["public"]),
-  tables: z.record(z.string().regex(/^[^.]+\..+$/, "must be schema.table"), TableRuleSchema).default({}),
+  tables: z.record(z.string().regex(/^[^.]+\.[^.]+$/, "must be schema.table"), TableRuleSchema).default({}),
   plugins: z.array(PluginRefSchema).default([]),
   options: z.strictObject({
     /** Tables copied at once. */

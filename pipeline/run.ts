@@ -9,7 +9,7 @@
  */
 import type { ConfigIssue } from "../errors.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
-import { connect, redactUrl } from "../pg/connect.ts";
+import { connect, openClient, redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
 import type { RunReport, TableReport } from "../report/report.ts";
@@ -329,7 +329,14 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       totals: totals(tables),
     };
   } catch (e) {
-    if (activeRun !== null) await finishRun(target, activeRun, "failed").catch(() => {});
+    if (activeRun !== null) {
+      // After an abort the catalog connection is already closed: record the failure on a fresh one.
+      const state = options.signal?.aborted
+        ? openClient(policy.target, { name: "privaci state", fetchTypes: false })
+        : target;
+      await finishRun(state, activeRun, "failed").catch(() => {});
+      if (state !== target) await state.end({ timeout: 0 }).catch(() => {});
+    }
     if (options.signal?.aborted && !(e instanceof PrivaciError && e.code === "INTERRUPTED")) {
       throw new PrivaciError(
         "INTERRUPTED",

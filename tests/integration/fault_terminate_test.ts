@@ -40,7 +40,7 @@ const TARGET_FAULTS = 20;
 const SOURCE_FAULTS = 5;
 const RETRIED_FAULTS = 3;
 /** Attempts allowed per loop: a drawn point is missed when its table finishes before it is seen. */
-const MAX_ATTEMPTS = (n: number) => 2 * n + 5;
+const MAX_ATTEMPTS = (n: number) => 4 * n + 10;
 /** Wall-clock bounds of one loop and of one run (hang guards, far above the expected times). */
 const LOOP_MS = 900_000;
 const RUN_MS = 120_000;
@@ -99,7 +99,7 @@ async function faultLoop(
     tally.attempts++;
     const chunked = side === "target" && tally.attempts % 2 === 0;
     const point = side === "source"
-      ? drawFaultPoint(random, app, { tables: ["public.customers"], fraction: 0.3 })
+      ? drawFaultPoint(random, app, { tables: ["public.customers"], fraction: 0.1 })
       : drawFaultPoint(random, app, chunked ? { fraction: 0.2 } : {});
     const label =
       `${side}${options.retried ? " retried" : ""}${chunked ? " chunked" : ""} #${tally.attempts} ` +
