@@ -88,7 +88,7 @@ Deno.test("fault suite: the target server restarted mid-COPY, then resume (or re
 
     for (let i = 1; i <= RESUMED + RETRIED; i++) {
       const retried = i > RESUMED;
-      const point = drawFaultPoint(random, "privaci write");
+      const point = drawFaultPoint(random, "privaci write", { fraction: 0.5 }); // late points end before the poller sees them
       const label = `restart${retried ? " retried" : ""} #${i} (${point.table} at row ${point.row})`;
       await resetTarget(targetUrl);
       let settled = false;
