@@ -4,6 +4,7 @@
  * isolates the cost of decoding, checking and re-encoding from any strategy's own work.
  */
 import { MaskStream } from "./mask_stream.ts";
+import { column as textColumn } from "../strategies/_test_utils.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
 
@@ -34,21 +35,7 @@ for (let off = 0; off < payload.length;) {
 }
 
 function column(i: number): ColumnInfo {
-  return {
-    schema: "public",
-    table: "customers",
-    column: `c${i}`,
-    ordinal: i + 1,
-    type: "text",
-    baseType: "text",
-    family: "string",
-    elementFamily: "string",
-    maxLength: null,
-    notNull: false,
-    unique: false,
-    generated: false,
-    identity: "",
-  };
+  return textColumn({ table: "customers", column: `c${i}`, ordinal: i + 1 });
 }
 
 const upper = { mask: (v: readonly Cell[]) => v.map((x) => (x === null ? null : x.toUpperCase())) };

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { column as textColumn } from "../strategies/_test_utils.ts";
 import { PipelineError, PrivaciError } from "../errors.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
 import { keep } from "../strategies/keep.ts";
@@ -11,22 +12,7 @@ const TABLE = { schema: "public", table: "customer" };
 const enc = new TextEncoder();
 
 function col(column: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    schema: "public",
-    table: "customer",
-    column,
-    ordinal: 1,
-    type: "text",
-    baseType: "text",
-    family: "string",
-    elementFamily: "string",
-    maxLength: null,
-    notNull: false,
-    unique: false,
-    generated: false,
-    identity: "",
-    ...extra,
-  };
+  return textColumn({ table: "customer", column, ...extra });
 }
 
 /** A masker that upper-cases each value (keeps NULL) and records the batches it saw. */

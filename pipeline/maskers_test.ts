@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { column as textColumn } from "../strategies/_test_utils.ts";
 import { z } from "zod";
 import { parsePolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
@@ -11,22 +12,7 @@ import { closeMaskers, MaskerFactory, tableMaskers, throwIfIssues } from "./mask
 import { planTables } from "./plan.ts";
 
 function col(column: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    schema: "public",
-    table: "customer",
-    column,
-    ordinal: 1,
-    type: "text",
-    baseType: "text",
-    family: "string",
-    elementFamily: "string",
-    maxLength: null,
-    notNull: false,
-    unique: false,
-    generated: false,
-    identity: "",
-    ...extra,
-  };
+  return textColumn({ table: "customer", column, ...extra });
 }
 
 /** Records what each created masker was given, and which were closed. */

@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
+import { column as textColumn } from "../strategies/_test_utils.ts";
 import { parsePolicy } from "../config/load.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
 import { planTables, ruleSpec } from "./plan.ts";
 
 function col(table: string, column: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    schema: "public",
-    table,
-    column,
-    ordinal: 1,
-    type: "text",
-    baseType: "text",
-    family: "string",
-    elementFamily: "string",
-    maxLength: null,
-    notNull: false,
-    unique: false,
-    generated: false,
-    identity: "",
-    ...extra,
-  };
+  return textColumn({ table, column, ...extra });
 }
 
 function tableInfo(table: string, columns: ColumnInfo[]): TableInfo {
