@@ -13,7 +13,7 @@ import type postgres from "postgres";
 import type { Writable } from "node:stream";
 import { PgError } from "../errors.ts";
 import { openClient } from "./connect.ts";
-import { quoteIdent } from "./source.ts";
+import { quoteIdent, quoteTable } from "./source.ts";
 import { pgErrorFields } from "./server_error.ts";
 
 /** What to write into one table. */
@@ -62,7 +62,7 @@ export async function openSink(url: string, spec: WriteSpec): Promise<TableSink>
     for (const s of spec.setup ?? []) await client.unsafe(s);
     const cols = spec.columns.map(quoteIdent).join(", ");
     const query = client.unsafe(
-      `copy ${quoteIdent(spec.schema)}.${quoteIdent(spec.table)} (${cols}) from stdin`,
+      `copy ${quoteTable(spec)} (${cols}) from stdin`,
     );
     const q = query as unknown as { reject: (e: unknown) => void };
     const reject = q.reject;

@@ -78,7 +78,7 @@ export class SourceSnapshot {
       await client.unsafe("begin isolation level repeatable read read only");
       await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
       const cols = spec.columns.map(quoteIdent).join(", ");
-      const from = `${spec.kind === "r" ? "only " : ""}${quoteIdent(spec.schema)}.${quoteIdent(spec.table)}`;
+      const from = fromTable(spec);
       const where = spec.where ? ` where ${spec.where}` : "";
       const node = await client.unsafe(`copy (select ${cols} from ${from}${where}) to stdout`).readable();
       return readableToWeb(node, { onDone: release });
@@ -107,4 +107,14 @@ export class SourceSnapshot {
 /** Quotes an SQL identifier. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."table"`. */
+export function quoteTable(t: { schema: string; table: string }): string {
+  return `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
+}
+
+/** What a read selects from: `only` an ordinary table (not its inheritance children), a partitioned one whole. */
+export function fromTable(t: { schema: string; table: string; kind: "r" | "p" }): string {
+  return `${t.kind === "r" ? "only " : ""}${quoteTable(t)}`;
 }

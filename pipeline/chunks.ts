@@ -6,7 +6,7 @@
  * @module
  */
 import type postgres from "postgres";
-import { quoteIdent } from "../pg/source.ts";
+import { fromTable, quoteIdent } from "../pg/source.ts";
 import type { TablePlan } from "./plan.ts";
 
 /** One part of a table: `where` is the key range (absent for a whole table). */
@@ -23,7 +23,7 @@ export async function planChunks(sql: postgres.Sql, plan: TablePlan, chunkRows: 
     : undefined;
   if (!pk || pk.family !== "integer" || info.estimatedRows <= chunkRows) return [{ index: 0 }];
   const col = quoteIdent(pk.column);
-  const from = `${info.kind === "r" ? "only " : ""}${quoteIdent(info.schema)}.${quoteIdent(info.table)}`;
+  const from = fromTable(info);
   const [{ lo, hi }] = await sql.unsafe<{ lo: string | null; hi: string | null }[]>(
     `select min(${col})::text as lo, max(${col})::text as hi from ${from}`,
   );

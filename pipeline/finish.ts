@@ -7,7 +7,7 @@
 import type postgres from "postgres";
 import { PipelineError } from "../errors.ts";
 import type { ForeignKey, OwnedSequence } from "../pg/introspect.ts";
-import { quoteIdent } from "../pg/source.ts";
+import { quoteIdent, quoteTable } from "../pg/source.ts";
 import type { TableRef } from "../strategies/types.ts";
 
 /** Copies `last_value`/`is_called` of the sequences owned by copied tables; returns how many were set. */
@@ -42,10 +42,7 @@ export async function validateForeignKeys(
 ): Promise<void> {
   for (const fk of fks) {
     if (!tables.has(fk.child) || !tables.has(fk.parent)) continue;
-    const q = (n: string) => {
-      const t = refOf(n);
-      return `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
-    };
+    const q = (n: string) => quoteTable(refOf(n));
     const notNull = fk.childColumns.map((c) => `c.${quoteIdent(c)} is not null`).join(" and ");
     const join = fk.childColumns.map((c, i) => `p.${quoteIdent(fk.parentColumns[i])} = c.${quoteIdent(c)}`)
       .join(

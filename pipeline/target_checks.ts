@@ -8,7 +8,7 @@ import type postgres from "postgres";
 import type { ConfigIssue } from "../errors.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
-import { quoteIdent } from "../pg/source.ts";
+import { quoteTable } from "../pg/source.ts";
 import type { TablePlan } from "./plan.ts";
 import type { TableRef } from "../strategies/types.ts";
 
@@ -75,7 +75,7 @@ export async function nonEmpty(target: postgres.Sql, tables: readonly TableRef[]
   for (const { schema, table } of tables) {
     const n = `${schema}.${table}`;
     const [{ any }] = await target.unsafe<{ any: boolean }[]>(
-      `select exists (select 1 from ${quoteIdent(schema)}.${quoteIdent(table)}) as any`,
+      `select exists (select 1 from ${quoteTable({ schema, table })}) as any`,
     );
     if (any) full.push(n);
   }
@@ -85,7 +85,7 @@ export async function nonEmpty(target: postgres.Sql, tables: readonly TableRef[]
 /** Empties the given tables in one statement (so foreign keys between them do not stand in the way). */
 export async function truncate(target: postgres.Sql, tables: readonly TableRef[]): Promise<void> {
   if (tables.length === 0) return;
-  const list = tables.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`).join(", ");
+  const list = tables.map(quoteTable).join(", ");
   await target.unsafe(`truncate table ${list}`);
 }
 
