@@ -6,7 +6,7 @@
  * @module
  */
 import type { Entity, Span } from "./entities.ts";
-import { type SpansMessage, unpackSpans, type WorkerReply } from "./_protocol.ts";
+import { type InitMessage, type SpansMessage, unpackSpans, type WorkerReply } from "./_protocol.ts";
 
 /** How to build a {@link DetectorPool}. */
 export interface PoolOptions {
@@ -97,11 +97,13 @@ export class DetectorPool {
         for (const p of slot.pending.values()) p.reject(err);
         slot.pending.clear();
       };
-      worker.postMessage({
+      const init: InitMessage = {
         type: "init",
         entities: [...this.#options.entities],
         nlp: this.#options.nlp ?? true,
-      });
+        unknownAsPerson: this.#options.unknownAsPerson ?? true,
+      };
+      worker.postMessage(init);
     });
   }
 

@@ -43,3 +43,19 @@ Deno.test("DetectorPool.detect() refuses work after close", async () => {
     message: "Cannot detect entities as the pool is closed",
   });
 });
+
+Deno.test("DetectorPool workers honour nlp and unknownAsPerson as the calling thread does", async () => {
+  const text = "We talked to Zorvex about the refund.";
+  for (const unknownAsPerson of [true, false]) {
+    const pool = await DetectorPool.create({ size: 1, entities: ["person"], nlp: false, unknownAsPerson });
+    const inline = await DetectorPool.create({ size: 0, entities: ["person"], nlp: false, unknownAsPerson });
+    try {
+      const [got] = await pool.detect([text]);
+      assert.deepEqual(got.map((s) => text.slice(s.start, s.end)), unknownAsPerson ? ["Zorvex"] : []);
+      assert.deepEqual(await inline.detect([text]), [got]);
+    } finally {
+      pool.close();
+      inline.close();
+    }
+  }
+});
