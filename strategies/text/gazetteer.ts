@@ -1,13 +1,12 @@
 /**
- * Word lists the name detector looks words up in, built once per thread from data the dependencies ship:
- * given and family names of every faker locale, compromise's lexicon (its names, places and honorifics, and
- * its ordinary English words), and faker's English word lists. A word's flags say what it can be.
+ * Word lists the name detector looks words up in: given and family names of every faker locale,
+ * compromise's lexicon (its names, places and honorifics, and its ordinary English words), faker's English
+ * word lists and cue words. `_gazetteer_build.ts` builds them into the generated `_gazetteer_data.ts`, so a
+ * thread reads one string instead of loading faker. A word's flags say what it can be.
  *
  * @module
  */
-import * as faker from "@faker-js/faker";
-import nlp from "compromise";
-import { fold } from "./fold.ts";
+import { LOCALES, WORDS } from "./_gazetteer_data.ts";
 
 /** The word is a given name somewhere. */
 export const GIVEN = 1;
@@ -40,108 +39,22 @@ export interface Gazetteer {
   locales: string[];
 }
 
-const TITLES =
-  "mr mrs ms miss mx dr prof sir dame madam madame mme mlle monsieur herr frau fr hr sr sra srta sig sig.ra signor signora don doña dona senhor senhora pan pani heer mevrouw mevr dhr bay bayan shri smt sri officer detective sgt sergeant captain capt lt lieutenant agent coach uncle aunt auntie";
-const GREETINGS =
-  "hi hello hey dear thanks thank thx cheers regards greetings hallo bonjour salut hola ciao olá ola hej hoi merci gracias grazie danke obrigado obrigada sincerely yours best love xoxo attn attention cc ask tell contact called named";
-const STOPS =
-  "a an the and or but nor for to of in on at by from with without as is are was were be been am do does did have has had will would shall should can could may might must not no yes if then than that this these those it its he she they we you i me my your his her our their them us who whom whose which what when where why how all any some each every both either neither please pls plz also just only very too so there here via per vs etc re ok okay hi hey i'm i've i'll i'd im it's that's there's what's let's don't can't won't isn't aren't doesn't didn't wasn't we're you're they're he's she's we've you've";
-const PARTICLES =
-  "van von de der den del della di da das dos do du la le las los ter ten bin ibn al el st y e zu";
-const CALENDAR_WORDS =
-  "january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun";
-/** Product and service names common in tickets: capitalised, yet no person. */
-const PRODUCTS =
-  "chrome firefox safari edge opera windows linux ubuntu android ios iphone ipad ipados macos mac outlook excel powerpoint onedrive sharepoint teams slack zoom skype google gmail youtube wifi wi-fi bluetooth usb pdf api vpn sql java python javascript paypal stripe visa mastercard amex amazon apple microsoft facebook instagram whatsapp telegram twitter tiktok netflix spotify airpods minecraft pokemon playstation xbox nintendo kindle dropbox github gitlab jira confluence salesforce zendesk okta sso oauth http https html css json xml csv iban bic swift ssn nino vat pin otp sms";
-const ORG_SUFFIXES =
-  "inc ltd llc llp plc corp co gmbh ag kg sa sas sarl srl spa bv nv ab as oy kk pty limited corporation incorporated company group holdings";
-
 let cached: Gazetteer | undefined;
 
-/** The gazetteer, built on first use and kept for the life of the thread. */
+/** The gazetteer, read from the generated module on first use and kept for the life of the thread. */
 export function gazetteer(): Gazetteer {
-  cached ??= build();
+  cached ??= parseGazetteerData(WORDS, LOCALES);
   return cached;
 }
 
-function build(): Gazetteer {
+/** Reads the generated module's word lines (see `_gazetteer_build.ts`) into a {@link Gazetteer}. */
+export function parseGazetteerData(words: string, locales: string): Gazetteer {
   const flags = new Map<string, number>();
-  const add = (word: string, flag: number) => {
-    for (const part of word.split(/[\s.]+/)) {
-      if (part.length === 0) continue;
-      const k = fold(part);
-      flags.set(k, (flags.get(k) ?? 0) | flag);
-    }
-  };
-  const locales: string[] = [];
-  const languages = new Map<string, Set<string>>();
-  for (const [code, def] of Object.entries(faker)) {
-    if (!/^[a-z]{2}(?:_[A-Z]{2})?$/.test(code) || typeof def !== "object" || def === null) continue;
-    const person = (def as { person?: Record<string, unknown> }).person;
-    if (!person) continue;
-    let any = false;
-    for (const [field, flag] of [["first_name", GIVEN], ["last_name", FAMILY]] as const) {
-      for (const name of listsOf(person[field])) {
-        add(name, flag);
-        for (const part of name.split(/\s+/)) {
-          const k = fold(part);
-          const seen = languages.get(k) ?? new Set<string>();
-          seen.add(code.slice(0, 2));
-          languages.set(k, seen);
-        }
-        any = true;
-      }
-    }
-    for (const t of listsOf(person.prefix)) add(t, TITLE);
-    if (any) locales.push(code);
+  for (const line of words.split("\n")) {
+    if (line.length === 0) continue;
+    const parts = line.split(" ");
+    const f = Number(parts[0]);
+    for (let i = 1; i < parts.length; i++) flags.set(parts[i], f);
   }
-  for (const [k, langs] of languages) if (langs.size >= 3) flags.set(k, flags.get(k)! | WIDE);
-  const model = nlp.model() as { one: { lexicon: Record<string, string | string[]> } };
-  const lexicon = model.one.lexicon;
-  const lexiconNames = new Set<string>();
-  for (const [word, tags] of Object.entries(lexicon)) {
-    const tag = Array.isArray(tags) ? tags[0] : tags;
-    if (tag === "FemaleName" || tag === "MaleName" || tag === "FirstName") {
-      add(word, GIVEN | WIDE);
-      lexiconNames.add(word);
-    } else if (tag === "LastName") {
-      add(word, FAMILY | WIDE);
-      lexiconNames.add(word);
-    } else if (tag === "Person") {
-      for (const part of word.split(" ")) if (part.length >= 3) add(part, GIVEN | FAMILY);
-    } else if (tag === "City" || tag === "Country" || tag === "Region" || tag === "Place") {
-      if (!word.includes(" ")) add(word, PLACE);
-    } else if (tag === "Honorific") add(word, TITLE);
-    else if (!word.includes(" ") && tag !== "Organization" && tag !== "SportsTeam" && tag !== "ProperNoun") {
-      add(word, COMMON);
-    }
-  }
-  const en = (faker as unknown as Record<string, Record<string, Record<string, unknown>>>).en;
-  for (const section of ["word", "hacker", "commerce", "company", "animal", "color", "science"]) {
-    for (const value of Object.values(en[section] ?? {})) {
-      // compromise's own name tags win over faker's word lists, which hold words like "peter" (out).
-      for (const w of listsOf(value)) {
-        if (/\{/.test(w)) continue;
-        for (const part of w.split(/\s+/)) if (!lexiconNames.has(part.toLowerCase())) add(part, COMMON);
-      }
-    }
-  }
-  for (const field of ["city_name", "country", "state"]) {
-    for (const w of listsOf(en.location?.[field])) if (!/\s/.test(w)) add(w, PLACE);
-  }
-  for (const w of TITLES.split(" ")) add(w, TITLE);
-  for (const w of GREETINGS.split(" ")) add(w, GREETING);
-  for (const w of STOPS.split(" ")) add(w, STOP | COMMON);
-  for (const w of PARTICLES.split(" ")) add(w, PARTICLE);
-  for (const w of CALENDAR_WORDS.split(" ")) add(w, CALENDAR | COMMON);
-  for (const w of ORG_SUFFIXES.split(" ")) add(w, ORG_SUFFIX);
-  for (const w of PRODUCTS.split(" ")) add(w, COMMON);
-  return { flags, locales: locales.sort() };
-}
-
-/** Flattens a faker list: an array, or an object of arrays (`generic`, `female`, `male`). */
-function listsOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
-  if (value && typeof value === "object") return Object.values(value).flatMap(listsOf);
-  return [];
+  return { flags, locales: locales.split(" ") };
 }

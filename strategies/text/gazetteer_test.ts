@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { GAZETTEER_DATA_PATH, renderGazetteerData } from "./_gazetteer_build.ts";
+import { COMMON, FAMILY, gazetteer, GIVEN, PLACE, STOP, TITLE, WIDE } from "./gazetteer.ts";
+
+Deno.test("_gazetteer_data.ts is up to date with its builder and the dependencies (regenerate: deno run -A strategies/text/_gazetteer_build.ts)", async () => {
+  const expected = await renderGazetteerData();
+  const actual = await Deno.readTextFile(GAZETTEER_DATA_PATH);
+  assert.equal(actual, expected);
+});
+
+Deno.test("gazetteer() reads names of many locales, places, titles and ordinary words from the generated module", () => {
+  const g = gazetteer();
+  assert.ok(g.flags.size > 50_000, `${g.flags.size} words`);
+  for (const locale of ["de", "en", "en_IN", "fr", "it", "ru", "tr", "vi"]) {
+    assert.ok(g.locales.includes(locale), locale);
+  }
+  const has = (word: string, flag: number) => assert.ok((g.flags.get(word) ?? 0) & flag, `${word} & ${flag}`);
+  has("giulia", GIVEN);
+  has("nguyen", FAMILY);
+  has("yilmaz", FAMILY);
+  has("maria", GIVEN | WIDE);
+  has("berlin", PLACE);
+  has("dr", TITLE);
+  has("printer", COMMON);
+  has("the", STOP);
+  assert.equal(g.flags.get("printer")! & (GIVEN | FAMILY), 0);
+});
