@@ -33,7 +33,7 @@ export class InjectiveToken {
 
   /** The token of `input`: distinct inputs always give distinct tokens. */
   encode(input: string): string {
-    return base32(this.encipher(input));
+    return base32(this.#buf, this.#encipherInto(input));
   }
 
   /**
@@ -41,12 +41,27 @@ export class InjectiveToken {
    * buffer the next call reuses.
    */
   encipher(input: string): Uint8Array {
-    if (this.#buf.length < input.length * 3 + 1) this.#buf = new Uint8Array(input.length * 3 + 64);
-    const n = encoder.encodeInto(input, this.#buf).written;
-    const bytes = this.#buf.subarray(0, n + 1);
-    bytes[n] = 0x80;
-    this.#encipher(bytes);
-    return bytes;
+    return this.#buf.subarray(0, this.#encipherInto(input));
+  }
+
+  /** Writes the enciphered, padded bytes of `input` to the start of `#buf`; returns their count. */
+  #encipherInto(input: string): number {
+    const len = input.length;
+    if (this.#buf.length < len * 3 + 1) this.#buf = new Uint8Array(len * 3 + 64);
+    const buf = this.#buf;
+    // ASCII is copied by hand: encodeInto allocates its result object on every call.
+    let n = len;
+    for (let i = 0; i < len; i++) {
+      const c = input.charCodeAt(i);
+      if (c >= 0x80) {
+        n = encoder.encodeInto(input, buf).written;
+        break;
+      }
+      buf[i] = c;
+    }
+    buf[n] = 0x80;
+    this.#encipher(buf, n + 1);
+    return n + 1;
   }
 
   /** The length of the token of a string whose UTF-8 form has `bytes` bytes. */
@@ -54,25 +69,27 @@ export class InjectiveToken {
     return Math.ceil(((bytes + 1) * 8) / 5);
   }
 
-  #encipher(b: Uint8Array): void {
-    const n = b.length;
+  /** Enciphers `b[0, n)` in place. */
+  #encipher(b: Uint8Array, n: number): void {
     if (n === 1) {
       b[0] = this.#one.permute(b[0]);
       return;
     }
     const h = n >> 1;
+    const prf = this.#prf;
     for (let round = 0; round < ROUNDS; round++) {
       // Even rounds mix the right half into the left, odd rounds the left into the right.
-      const [from, to] = round % 2 === 0 ? [h, 0] : [0, h];
-      const fromEnd = from === 0 ? h : n, toEnd = to === 0 ? h : n;
-      const seed = this.#prf.bytes((this.#tweak + round) & 0xff, b.subarray(from, fromEnd));
-      const seedHi = this.#prf.hi;
+      const even = round % 2 === 0;
+      const from = even ? h : 0, fromEnd = even ? n : h;
+      const to = even ? 0 : h, toEnd = even ? h : n;
+      const seed = prf.bytes((this.#tweak + round) & 0xff, b, fromEnd, from);
+      const seedHi = prf.hi;
       for (let i = to, counter = 0; i < toEnd; counter++) {
         // The first 8 keystream bytes are the round's PRF output itself; more come in counter mode.
         const lo = counter === 0
           ? seed
-          : this.#prf.words(0x200 | this.#tweak | (round << 12), seed, seedHi, counter);
-        const hi = counter === 0 ? seedHi : this.#prf.hi;
+          : prf.words(0x200 | this.#tweak | (round << 12), seed, seedHi, counter);
+        const hi = counter === 0 ? seedHi : prf.hi;
         for (let k = 0; k < 8 && i < toEnd; k++, i++) {
           b[i] ^= (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
         }
@@ -81,10 +98,10 @@ export class InjectiveToken {
   }
 }
 
-/** Unpadded lowercase base32 (RFC 4648 alphabet). */
-export function base32(bytes: Uint8Array): string {
+/** Unpadded lowercase base32 (RFC 4648 alphabet) of `bytes[0, length)`. */
+export function base32(bytes: Uint8Array, length: number = bytes.length): string {
   let out = "", acc = 0, bits = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  for (let i = 0; i < length; i++) {
     acc = ((acc << 8) | bytes[i]) & 0xffff;
     bits += 8;
     while (bits >= 5) {

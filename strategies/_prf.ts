@@ -42,12 +42,14 @@ export class Prf {
     return lo;
   }
 
-  /** PRF of `tweak` and `bytes[0, length)`; returns the low 32 bits, sets `hi`. */
-  bytes(tweak: number, bytes: Uint8Array, length: number = bytes.length): number {
+  /** PRF of `tweak` and `bytes[start, end)`; returns the low 32 bits, sets `hi`. */
+  bytes(tweak: number, bytes: Uint8Array, end: number = bytes.length, start = 0): number {
+    const length = end - start;
     let buf = this.#buf;
     if (length + 1 > buf.length) buf = this.#buf = new Uint8Array(length + 64);
     buf[0] = tweak;
-    buf.set(bytes.subarray(0, length), 1);
+    // A loop, not set(subarray()): the inputs are short and a view is an allocation per call.
+    for (let i = 0; i < length; i++) buf[i + 1] = bytes[start + i];
     const lo = this.#sip.hash(buf, length + 1);
     this.hi = this.#sip.hi;
     return lo;
