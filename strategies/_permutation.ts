@@ -18,6 +18,8 @@ import { type Prf, Rng } from "./_prf.ts";
 
 const TABLE_MAX = 4096;
 const ROUNDS = 8;
+/** Widest domain whose round functions are cached: 2^32 needs at most 2 MiB (8 × 2^16 int32). */
+const CACHE_BITS = 32;
 
 /** A keyed bijection of `[0, n)`. */
 export class IntegerPermutation {
@@ -30,6 +32,14 @@ export class IntegerPermutation {
   #highSize = 0;
   #nHi: number;
   #nLo: number;
+  /**
+   * The round functions' values, filled as they are first needed (-1 = not yet): the even rounds'
+   * over every low half, then the odd rounds' over every high half. Only for domains of at most
+   * {@link CACHE_BITS} bits, where the halves are few enough that a column of many values asks the
+   * same round inputs again and again.
+   */
+  #cache: Int32Array | null = null;
+  #bits = 0;
 
   /**
    * @param prf the keyed PRF.
@@ -62,6 +72,7 @@ export class IntegerPermutation {
       this.#table = table;
     } else {
       const bits = Math.ceil(Math.log2(n));
+      this.#bits = bits;
       this.#lowBits = bits >> 1;
       this.#lowSize = 2 ** this.#lowBits;
       this.#highSize = 2 ** (bits - this.#lowBits);
@@ -79,14 +90,32 @@ export class IntegerPermutation {
     const ls = this.#lowSize, hs = this.#highSize;
     let high = Math.floor(x / ls);
     let low = x - high * ls;
-    const prf = this.#prf;
-    const base = this.#tweak | (this.#nHi << 12);
+    if (this.#bits <= CACHE_BITS) {
+      const cache = this.#cache ??= new Int32Array((ROUNDS / 2) * (ls + hs)).fill(-1);
+      const odd = (ROUNDS / 2) * ls;
+      for (let round = 0; round < ROUNDS; round += 2) {
+        let at = (round >> 1) * ls + low;
+        let f = cache[at];
+        if (f < 0) f = cache[at] = this.#round(round, low, hs);
+        high = (high + f) % hs;
+        at = odd + (round >> 1) * hs + high;
+        f = cache[at];
+        if (f < 0) f = cache[at] = this.#round(round + 1, high, ls);
+        low = (low + f) % ls;
+      }
+      return high * ls + low;
+    }
     for (let round = 0; round < ROUNDS; round += 2) {
       // Each half in turn gets a keyed function of the other added to it: each step is invertible.
-      high = (high + prf.words(base | (round << 8), low, this.#nLo, 0x66656973) % hs) % hs;
-      low = (low + prf.words(base | ((round + 1) << 8), high, this.#nLo, 0x66656973) % ls) % ls;
+      high = (high + this.#round(round, low, hs)) % hs;
+      low = (low + this.#round(round + 1, high, ls)) % ls;
     }
     return high * ls + low;
+  }
+
+  /** The keyed function of round `round` of one half, reduced modulo the other half's size. */
+  #round(round: number, half: number, mod: number): number {
+    return this.#prf.words(this.#tweak | (this.#nHi << 12) | (round << 8), half, this.#nLo, 0x66656973) % mod;
   }
 }
 
