@@ -60,6 +60,29 @@ const PLACE_PREPOSITIONS = new Set([
   "of",
 ]);
 
+/** Words after which a capitalised word no list knows is a thing, not a person. */
+const DETERMINERS = new Set([
+  "the",
+  "a",
+  "an",
+  "my",
+  "your",
+  "his",
+  "our",
+  "their",
+  "its",
+  "this",
+  "these",
+  "those",
+  "some",
+  "any",
+  "every",
+  "no",
+]);
+
+/** Endings of English words the lexicon lists only in their base form ("continues", "amazing"). */
+const ENGLISH_SHAPE = /(?:ing|ed|ly|tion|ness|ment|able|ful|less|ous|ive|ize|ise|(.)\1\1)$/;
+
 /** What to look for. */
 export interface NameOptions {
   person: boolean;
@@ -141,6 +164,13 @@ export function findNames(
     }
   }
   cues(text, tk, name, plain);
+  // A lower-case word no list knows that opens its sentence as the subject of a verb ("momo is the best").
+  for (let i = 0; i < n; i++) {
+    if (
+      tk.sentenceStart[i] && tk.casing[i] === LOWER && tk.flags[i] === 0 && !covered[i] &&
+      tk.key[i].length >= 3 && !ENGLISH_SHAPE.test(tk.key[i]) && subjectOf(tk, i)
+    ) name[i] = 1;
+  }
   chains(tk, name, plain);
 
   // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
@@ -161,7 +191,9 @@ export function findNames(
       continue;
     }
     // A sentence's first word is capitalised anyway, and the word lists miss many ordinary words.
-    if (tk.sentenceStart[i] || f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
+    // A sentence's first word is capitalised anyway: only one that no word list knows at all stays open.
+    if (f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
+    if (tk.sentenceStart[i] && (f !== 0 || ENGLISH_SHAPE.test(tk.key[i]) || !subjectOf(tk, i))) continue;
     if (f & ORG_SUFFIX) {
       if (options.organization) orgBefore(tk, i, orgs);
       continue;
@@ -191,6 +223,8 @@ export function findNames(
       const word = text.slice(tk.start[i], tk.end[i]);
       // Plurals ("Titans"), camel-case brands ("SpaceX", "FakeNews") and word fragments are seldom people.
       if (/[^s]s$|\p{Ll}\p{Lu}|-$/u.test(word) && !(tk.flags[i] & NAME)) continue;
+      // After "the", "a", "my", "your": a thing ("the Kenworth", "my Galaxy"), not a person.
+      if (i > 0 && DETERMINERS.has(tk.key[i - 1]) && !(tk.flags[i] & NAME)) continue;
       name[i] = 1;
     }
   }
@@ -276,7 +310,10 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
   const fits = (j: number, anchor: number): boolean => {
     const f = tk.flags[j];
     if (f & (TITLE | GREETING | ORG_SUFFIX)) return false;
-    if (f & (STOP | CALENDAR) && !(f & NAME && tk.casing[j] !== LOWER)) return false;
+    // A function word some locale lists as a name ("An", "Do") joins a name only inside a sentence and
+    // capitalised: "Nguyễn Văn An", not "That rick roll".
+    if (f & STOP && (tk.sentenceStart[j] || !(f & NAME && tk.casing[j] !== LOWER))) return false;
+    if (f & CALENDAR && !(f & NAME && tk.casing[j] !== LOWER)) return false;
     if (tk.key[j].charCodeAt(0) === 64 || (tk.key[j].length < 2 && tk.casing[j] === LOWER)) return false;
     const capital = (tk.casing[j] === TITLE_CASE || tk.casing[j] === MIXED || tk.casing[j] === UPPER) &&
       !plain(j);
@@ -285,7 +322,8 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     if (f & COMMON) return false;
     if (capital) return true;
     // An unknown lower-case word right after a lower-case name: a family name no list holds.
-    return tk.casing[j] === tk.casing[anchor] && j === anchor + 1 && (tk.flags[anchor] & NAME) !== 0;
+    return j === anchor + 1 && tk.key[j].length >= 3 && tk.key[anchor].charCodeAt(0) !== 64 &&
+      (tk.flags[anchor] & NAME) !== 0;
   };
   for (let pass = 0; pass < 4; pass++) {
     let changed = false;
@@ -359,3 +397,36 @@ function windows(tk: Tokens, words: readonly number[]): [number, number][] {
 }
 
 export { rowNameSet } from "./row_names.ts";
+
+/** Verbs and joins after which a sentence's first word reads as the person it is about ("Kimmel is …"). */
+const SUBJECT_NEXT = new Set([
+  "is",
+  "was",
+  "has",
+  "had",
+  "and",
+  "said",
+  "says",
+  "should",
+  "would",
+  "will",
+  "can",
+  "could",
+  "did",
+  "does",
+  "knew",
+  "looks",
+  "sounds",
+  "needs",
+  "just",
+  "never",
+  "always",
+  "really",
+]);
+
+/** Whether word `i` is followed by a verb or join that makes it the subject of its sentence. */
+function subjectOf(tk: Tokens, i: number): boolean {
+  if (i + 1 >= tk.count || tk.sentence[i + 1] !== tk.sentence[i]) return false;
+  const next = tk.key[i + 1];
+  return SUBJECT_NEXT.has(next) || (next === "s" && tk.joined[i + 1] === false);
+}
