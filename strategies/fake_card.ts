@@ -18,6 +18,8 @@ const params = z.strictObject({ locale: localeParam });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x48;
 
+const TWO_DIGIT_BRANDS: readonly number[] = [34, 37, 36, 38, 39, 65, 62];
+
 /** How many leading digits identify the card's brand. */
 export function brandPrefixLength(digits: string): number {
   const p2 = Number(digits.slice(0, 2)), p3 = Number(digits.slice(0, 3)), p4 = Number(digits.slice(0, 4));
@@ -25,7 +27,7 @@ export function brandPrefixLength(digits: string): number {
   if (p4 === 6011 || (p4 >= 3528 && p4 <= 3589)) return 4; // Discover, JCB
   if (p3 >= 644 && p3 <= 649) return 3; // Discover
   if (p3 >= 300 && p3 <= 305) return 3; // Diners Club
-  if ([34, 37, 36, 38, 39, 65, 62].includes(p2) || (p2 >= 51 && p2 <= 55)) return 2;
+  if (TWO_DIGIT_BRANDS.includes(p2) || (p2 >= 51 && p2 <= 55)) return 2;
   return 1;
 }
 
@@ -69,7 +71,7 @@ export const fakeCard = {
           const keep = brandPrefixLength(digits);
           const body = digits.slice(keep, -1);
           const delta =
-            (digits.charCodeAt(digits.length - 1) - 48 - luhnCheckDigit(digits.slice(0, -1)) + 10) % 10;
+            (digits.charCodeAt(digits.length - 1) - 48 - luhnCheckDigit(digits, digits.length - 1) + 10) % 10;
           const payload = digits.slice(0, keep) + perm.permute(body);
           return replaceDigits(v, payload + ((luhnCheckDigit(payload) + delta) % 10));
         };

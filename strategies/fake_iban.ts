@@ -53,7 +53,8 @@ export const fakeIban = {
         const perm = new DigitPermutation(prf, TWEAK);
         const [country, letters, count] = GENERATED[params.locale.split("_")[0]] ?? GENERATED.de;
         return (v) => {
-          const compact = v.replace(/ /g, "");
+          const spaced = v.includes(" ");
+          const compact = spaced ? v.replace(/ /g, "") : v;
           if (!IBAN.test(compact)) {
             if (token !== null) {
               throw new PrivaciError(
@@ -73,16 +74,23 @@ export const fakeIban = {
           const out = replaceDigits(bban, perm.permute(digitsOf(bban)));
           const check = String((ibanCheck(cc, out) + delta) % 100).padStart(2, "0");
           const result = cc + check + out;
-          return v.includes(" ") ? regroup(v, result) : result;
+          return spaced ? regroup(v, result) : result;
         };
       },
     }, init);
   },
 } satisfies StrategyDefinition<Params>;
 
-/** `compact` with spaces where `original` had them. */
+/** `compact` with spaces where `original` (ASCII, as every IBAN is) had them. */
 function regroup(original: string, compact: string): string {
-  let out = "", j = 0;
-  for (const ch of original) out += ch === " " ? " " : compact[j++];
+  let out = "", j = 0, start = 0;
+  for (let i = 0; i <= original.length; i++) {
+    if (i === original.length || original.charCodeAt(i) === 32) {
+      out += compact.slice(j, j + i - start);
+      j += i - start;
+      if (i < original.length) out += " ";
+      start = i + 1;
+    }
+  }
   return out;
 }
