@@ -34,10 +34,21 @@ function resolvePath(data: LocaleData, ref: string): string {
   return path;
 }
 
-function helper(rng: Rng, ref: string): string | undefined {
+/** A `{{reference}}` of a pattern, with what it resolves to worked out once. */
+interface Ref {
+  ref: string;
+  /** 0: a data path; 1: `string.numeric(n)`, `a` digits; 2: `number.int(...)` in `[a, b]`. */
+  kind: 0 | 1 | 2;
+  a: number;
+  b: number;
+}
+
+function parseRef(ref: string): Ref {
   const call = /^(number\.int|string\.numeric)\((.*)\)$/s.exec(ref);
-  if (!call) return undefined;
-  if (call[1] === "string.numeric") return rng.digits(Math.max(1, Math.min(20, Number(call[2]) || 1)));
+  if (!call) return { ref, kind: 0, a: 0, b: 0 };
+  if (call[1] === "string.numeric") {
+    return { ref, kind: 1, a: Math.max(1, Math.min(20, Number(call[2]) || 1)), b: 0 };
+  }
   let args: { min?: number; max?: number } = {};
   try {
     args = JSON.parse(call[2] || "{}");
@@ -46,18 +57,52 @@ function helper(rng: Rng, ref: string): string | undefined {
   }
   const min = Number.isInteger(args.min) ? args.min! : 0;
   const max = Number.isInteger(args.max) ? args.max! : 9;
-  return String(rng.int(min, Math.max(min, max)));
+  return { ref, kind: 2, a: min, b: Math.max(min, max) };
+}
+
+// Patterns come from the locale data, so these caches hold at most its distinct patterns and paths.
+// Splitting a pattern once instead of running a replace callback, a helper regex, JSON.parse and the
+// camelCase-to-path conversion per value was most of the cost of fake.street in the profile.
+const compiled = new Map<string, readonly (string | Ref)[]>();
+const resolved = new WeakMap<LocaleData, Map<string, string>>();
+
+/** `pattern` split into literal text and references, in order. */
+function compile(pattern: string): readonly (string | Ref)[] {
+  let got = compiled.get(pattern);
+  if (got === undefined) {
+    const parts: (string | Ref)[] = [];
+    let last = 0;
+    for (const m of pattern.matchAll(TOKEN)) {
+      if (m.index > last) parts.push(pattern.slice(last, m.index));
+      parts.push(parseRef(m[1]));
+      last = m.index + m[0].length;
+    }
+    if (last < pattern.length) parts.push(pattern.slice(last));
+    compiled.set(pattern, got = parts);
+  }
+  return got;
+}
+
+function pathOf(data: LocaleData, ref: string): string {
+  let paths = resolved.get(data);
+  if (paths === undefined) resolved.set(data, paths = new Map());
+  let path = paths.get(ref);
+  if (path === undefined) paths.set(ref, path = resolvePath(data, ref));
+  return path;
 }
 
 /** Expands every `{{reference}}` in `pattern`, recursively, then fills `#` with digits. */
 export function expand(data: LocaleData, rng: Rng, pattern: string, depth = 0): string {
   let s = pattern;
   if (depth < MAX_DEPTH && s.includes("{{")) {
-    s = s.replace(TOKEN, (_, ref: string) => {
-      const h = helper(rng, ref);
-      if (h !== undefined) return h;
-      return expand(data, rng, data.pick(rng, resolvePath(data, ref)), depth + 1);
-    });
+    // Left to right, as String.replace calls its callback: the choices are drawn in the same order.
+    s = "";
+    for (const part of compile(pattern)) {
+      if (typeof part === "string") s += part;
+      else if (part.kind === 1) s += rng.digits(part.a);
+      else if (part.kind === 2) s += String(rng.int(part.a, part.b));
+      else s += expand(data, rng, data.pick(rng, pathOf(data, part.ref)), depth + 1);
+    }
   }
   if (depth === 0) s = fillDigits(rng, s).replace(/\s+/g, " ").trim();
   return s;
