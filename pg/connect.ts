@@ -6,6 +6,7 @@
  */
 import postgres from "postgres";
 import { EXIT, PgError } from "../errors.ts";
+import type { SocketOptions } from "./_tap_socket.ts";
 
 /** Which side of the copy a connection is for. */
 export type Side = "source" | "target";
@@ -34,6 +35,8 @@ export interface ClientOptions {
   connectTimeout?: number;
   /** Read the server's array types at start-up (default true; needed for array parameters). */
   fetchTypes?: boolean;
+  /** A postgres.js `socket` option: connects the client's socket itself (see _tap_socket.ts). */
+  socket?: (options: SocketOptions) => Promise<unknown>;
 }
 
 /** A postgres.js client with notices silenced and no prepared statements. */
@@ -48,6 +51,8 @@ export function openClient(url: string, options: ClientOptions = {}): postgres.S
     // postgres.js never handles (an unhandled rejection). They only run COPY and parameterless SQL;
     // catalog clients keep it, as array parameters need the array types.
     fetch_types: options.fetchTypes ?? true,
+    // postgres.js supports a `socket` factory, but its typings do not declare it.
+    ...(options.socket ? { socket: options.socket } as unknown as Record<string, never> : {}),
     connection: {
       application_name: options.name ?? "privaci",
       DateStyle: "ISO",

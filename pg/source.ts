@@ -9,6 +9,8 @@ import type postgres from "postgres";
 import { PgError } from "../errors.ts";
 import { openClient } from "./connect.ts";
 import { readableToWeb } from "./_node_readable.ts";
+import { copyOutStream } from "./copy_out.ts";
+import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { pgErrorFields } from "./server_error.ts";
 
 /** What to read from one table. */
@@ -58,9 +60,11 @@ export class SourceSnapshot {
 
   /** Streams one table's COPY text rows from the snapshot, on a connection of its own. */
   async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
+    let socket: TapSocket | null = null;
     const client = openClient(this.#url, {
       name: `privaci read ${spec.schema}.${spec.table}`,
       fetchTypes: false,
+      socket: tapSocketFactory((s) => socket = s),
     });
     this.#open.add(client);
     let pid: number | null = null;
@@ -80,7 +84,20 @@ export class SourceSnapshot {
       const cols = spec.columns.map(quoteIdent).join(", ");
       const from = fromTable(spec);
       const where = spec.where ? ` where ${spec.where}` : "";
-      const node = await client.unsafe(`copy (select ${cols} from ${from}${where}) to stdout`).readable();
+      const copy = `copy (select ${cols} from ${from}${where}) to stdout`;
+      const tapped = socket as TapSocket | null;
+      if (tapped?.tappable) {
+        // Rows are split off the socket's bytes (copy_out.ts); postgres.js sees every other message.
+        const out = copyOutStream(tapped, { onDone: release });
+        try {
+          out.attach(await client.unsafe(copy).readable());
+        } catch (e) {
+          out.detach();
+          throw e;
+        }
+        return out.stream;
+      }
+      const node = await client.unsafe(copy).readable();
       return readableToWeb(node, { onDone: release });
     } catch (e) {
       await release(e);
