@@ -122,5 +122,5 @@ export function fillDigits(rng: Rng, s: string): string {
 
 /** A value from `path` of the locale, with patterns expanded. */
 export function generate(data: LocaleData, rng: Rng, path: string): string {
-  return expand(data, rng, data.pick(rng, resolvePath(data, path)));
+  return expand(data, rng, data.pick(rng, pathOf(data, path)));
 }
