@@ -97,25 +97,30 @@ export class IntegerPermutation {
         let at = (round >> 1) * ls + low;
         let f = cache[at];
         if (f < 0) f = cache[at] = this.#round(round, low, hs);
-        high = (high + f) % hs;
+        high = (high + f) & (hs - 1);
         at = odd + (round >> 1) * hs + high;
         f = cache[at];
         if (f < 0) f = cache[at] = this.#round(round + 1, high, ls);
-        low = (low + f) % ls;
+        low = (low + f) & (ls - 1);
       }
       return high * ls + low;
     }
     for (let round = 0; round < ROUNDS; round += 2) {
       // Each half in turn gets a keyed function of the other added to it: each step is invertible.
-      high = (high + this.#round(round, low, hs)) % hs;
-      low = (low + this.#round(round + 1, high, ls)) % ls;
+      high = (high + this.#round(round, low, hs)) & (hs - 1);
+      low = (low + this.#round(round + 1, high, ls)) & (ls - 1);
     }
     return high * ls + low;
   }
 
-  /** The keyed function of round `round` of one half, reduced modulo the other half's size. */
-  #round(round: number, half: number, mod: number): number {
-    return this.#prf.words(this.#tweak | (this.#nHi << 12) | (round << 8), half, this.#nLo, 0x66656973) % mod;
+  /**
+   * The keyed function of round `round` of one half, reduced modulo the other half's size. The sizes
+   * are powers of two up to 2^26, so the reductions are masks: the same values as `%`, without the
+   * floating-point modulo V8 uses for a uint32 above 2^31.
+   */
+  #round(round: number, half: number, size: number): number {
+    return this.#prf.words(this.#tweak | (this.#nHi << 12) | (round << 8), half, this.#nLo, 0x66656973) &
+      (size - 1);
   }
 }
 
@@ -226,15 +231,34 @@ export class DigitPermutation {
         Math.floor(y / 4294967296),
         0x64696769,
       );
-      x = (x + (((prf.hi >>> 11) * 4294967296 + fy) % ma)) % ma;
+      x = addMod(x, uint53Mod(prf.hi >>> 11, fy, ma), ma);
       const fx = prf.words(
         this.#tweak | ((round + 1) << 8) | (n << 16),
         x >>> 0,
         Math.floor(x / 4294967296),
         0x64696769,
       );
-      y = (y + (((prf.hi >>> 11) * 4294967296 + fx) % mb)) % mb;
+      y = addMod(y, uint53Mod(prf.hi >>> 11, fx, mb), mb);
     }
     return String(x).padStart(a, "0") + String(y).padStart(b, "0");
   }
+}
+
+// Floating-point `%` is a call to fmod in V8, and #block took two per round (15% of fake.iban's
+// profile). These give the same exact results with a division and a subtraction.
+
+/** `(hi * 2^32 + lo) % m` for `hi` < 2^21, `lo` < 2^32 and an integer `m` in [1, 2^50]. */
+function uint53Mod(hi: number, lo: number, m: number): number {
+  const n = hi * 4294967296 + lo;
+  // Past 2^53 - m the product below could round; that corner keeps the exact fmod.
+  if (n >= 9007199254740992 - m) return n % m;
+  // The rounded quotient is at most one above the true one, never below it.
+  const r = n - Math.floor(n / m) * m;
+  return r < 0 ? r + m : r;
+}
+
+/** `(x + f) % m` for `x` and `f` in `[0, m)`. */
+function addMod(x: number, f: number, m: number): number {
+  const s = x + f;
+  return s >= m ? s - m : s;
 }
