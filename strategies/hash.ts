@@ -33,16 +33,30 @@ type Params = z.infer<typeof params>;
 const TWEAK = 0x10;
 const HEX = "0123456789abcdef";
 
-function hexOf(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += HEX[b >> 4] + HEX[b & 15];
-  return s;
+const HEX_CODES: readonly number[] = Array.from(HEX, (c) => c.charCodeAt(0));
+const hexUnits: number[] = [];
+
+/** Lowercase hex of `bytes[0, length)`. */
+function hexOf(bytes: Uint8Array, length: number = bytes.length): string {
+  // One flat string from the character codes, not a cons-string node per appended pair.
+  hexUnits.length = 2 * length;
+  for (let i = 0; i < length; i++) {
+    hexUnits[2 * i] = HEX_CODES[bytes[i] >> 4];
+    hexUnits[2 * i + 1] = HEX_CODES[bytes[i] & 15];
+  }
+  return String.fromCharCode.apply(null, hexUnits);
 }
 
-/** `n` pseudo-random bytes for `value`: SipHash in counter mode. */
+/** The bytes {@link prfBytes} writes: at most 40 (64 base32 characters), never kept by a caller. */
+const scratch = new Uint8Array(64);
+
+/**
+ * `n` (≤ 64) pseudo-random bytes for `value`: SipHash in counter mode, written to the start of a
+ * buffer the next call reuses (no allocation per value).
+ */
 function prfBytes(prf: Prf, value: string, n: number): Uint8Array {
   const seed = prf.string(TWEAK, value), seedHi = prf.hi;
-  const out = new Uint8Array(n);
+  const out = scratch;
   for (let i = 0, counter = 0; i < n; counter++) {
     const lo = prf.words(TWEAK + 1, seed, seedHi, counter), hi = prf.hi;
     for (let k = 0; k < 8 && i < n; k++, i++) out[i] = (k < 4 ? lo >>> (8 * k) : hi >>> (8 * (k - 4))) & 0xff;
@@ -215,7 +229,7 @@ export const hash = {
         const b = prfBytes(prf, v, 16);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        const h = hexOf(b);
+        const h = hexOf(b, 16);
         return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
       });
     }
@@ -241,6 +255,6 @@ export const hash = {
     const length = Math.min(params.length ?? 16, max ?? 64);
     const bytes = format === "hex" ? Math.ceil(length / 2) : Math.ceil((length * 5) / 8);
     const encode = format === "hex" ? hexOf : base32;
-    return memoMasker((v) => fit(encode(prfBytes(prf, v, bytes)).slice(0, length), max));
+    return memoMasker((v) => fit(encode(prfBytes(prf, v, bytes), bytes).slice(0, length), max));
   },
 } satisfies StrategyDefinition<Params>;

@@ -108,16 +108,20 @@ export function expand(data: LocaleData, rng: Rng, pattern: string, depth = 0): 
   return s;
 }
 
+const units: number[] = [];
+
 /** Replaces `#` with a digit and `!` with a digit from 2 to 9, as faker's formats mean them. */
 export function fillDigits(rng: Rng, s: string): string {
   if (!s.includes("#") && !s.includes("!")) return s;
-  let out = "";
-  for (const ch of s) {
-    if (ch === "#") out += String.fromCharCode(48 + rng.below(10));
-    else if (ch === "!") out += String.fromCharCode(50 + rng.below(8));
-    else out += ch;
+  // One flat string from the UTF-16 units (digits drawn left to right, as before): appending one
+  // character at a time past 13 characters chains a cons-string node per character.
+  const n = s.length;
+  units.length = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    units[i] = c === 35 ? 48 + rng.below(10) : c === 33 ? 50 + rng.below(8) : c;
   }
-  return out;
+  return String.fromCharCode.apply(null, units);
 }
 
 /** A value from `path` of the locale, with patterns expanded. */
