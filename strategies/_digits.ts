@@ -44,17 +44,19 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** Each digit doubled as Luhn doubles it (a two-digit result summed). */
+const DOUBLED: readonly number[] = [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+
 /** The Luhn check digit (0–9) to append to `payload` (or to its first `length` digits). */
 export function luhnCheckDigit(payload: string, length: number = payload.length): number {
+  // Every other digit from the right is doubled; a table, since `if (d > 9)` on random digits is a
+  // branch the CPU mispredicts half the time (the function was 7% of fake.card's profile).
   let sum = 0;
-  for (let i = length - 1, double = true; i >= 0; i--, double = !double) {
-    let d = payload.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
+  for (let i = length - 1; i >= 0; i -= 2) {
+    const d = payload.charCodeAt(i) - 48;
+    sum += d >= 0 && d <= 9 ? DOUBLED[d] : d * 2 > 9 ? d * 2 - 9 : d * 2;
   }
+  for (let i = length - 2; i >= 0; i -= 2) sum += payload.charCodeAt(i) - 48;
   return (10 - (sum % 10)) % 10;
 }
 
@@ -66,34 +68,46 @@ export function luhnValid(digits: string): boolean {
 
 /** `s` (digits and upper-case letters, letters as 10–35) modulo 97. */
 export function mod97(s: string): number {
-  return mod97On(0, s, false);
+  const fast = alnumMod97(0, s, false);
+  return fast >= 0 ? fast : exactMod97(s);
 }
 
-/** `r` followed by the characters of `s` modulo 97, ASCII letters upper-cased when `upper`. */
-function mod97On(r: number, s: string, upper: boolean): number {
+/** Digit by digit, reducing each step: any character, signs as `%` gives them. */
+function exactMod97(s: string): number {
+  let r = 0;
   for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
+    const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) r = (r * 10 + (c - 48)) % 97;
-    else {
-      if (upper && c >= 97 && c <= 122) c -= 32;
-      r = (r * 100 + (c - 55)) % 97;
-    }
+    else r = (r * 100 + (c - 55)) % 97;
   }
   return r;
 }
 
-/** The two IBAN check digits (as a number 0–99 in theory, 2–98 in practice) for country and BBAN. */
-export function ibanCheck(country: string, bban: string): number {
-  // toUpperCase() can change the length of non-ASCII text; only ASCII takes the no-copy path.
-  if (!isAscii(bban) || !isAscii(country)) {
-    return 98 - mod97(bban.toUpperCase() + country.toUpperCase() + "00");
+/**
+ * `r` (in [0, 97)) followed by `s` modulo 97 when `s` holds only digits and letters (lower-case ones
+ * upper-cased when `upper`), else -1. Every term is then non-negative, so reducing only when the sum
+ * nears 2^31 gives what reducing at every step gives, with a few divisions instead of one per
+ * character.
+ */
+function alnumMod97(r: number, s: string, upper: boolean): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (r >= 20000000) r %= 97;
+    if (c >= 48 && c <= 57) r = r * 10 + (c - 48);
+    else if (c >= 65 && c <= 90) r = r * 100 + (c - 55);
+    else if (upper && c >= 97 && c <= 122) r = r * 100 + (c - 87);
+    else return -1;
   }
-  return 98 - (mod97On(mod97On(0, bban, true), country, true) * 100) % 97;
+  return r % 97;
 }
 
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
+/** The two IBAN check digits (as a number 0–99 in theory, 2–98 in practice) for country and BBAN. */
+export function ibanCheck(country: string, bban: string): number {
+  const b = alnumMod97(0, bban, true);
+  const r = b < 0 ? -1 : alnumMod97(b, country, true);
+  // Other characters (toUpperCase() can even change the length of non-ASCII text): the plain way.
+  if (r < 0) return 98 - mod97(bban.toUpperCase() + country.toUpperCase() + "00");
+  return 98 - (r * 100) % 97;
 }
 
 /** True when an IBAN (no spaces) passes the mod-97 check. */

@@ -22,7 +22,17 @@ const TWO_DIGIT_BRANDS: readonly number[] = [34, 37, 36, 38, 39, 65, 62];
 
 /** How many leading digits identify the card's brand. */
 export function brandPrefixLength(digits: string): number {
-  const p2 = Number(digits.slice(0, 2)), p3 = Number(digits.slice(0, 3)), p4 = Number(digits.slice(0, 4));
+  const d0 = digits.charCodeAt(0) - 48, d1 = digits.charCodeAt(1) - 48;
+  const d2 = digits.charCodeAt(2) - 48, d3 = digits.charCodeAt(3) - 48;
+  // Four leading digits (always, on the strategy's path): the prefixes by arithmetic, not slices.
+  if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9) {
+    const p2 = d0 * 10 + d1, p3 = p2 * 10 + d2;
+    return brandOf(p2, p3, p3 * 10 + d3);
+  }
+  return brandOf(Number(digits.slice(0, 2)), Number(digits.slice(0, 3)), Number(digits.slice(0, 4)));
+}
+
+function brandOf(p2: number, p3: number, p4: number): number {
   if (p4 >= 2221 && p4 <= 2720) return 4; // Mastercard 2-series
   if (p4 === 6011 || (p4 >= 3528 && p4 <= 3589)) return 4; // Discover, JCB
   if (p3 >= 644 && p3 <= 649) return 3; // Discover
