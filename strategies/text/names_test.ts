@@ -80,3 +80,19 @@ Deno.test("findNames() takes an unknown capitalised word for a name unless unkno
   assert.deepEqual(run(true), ["person:Zorvex"]);
   assert.deepEqual(run(false), []);
 });
+
+Deno.test("findNames() takes ordinary English words for names only where casing or a name beside them says so", () => {
+  assert.deepEqual(persons("Good job, you found the mark. Then chase the beer order."), []);
+  assert.deepEqual(persons("Spoke with sally retzke and vena hand, then with Alan Watts."), [
+    "sally retzke",
+    "vena hand",
+    "Alan Watts",
+  ]);
+});
+
+Deno.test("findNames() leaves shouted, stretched and title words that no list holds as names", () => {
+  assert.deepEqual(
+    persons("I LOVE ITTTTTTT so much. Awwwww that is sweet. We watched Undead Nightmare twice."),
+    [],
+  );
+});

@@ -34,7 +34,7 @@ Deno.test("text.scrub keeps its WNUT-17 dev person recall and precision", async 
   assert.equal(sentences.length, 1009);
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
   assert.equal(scores.person.gold, 587);
-  assert.ok(scores.person.recall >= 0.685, `person recall ${scores.person.recall}`);
-  assert.ok(scores.person.precision >= 0.6, `person precision ${scores.person.precision}`);
+  assert.ok(scores.person.recall >= 0.675, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.precision >= 0.67, `person precision ${scores.person.precision}`);
   assert.ok(scores.location.precision >= 0.6, `location precision ${scores.location.precision}`);
 });
