@@ -3,24 +3,21 @@
  * columns are copied as raw bytes; masked columns are decoded, masked a batch at a time, checked and
  * re-encoded. A table with no masked column passes through untouched.
  *
+ * The stream cuts the input at row ends; each chunk of whole rows is masked by a {@link ChunkMasker},
+ * on this thread or, given a {@link MaskPool} that accepts the table, on its workers, at most two chunks
+ * per worker at a time and in the source's order. A table goes to the workers only once its first
+ * chunks, masked here and timed, show that masking is slower than {@link MaskPool.inlineFasterThan}.
+ *
  * @module
  */
-import { PipelineError, PrivaciError } from "../errors.ts";
-import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
-import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
+import { PipelineError } from "../errors.ts";
+import type { TableRef } from "../strategies/types.ts";
+import { ChunkMasker, countRows, type MaskedChunk, type MaskedColumn, qualified } from "./mask_chunk.ts";
+import type { MaskPool } from "./mask_pool.ts";
+
+export { type MaskedColumn, qualified } from "./mask_chunk.ts";
 
 const NL = 0x0a;
-const decoder = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
-
-/** One column of the COPY column list and what to do with it. */
-export interface MaskedColumn {
-  column: ColumnInfo;
-  /** Strategy name, for errors and the report. */
-  strategy: string;
-  /** `null` for `keep`: the raw bytes pass through. */
-  masker: ColumnMasker | null;
-}
 
 /** Counters the stage keeps while it runs. */
 export interface MaskStats {
@@ -28,6 +25,20 @@ export interface MaskStats {
   bytesIn: number;
   bytesOut: number;
 }
+
+/** Options of {@link MaskStream}. */
+export interface MaskStreamOptions {
+  /**
+   * Masking workers to use when they accept the table (see {@link MaskPool.accepts}); otherwise, and for
+   * a table that fits in one chunk, chunks are masked on the calling thread.
+   */
+  pool?: MaskPool | null;
+  /** Stops waiting for the workers once aborted. */
+  signal?: AbortSignal;
+}
+
+/** Bytes masked on the calling thread, after the first chunk, before choosing between it and the workers. */
+const PROBE_BYTES = 256 * 1024;
 
 /** Masks COPY text rows column by column. */
 export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
@@ -38,95 +49,40 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
    * @param table the table being copied, for errors.
    * @param columns the COPY column list, in order, each with its masker (or `null` to keep).
    */
-  constructor(table: TableRef, columns: readonly MaskedColumn[]) {
+  constructor(table: TableRef, columns: readonly MaskedColumn[], options: MaskStreamOptions = {}) {
     if (columns.length === 0) {
       throw new RangeError("Cannot construct MaskStream as the column list is empty: current value is 0");
     }
     const stats: MaskStats = { rows: 0, bytesIn: 0, bytesOut: 0 };
-    const masked = columns.map((c, i) => ({ ...c, index: i })).filter((c) => c.masker !== null);
+    const inline = new ChunkMasker(table, columns);
+    const pool = options.pool?.accepts(columns) ? options.pool : null;
+    // Chunks masked or being masked on the workers, in stream order: output keeps the source's order.
+    const inFlight: Promise<MaskedChunk>[] = [];
+    const window = (pool?.size ?? 0) * 2;
     let carry: Uint8Array | null = null;
-    let offsets = new Int32Array(0);
+    let sent = 0; // rows handed to masking
+    // Chunks are masked here and timed until PROBE_BYTES past the first chunk (which warms the code up)
+    // tell whether masking is slow enough for workers to pay; a one-chunk table never starts one.
+    let mode: "probe" | "inline" | "pooled" = pool ? "probe" : "inline";
+    let probed = 0;
+    let timedBytes = 0;
+    let timedMs = 0;
+    // Once the stream fails or is cancelled, its chunks still queued for the workers are dropped.
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
 
-    const process = async (data: Uint8Array, end: number): Promise<Uint8Array> => {
-      let rows = 0;
-      for (let i = data.indexOf(NL); i !== -1 && i < end; i = data.indexOf(NL, i + 1)) rows++;
-      if (masked.length === 0) {
-        stats.rows += rows;
-        return end === data.length ? data : data.subarray(0, end);
-      }
-      const ncol = columns.length;
-      if (offsets.length < rows * ncol * 2) offsets = new Int32Array(rows * ncol * 2 * 2);
-      // One decode per chunk: fields are then cheap string slices, and the output one encode.
-      const text = decoder.decode(end === data.length ? data : data.subarray(0, end));
+    const emit = (out: MaskedChunk, controller: TransformStreamDefaultController<Uint8Array>) => {
+      stats.rows += out.rows;
+      stats.bytesOut += out.bytes.length;
+      controller.enqueue(out.bytes);
+    };
+    const drain = async (until: number, controller: TransformStreamDefaultController<Uint8Array>) => {
       try {
-        indexTextFields(text, rows, ncol, offsets);
+        while (inFlight.length > until) emit(await inFlight.shift()!, controller);
       } catch (e) {
-        throw new PipelineError(
-          "PG_COPY",
-          `Cannot read the source rows of ${qualified(table)}: ${(e as Error).message}`,
-          { table: qualified(table), row: stats.rows + 1 },
-          { cause: e },
-        );
+        stop.abort(e);
+        throw e;
       }
-      const decoded = new Map<number, Cell[]>();
-      const valuesOf = (index: number): Cell[] => {
-        let vals = decoded.get(index);
-        if (!vals) {
-          vals = new Array<Cell>(rows);
-          for (let r = 0; r < rows; r++) {
-            const k = (r * ncol + index) * 2;
-            vals[r] = decodeText(text.slice(offsets[k], offsets[k + 1]));
-          }
-          decoded.set(index, vals);
-        }
-        return vals;
-      };
-      const batch: BatchContext = {
-        table,
-        firstRow: stats.rows + 1,
-        column(name: string) {
-          const index = columns.findIndex((c) => c.column.column === name);
-          if (index === -1) {
-            throw new RangeError(`Cannot read column "${name}" of ${qualified(table)}: it is not copied`);
-          }
-          return valuesOf(index);
-        },
-      };
-      const outputs: Cell[][] = new Array(ncol);
-      for (const m of masked) {
-        let out: Cell[];
-        try {
-          const got = m.masker!.mask(valuesOf(m.index), batch);
-          out = got instanceof Promise ? await got : got;
-        } catch (e) {
-          throw new PipelineError(
-            e instanceof PrivaciError ? e.code : "STRATEGY_FAILED",
-            `Cannot mask ${
-              qualified(table)
-            }.${m.column.column} with ${m.strategy}: the strategy failed in the batch from row ${batch.firstRow}`,
-            { table: qualified(table), column: m.column.column, strategy: m.strategy, row: batch.firstRow },
-            { cause: e },
-          );
-        }
-        checkOutput(out, rows, m, table, batch.firstRow);
-        outputs[m.index] = out;
-      }
-      const parts: string[] = [];
-      for (let r = 0; r < rows; r++) {
-        const base = r * ncol * 2;
-        let from = offsets[base]; // start of the pending run of kept text
-        for (let c = 0; c < ncol; c++) {
-          const out = outputs[c];
-          if (out === undefined) continue;
-          const k = base + c * 2;
-          if (offsets[k] > from) parts.push(text.slice(from, offsets[k]));
-          parts.push(encodeField(out[r]));
-          from = offsets[k + 1];
-        }
-        parts.push(text.slice(from, offsets[base + ncol * 2 - 1] + 1));
-      }
-      stats.rows += rows;
-      return encoder.encode(parts.join(""));
     };
 
     super({
@@ -142,11 +98,29 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
         const last = data.lastIndexOf(NL);
         if (last + 1 < data.length) carry = data.slice(last + 1);
         if (last === -1) return;
-        const out = await process(data, last + 1);
-        stats.bytesOut += out.length;
-        controller.enqueue(out);
+        const rows = last + 1 === data.length ? data : data.subarray(0, last + 1);
+        if (mode !== "pooled") {
+          const t0 = performance.now();
+          const out = await inline.mask(rows, sent + 1);
+          sent += out.rows;
+          if (mode === "probe" && probed++ > 0) {
+            timedMs += performance.now() - t0;
+            timedBytes += rows.length;
+            if (timedBytes >= PROBE_BYTES) {
+              mode = timedBytes / Math.max(timedMs, 0.001) < pool!.inlineFasterThan ? "pooled" : "inline";
+            }
+          }
+          emit(out, controller);
+          return;
+        }
+        const job = pool!.mask(table, columns, rows, { firstRow: sent + 1, signal });
+        job.catch(() => {}); // seen when it reaches the head; dropped with the stream otherwise
+        inFlight.push(job);
+        sent += countRows(rows);
+        await drain(window - 1, controller);
       },
-      flush() {
+      async flush(controller) {
+        await drain(0, controller);
         if (carry !== null && carry.length > 0) {
           throw new PipelineError(
             "PG_COPY",
@@ -155,68 +129,10 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
           );
         }
       },
+      cancel(reason) {
+        stop.abort(reason);
+      },
     });
     this.stats = stats;
   }
-}
-
-function checkOutput(
-  out: Cell[],
-  rows: number,
-  m: MaskedColumn & { index: number },
-  table: TableRef,
-  first: number,
-) {
-  const where = { table: qualified(table), column: m.column.column, strategy: m.strategy };
-  if (!Array.isArray(out) || out.length !== rows) {
-    throw new PipelineError(
-      "STRATEGY_INVALID_OUTPUT",
-      `Cannot mask ${qualified(table)}.${m.column.column} with ${m.strategy}: it returned ${
-        Array.isArray(out) ? out.length : typeof out
-      } values for a batch of ${rows}`,
-      { ...where, row: first },
-    );
-  }
-  const max = m.column.maxLength;
-  for (let r = 0; r < rows; r++) {
-    const v = out[r];
-    if (v === null) {
-      if (m.column.notNull) {
-        throw new PipelineError(
-          "STRATEGY_INVALID_OUTPUT",
-          `Cannot write NULL into NOT NULL column ${
-            qualified(table)
-          }.${m.column.column}: ${m.strategy} produced it at row ${first + r}`,
-          { ...where, row: first + r },
-          { hint: "choose a strategy that never produces NULL for this column" },
-        );
-      }
-    } else if (typeof v !== "string") {
-      throw new PipelineError(
-        "STRATEGY_INVALID_OUTPUT",
-        `Cannot mask ${
-          qualified(table)
-        }.${m.column.column} with ${m.strategy}: it returned a ${typeof v} at row ${
-          first + r
-        }, not a string or null`,
-        { ...where, row: first + r },
-      );
-    } else if (max !== null && v.length > max && [...v].length > max) {
-      throw new PipelineError(
-        "STRATEGY_INVALID_OUTPUT",
-        `Cannot write into ${
-          qualified(table)
-        }.${m.column.column} as ${m.strategy} produced a value longer than ${m.column.type} at row ${
-          first + r
-        }`,
-        { ...where, row: first + r },
-        { hint: "give the strategy a length limit or choose one that fits the column" },
-      );
-    }
-  }
-}
-
-/** `"schema"."table"` as users read it: schema.table. */
-export function qualified(t: TableRef): string {
-  return `${t.schema}.${t.table}`;
 }

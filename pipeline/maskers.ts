@@ -7,25 +7,59 @@
  */
 import type { ConfigIssue } from "../errors.ts";
 import { ConfigError } from "../errors.ts";
-import type { Keyring } from "../strategies/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
-import type { ColumnInfo, ColumnMasker, StrategySpec } from "../strategies/types.ts";
+import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { didYouMean as closest, formatIssues } from "../config/diagnostics.ts";
 import type { ColumnRuleSpec, PolicySource, TablePlan } from "./plan.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
+import type { MaskerRecipe } from "./_mask_protocol.ts";
+
+/** Where subkeys come from: the run's `Keyring`, or in a masking worker the subkeys it was given. */
+export interface KeySource {
+  /** The subkey for `purpose`, e.g. `domain:person_email`. */
+  derive(purpose: string): Promise<Uint8Array>;
+}
+
+/** What one build used: every strategy (nested ones too) and every subkey. */
+interface Trace {
+  strategies: StrategyDefinition<unknown>[];
+  keys: Map<string, Uint8Array>;
+}
 
 /** Builds maskers for strategies; one per run. */
 export class MaskerFactory {
   #registry: StrategyRegistry;
-  #keyring: Keyring | null;
+  #keyring: KeySource | null;
 
-  constructor(registry: StrategyRegistry, keyring: Keyring | null) {
+  constructor(registry: StrategyRegistry, keyring: KeySource | null) {
     this.#registry = registry;
     this.#keyring = keyring;
   }
 
   /** The masker for one rule on one column. Throws a plain Error with a user-facing message on failure. */
-  async create(rule: StrategySpec, column: ColumnInfo, depth = 0): Promise<ColumnMasker> {
+  create(rule: StrategySpec, column: ColumnInfo, depth = 0): Promise<ColumnMasker> {
+    return this.#create(rule, column, depth, null);
+  }
+
+  /**
+   * The masker for one rule on one column, with the recipe a worker needs to build the same masker:
+   * the rule, the strategies used and the subkeys derived.
+   */
+  async build(
+    rule: StrategySpec,
+    column: ColumnInfo,
+  ): Promise<{ masker: ColumnMasker; recipe: MaskerRecipe }> {
+    const trace: Trace = { strategies: [], keys: new Map() };
+    const masker = await this.#create(rule, column, 0, trace);
+    return { masker, recipe: { spec: rule, strategies: trace.strategies, keys: trace.keys } };
+  }
+
+  async #create(
+    rule: StrategySpec,
+    column: ColumnInfo,
+    depth: number,
+    trace: Trace | null,
+  ): Promise<ColumnMasker> {
     if (depth > 8) throw new Error(`strategy '${rule.strategy}' nests other strategies too deeply`);
     const def = this.#registry.get(rule.strategy);
     if (!def) {
@@ -52,19 +86,22 @@ export class MaskerFactory {
       );
     }
     const domain = rule.domain ?? rule.strategy;
-    const key = def.meta.keyed && this.#keyring ? await this.#keyring.derive(`domain:${domain}`) : null;
+    const purpose = `domain:${domain}`;
+    const key = def.meta.keyed && this.#keyring ? await this.#keyring.derive(purpose) : null;
     if (def.meta.keyed && key === null) {
       throw new Error(
         `strategy '${rule.strategy}' needs the policy key: set 'key:' (e.g. key: \${PRIVACI_KEY})`,
       );
     }
+    trace?.strategies.push(def);
+    if (trace && key !== null) trace.keys.set(purpose, key);
     return await def.create({
       params: parsed.data,
       column,
       key,
       domain,
       unique,
-      resolve: (spec, col) => this.create(spec, { ...column, ...col }, depth + 1),
+      resolve: (spec, col) => this.#create(spec, { ...column, ...col }, depth + 1, trace),
     });
   }
 }
@@ -83,8 +120,8 @@ export async function tableMaskers(
       continue;
     }
     try {
-      const masker = await factory.create(toSpec(c.rule), c.info);
-      columns.push({ column: c.info, strategy: c.rule.strategy, masker });
+      const { masker, recipe } = await factory.build(toSpec(c.rule), c.info);
+      columns.push({ column: c.info, strategy: c.rule.strategy, masker, recipe });
     } catch (e) {
       const message = `${plan.name}.${c.info.column}: ${(e as Error).message}`;
       const hint = (e as { hint?: string }).hint;
