@@ -87,6 +87,13 @@ export function buildCli(): Command {
       ),
     )
     .addOption(new Option("-j, --jobs <n>", "tables copied at once (default: cores)").argParser(positiveInt))
+    .addOption(
+      new Option(
+        "--mask-workers <n>",
+        "worker threads masking Level 1 columns, 0 for none (default: cores, at most 8)",
+      )
+        .argParser(nonNegativeInt),
+    )
     .option("--report <file>", "also write the JSON report to this file")
     .option("--json", "print the report as JSON on stdout")
     .option("-q, --quiet", "no progress lines")
@@ -120,6 +127,7 @@ export function buildCli(): Command {
           resume: opts.resume ?? false,
           retries: opts.retries,
           ...(opts.jobs ? { jobs: opts.jobs } : {}),
+          ...(opts.maskWorkers !== undefined ? { maskWorkers: opts.maskWorkers } : {}),
           signal: controller.signal,
           onProgress: progressPrinter(opts.quiet ?? false),
           version: denoJson.version,

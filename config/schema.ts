@@ -53,6 +53,11 @@ export const PolicySchema = z.strictObject({
   options: z.strictObject({
     /** Tables copied at once. */
     jobs: z.int().min(1).max(64).optional(),
+    /**
+     * Worker threads that mask Level 1 columns (built-in strategies other than text.scrub); 0 masks on
+     * the main thread. Default: the number of cores, at most 8.
+     */
+    mask_workers: z.int().min(0).max(64).optional(),
     /** Rows per stream chunk. */
     batch_rows: z.int().min(1).max(1_000_000).default(2000),
     /** Tables estimated larger than this are split into primary-key ranges, each its own transaction. */

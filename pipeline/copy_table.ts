@@ -12,6 +12,7 @@ import { pgErrorFields } from "../pg/server_error.ts";
 import type { TableReport } from "../report/report.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { MaskStream } from "./mask_stream.ts";
+import type { MaskPool } from "./mask_pool.ts";
 import type { TablePlan } from "./plan.ts";
 
 /** Options of {@link copyTable}. */
@@ -25,6 +26,8 @@ export interface CopyTableOptions {
   signal?: AbortSignal;
   /** Runs in the table's transaction before COMMIT, with the rows copied (checkpoints). */
   beforeCommit?: (tx: import("postgres").Sql, rows: number) => Promise<void>;
+  /** The run's masking workers; without it (or when it does not accept the table) masking runs inline. */
+  pool?: MaskPool | null;
   /** Called about every second with the live counters. */
   onTick?: (table: string, rows: number, bytes: number) => void;
 }
@@ -39,7 +42,10 @@ export async function copyTable(
   const names = plan.columns.map((c) => c.info.column);
   const masked: Record<string, string> = {};
   for (const c of columns) if (c.masker) masked[c.column.column] = c.strategy;
-  const mask = new MaskStream(plan.info, columns);
+  const mask = new MaskStream(plan.info, columns, {
+    pool: options.pool ?? null,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const readable = await options.snapshot.read({
     schema: plan.info.schema,
     table: plan.info.table,

@@ -17,6 +17,7 @@ import { totals } from "../report/report.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
+import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { throwIfIssues } from "./maskers.ts";
 import { checkRules } from "../config/validate_rules.ts";
 import type { LoadedPolicy } from "../config/load.ts";
@@ -78,6 +79,11 @@ export interface RunOptions {
   schemaOnly?: boolean;
   /** Tables estimated larger than this are split into primary-key ranges (default: policy `options.chunk_rows`). */
   chunkRows?: number;
+  /**
+   * Worker threads masking Level 1 columns; 0 masks on the main thread (default: policy
+   * `options.mask_workers`, else the number of cores, at most 8).
+   */
+  maskWorkers?: number;
 }
 
 /** The outcome of {@link check}. */
@@ -144,7 +150,10 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   let prepared;
   let activeRun: string | null = null;
   let resumed: RunReport["resumed"];
+  let pool: MaskPool | null = null;
   try {
+    // Workers start only when a table needs them, and end with the run, whatever its outcome.
+    pool = new MaskPool({ size: options.maskWorkers ?? policy.options.mask_workers ?? defaultMaskWorkers() });
     await assertDistinct(source, target);
     snapshot = await SourceSnapshot.open(policy.source);
     prepared = await prepare(src, snapshot.sql, registry);
@@ -243,6 +252,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
     const byName = new Map(prepared.copied.map((t) => [t.name, t]));
     const snap = snapshot;
+    const masking = pool;
     const maskers = prepared.maskers;
     const firstStart = new Map<string, number>();
     const remaining = new Map<string, number>();
@@ -263,6 +273,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
             return await copyTable(byName.get(name)!, maskers.get(name)!, {
               snapshot: snap,
               targetUrl: policy.target,
+              pool: masking,
               ...(chunk.where ? { range: chunk.where } : {}),
               ...(tableOrder.cyclic.has(name)
                 ? { setup: ["set local session_replication_role = replica"] }
@@ -348,6 +359,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     }
     throw e;
   } finally {
+    pool?.close();
     options.signal?.removeEventListener("abort", endOnAbort);
     await prepared?.close();
     await snapshot?.close();
