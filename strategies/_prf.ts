@@ -10,10 +10,9 @@ import { SipHash24 } from "./_siphash.ts";
 
 const encoder = new TextEncoder();
 
-/** A keyed PRF over strings and words. Synchronous, allocation-free for inputs up to 1 KiB. */
+/** A keyed PRF over strings and words. Synchronous and allocation-free (non-ASCII strings aside). */
 export class Prf {
   #sip: SipHash24;
-  #buf = new Uint8Array(1024);
   /** High 32 bits of the last result. */
   hi = 0;
 
@@ -24,20 +23,20 @@ export class Prf {
 
   /** PRF of `tweak` (0–255) followed by the UTF-8 bytes of `s`; returns the low 32 bits, sets `hi`. */
   string(tweak: number, s: string): number {
-    let buf = this.#buf;
     const n = s.length;
-    if (n * 3 + 1 > buf.length) buf = this.#buf = new Uint8Array(n * 3 + 64);
+    // Written straight into SipHash's input: ASCII by hand, anything else through encodeInto.
+    const buf = this.#sip.input(n * 3 + 1);
     buf[0] = tweak;
     let len = n + 1;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
-        len = encoder.encodeInto(s, buf.subarray(1)).written + 1;
+        len = encoder.encodeInto(s, buf.subarray(1, n * 3 + 1)).written + 1;
         break;
       }
       buf[i + 1] = c;
     }
-    const lo = this.#sip.hash(buf, len);
+    const lo = this.#sip.hashInput(len);
     this.hi = this.#sip.hi;
     return lo;
   }
@@ -45,12 +44,10 @@ export class Prf {
   /** PRF of `tweak` and `bytes[start, end)`; returns the low 32 bits, sets `hi`. */
   bytes(tweak: number, bytes: Uint8Array, end: number = bytes.length, start = 0): number {
     const length = end - start;
-    let buf = this.#buf;
-    if (length + 1 > buf.length) buf = this.#buf = new Uint8Array(length + 64);
+    const buf = this.#sip.input(length + 1);
     buf[0] = tweak;
-    // A loop, not set(subarray()): the inputs are short and a view is an allocation per call.
     for (let i = 0; i < length; i++) buf[i + 1] = bytes[start + i];
-    const lo = this.#sip.hash(buf, length + 1);
+    const lo = this.#sip.hashInput(length + 1);
     this.hi = this.#sip.hi;
     return lo;
   }

@@ -116,3 +116,64 @@ Deno.test("SipHash24 uses only the first 16 bytes of a 32-byte subkey and reject
     message: "Cannot construct SipHash24 as the key is too short: current length is 15",
   });
 });
+
+/** A plain BigInt SipHash-2-4, as the paper writes it: the reference for inputs the vectors do not cover. */
+function referenceSipHash(key: Uint8Array, msg: Uint8Array): bigint {
+  const M = (1n << 64n) - 1n;
+  const rotl = (x: bigint, b: bigint) => ((x << b) | (x >> (64n - b))) & M;
+  const word = (b: Uint8Array, i: number) => {
+    let w = 0n;
+    for (let j = 7; j >= 0; j--) w = (w << 8n) | BigInt(b[i + j] ?? 0);
+    return w;
+  };
+  const k0 = word(key, 0), k1 = word(key, 8);
+  let v0 = k0 ^ 0x736f6d6570736575n, v1 = k1 ^ 0x646f72616e646f6dn;
+  let v2 = k0 ^ 0x6c7967656e657261n, v3 = k1 ^ 0x7465646279746573n;
+  const round = () => {
+    v0 = (v0 + v1) & M, v1 = rotl(v1, 13n) ^ v0, v0 = rotl(v0, 32n);
+    v2 = (v2 + v3) & M, v3 = rotl(v3, 16n) ^ v2;
+    v0 = (v0 + v3) & M, v3 = rotl(v3, 21n) ^ v0;
+    v2 = (v2 + v1) & M, v1 = rotl(v1, 17n) ^ v2, v2 = rotl(v2, 32n);
+  };
+  const full = msg.length & ~7;
+  const last = new Uint8Array(8);
+  last.set(msg.subarray(full));
+  last[7] = msg.length & 0xff;
+  for (let i = 0; i <= full; i += 8) {
+    const m = i < full ? word(msg, i) : word(last, 0);
+    v3 ^= m;
+    round();
+    round();
+    v0 ^= m;
+  }
+  v2 ^= 0xffn;
+  for (let r = 0; r < 4; r++) round();
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+Deno.test("SipHash24.hash() matches a BigInt reference on long inputs, past the first memory page", () => {
+  const key = Uint8Array.from({ length: 16 }, (_, i) => 200 - i * 3);
+  const sip = new SipHash24(key);
+  for (const n of [64, 1000, 70_000, 131_075]) {
+    const msg = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff);
+    const lo = sip.hash(msg);
+    assert.equal((BigInt(sip.hi) << 32n) | BigInt(lo), referenceSipHash(key, msg), `${n}-byte message`);
+  }
+  // A short input after a long one (the memory behind it is not zero) reads only its own bytes.
+  for (const n of [0, 7, 8, 9, 15]) {
+    const lo = sip.hash(MESSAGE, n);
+    assert.equal((BigInt(sip.hi) << 32n) | BigInt(lo), referenceSipHash(key, MESSAGE.subarray(0, n)), `${n}`);
+  }
+  const vectors = new SipHash24(KEY);
+  assert.equal(leHex(vectors.hash(MESSAGE, 9), vectors.hi), VECTORS[9]);
+});
+
+Deno.test("SipHash24 instances under different keys can be used in turn", () => {
+  const a = new SipHash24(KEY), b = new SipHash24(new Uint8Array(16).fill(0x5a));
+  const expectB = referenceSipHash(new Uint8Array(16).fill(0x5a), MESSAGE.subarray(0, 16));
+  for (let round = 0; round < 3; round++) {
+    assert.equal(leHex(a.hash(MESSAGE, 16), a.hi), VECTORS[16]);
+    const lo = b.hashWords(0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c);
+    assert.equal((BigInt(b.hi) << 32n) | BigInt(lo), expectB);
+  }
+});
