@@ -18,8 +18,17 @@ import { type Prf, Rng } from "./_prf.ts";
 
 const TABLE_MAX = 4096;
 const ROUNDS = 8;
-/** Widest domain whose round functions are cached: 2^32 needs at most 2 MiB (8 × 2^16 int32). */
+/**
+ * Widest domain whose round functions are cached: halves of at most 2^16, so values fit 16 bits and a
+ * table takes at most 1 MiB (8 × 2^16 × 2 bytes; 512 KiB for 10^9). The smaller the table, the more
+ * of it stays in the CPU cache: the lookups were the largest cost of fake.ssn once cached.
+ */
 const CACHE_BITS = 32;
+/**
+ * A table entry not computed yet. A round value can be 0xffff only when a half has 2^16 values; such
+ * an entry is then simply computed each time it is asked.
+ */
+const UNKNOWN = 0xffff;
 
 /** A keyed bijection of `[0, n)`. */
 export class IntegerPermutation {
@@ -33,12 +42,12 @@ export class IntegerPermutation {
   #nHi: number;
   #nLo: number;
   /**
-   * The round functions' values, filled as they are first needed (-1 = not yet): the even rounds'
-   * over every low half, then the odd rounds' over every high half. Only for domains of at most
-   * {@link CACHE_BITS} bits, where the halves are few enough that a column of many values asks the
-   * same round inputs again and again.
+   * The round functions' values, filled as they are first needed ({@link UNKNOWN} = not yet): the
+   * even rounds' over every low half, then the odd rounds' over every high half. Only for domains of
+   * at most {@link CACHE_BITS} bits, where the halves are few enough that a column of many values asks
+   * the same round inputs again and again.
    */
-  #cache: Int32Array | null = null;
+  #cache: Uint16Array | null = null;
   #bits = 0;
 
   /**
@@ -91,16 +100,16 @@ export class IntegerPermutation {
     let high = Math.floor(x / ls);
     let low = x - high * ls;
     if (this.#bits <= CACHE_BITS) {
-      const cache = this.#cache ??= new Int32Array((ROUNDS / 2) * (ls + hs)).fill(-1);
+      const cache = this.#cache ??= new Uint16Array((ROUNDS / 2) * (ls + hs)).fill(UNKNOWN);
       const odd = (ROUNDS / 2) * ls;
       for (let round = 0; round < ROUNDS; round += 2) {
         let at = (round >> 1) * ls + low;
         let f = cache[at];
-        if (f < 0) f = cache[at] = this.#round(round, low, hs);
+        if (f === UNKNOWN) f = cache[at] = this.#round(round, low, hs);
         high = (high + f) & (hs - 1);
         at = odd + (round >> 1) * hs + high;
         f = cache[at];
-        if (f < 0) f = cache[at] = this.#round(round + 1, high, ls);
+        if (f === UNKNOWN) f = cache[at] = this.#round(round + 1, high, ls);
         low = (low + f) & (ls - 1);
       }
       return high * ls + low;

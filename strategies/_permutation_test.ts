@@ -18,6 +18,23 @@ Deno.test("IntegerPermutation is a bijection of [0, n) for table and Feistel siz
   }
 });
 
+Deno.test("IntegerPermutation gives the same images before and after its round table fills", () => {
+  // 2^32: halves of 2^16 values, the widest cached domain (where a round value can be 0xffff).
+  for (const size of [2 ** 32, 1_000_000_000]) {
+    const p = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 5 });
+    const points = Array.from({ length: 50_000 }, (_, i) => Math.floor((i * 2654435761) % size));
+    const first = points.map((x) => p.permute(x));
+    const again = points.map((x) => p.permute(x));
+    assert.deepEqual(again, first);
+    assert.equal(new Set(first).size, new Set(points).size, `no two points share an image for ${size}`);
+    const fresh = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 5 });
+    assert.deepEqual(
+      points.slice(0, 1000).reverse().map((x) => fresh.permute(x)),
+      first.slice(0, 1000).reverse(),
+    );
+  }
+});
+
 Deno.test("IntegerPermutation depends on the key and the tweak, and moves most points", () => {
   const size = 1_000_000;
   // 10,000 points of a 10^6 domain are plenty to tell two keys apart.
