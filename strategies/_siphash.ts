@@ -38,6 +38,8 @@ const sip = new WebAssembly.Instance(SIPHASH_MODULE, {}).exports as unknown as S
 const wasmWords = sip.words, wasmBytes = sip.bytes;
 let heap32 = new Int32Array(sip.memory.buffer);
 let input = new Uint8Array(sip.memory.buffer, INPUT);
+/** Input bytes that fit (the `buffer` getter of a Memory is too slow to ask on every call). */
+let room = input.length - 8;
 /** The state whose key is in the instance's memory. */
 let loaded: Int32Array | null = null;
 
@@ -47,12 +49,12 @@ function le32(b: Uint8Array, i: number): number {
 
 /** Makes room for `length` input bytes and the 8 zero bytes after them. */
 function reserve(length: number): void {
-  const need = INPUT + length + 8 - sip.memory.buffer.byteLength;
-  if (need <= 0) return;
-  sip.memory.grow(Math.ceil(need / 65536));
+  if (length <= room) return;
+  sip.memory.grow(Math.ceil((length - room) / 65536));
   // Growing detaches the old buffer: the views are made anew.
   heap32 = new Int32Array(sip.memory.buffer);
   input = new Uint8Array(sip.memory.buffer, INPUT);
+  room = input.length - 8;
   loaded = null;
 }
 
