@@ -19,7 +19,22 @@ const TWEAK_FULL = 3;
 
 /** Trims, collapses inner whitespace and case-folds a name, so spellings of one name agree. */
 export function normalizeName(input: string): string {
-  return input.normalize("NFKC").trim().replace(/\s+/gu, " ").toLowerCase();
+  // Printable ASCII with single inner spaces is already NFKC, trimmed and collapsed: only the case
+  // fold is left (the normalisation and the regex were most of fake.first_name's cost).
+  return plainAscii(input)
+    ? input.toLowerCase()
+    : input.normalize("NFKC").trim().replace(/\s+/gu, " ").toLowerCase();
+}
+
+/** True for printable ASCII whose spaces are single and inside. */
+function plainAscii(s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) continue;
+    if (c !== 0x20 || i === 0 || i === n - 1 || s.charCodeAt(i - 1) === 0x20) return false;
+  }
+  return true;
 }
 
 const prfs = new WeakMap<Uint8Array, Prf>();
