@@ -104,8 +104,26 @@ export function expand(data: LocaleData, rng: Rng, pattern: string, depth = 0): 
       else s += expand(data, rng, data.pick(rng, pathOf(data, part.ref)), depth + 1);
     }
   }
-  if (depth === 0) s = fillDigits(rng, s).replace(/\s+/g, " ").trim();
+  if (depth === 0) s = collapseSpaces(fillDigits(rng, s));
   return s;
+}
+
+/** `s.replace(/\s+/g, " ").trim()`, without the regex when there is nothing to collapse or trim. */
+export function collapseSpaces(s: string): string {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      if (i === 0 || i === n - 1 || s.charCodeAt(i - 1) === 0x20) return s.replace(/\s+/g, " ").trim();
+    } else if (isSpace(c)) return s.replace(/\s+/g, " ").trim();
+  }
+  return s;
+}
+
+/** The characters `\s` matches besides U+0020. */
+function isSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 const units: number[] = [];
