@@ -99,22 +99,36 @@ export class InjectiveToken {
 }
 
 const CODES: readonly number[] = Array.from(ALPHABET, (c) => c.charCodeAt(0));
-const chars: number[] = [];
 
 /** Unpadded lowercase base32 (RFC 4648 alphabet) of `bytes[0, length)`. */
 export function base32(bytes: Uint8Array, length: number = bytes.length): string {
-  // One flat string from the character codes: appending one character at a time built a chain of
-  // some 30 cons-string nodes per token, most of what fake.email (unique) allocated.
-  let acc = 0, bits = 0, k = 0;
-  chars.length = Math.ceil((length * 8) / 5);
-  for (let i = 0; i < length; i++) {
+  // Each 5 bytes make 8 characters in one fromCharCode call: appending one character at a time
+  // built a chain of some 30 cons-string nodes per token (a third of fake.email's unique time went
+  // to the collector), and one fromCharCode.apply over all the codes was slower than this.
+  const C = CODES;
+  let out = "", i = 0;
+  for (; i + 5 <= length; i += 5) {
+    const b0 = bytes[i], b1 = bytes[i + 1], b2 = bytes[i + 2], b3 = bytes[i + 3], b4 = bytes[i + 4];
+    out += String.fromCharCode(
+      C[b0 >> 3],
+      C[((b0 & 7) << 2) | (b1 >> 6)],
+      C[(b1 >> 1) & 31],
+      C[((b1 & 1) << 4) | (b2 >> 4)],
+      C[((b2 & 15) << 1) | (b3 >> 7)],
+      C[(b3 >> 2) & 31],
+      C[((b3 & 3) << 3) | (b4 >> 5)],
+      C[b4 & 31],
+    );
+  }
+  let acc = 0, bits = 0;
+  for (; i < length; i++) {
     acc = ((acc << 8) | bytes[i]) & 0xffff;
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      chars[k++] = CODES[(acc >>> bits) & 31];
+      out += ALPHABET[(acc >>> bits) & 31];
     }
   }
-  if (bits > 0) chars[k++] = CODES[(acc << (5 - bits)) & 31];
-  return String.fromCharCode.apply(null, chars);
+  if (bits > 0) out += ALPHABET[(acc << (5 - bits)) & 31];
+  return out;
 }
