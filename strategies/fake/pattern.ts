@@ -126,21 +126,23 @@ function isSpace(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-const units: number[] = [];
-
 /** Replaces `#` with a digit and `!` with a digit from 2 to 9, as faker's formats mean them. */
 export function fillDigits(rng: Rng, s: string): string {
   if (!s.includes("#") && !s.includes("!")) return s;
-  // One flat string from the UTF-16 units (digits drawn left to right, as before): appending one
-  // character at a time past 13 characters chains a cons-string node per character.
-  const n = s.length;
-  units.length = n;
-  for (let i = 0; i < n; i++) {
+  // Digits are drawn left to right; the text between them is copied in runs (one character at a
+  // time made a cons-string node per character past 13, and fromCharCode.apply was slower).
+  let out = "", from = 0;
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    units[i] = c === 35 ? 48 + rng.below(10) : c === 33 ? 50 + rng.below(8) : c;
+    if (c !== 35 && c !== 33) continue;
+    if (i > from) out += s.slice(from, i);
+    out += DIGITS[c === 35 ? rng.below(10) : 2 + rng.below(8)];
+    from = i + 1;
   }
-  return String.fromCharCode.apply(null, units);
+  return from < s.length ? out + s.slice(from) : out;
 }
+
+const DIGITS = "0123456789";
 
 /** A value from `path` of the locale, with patterns expanded. */
 export function generate(data: LocaleData, rng: Rng, path: string): string {
