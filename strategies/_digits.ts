@@ -22,6 +22,21 @@ export function digitsOf(s: string): string {
   return out;
 }
 
+/**
+ * The number the ASCII digits of `s` spell when there are exactly `count` of them (`count` ≤ 15),
+ * else -1: `Number(digitsOf(s))` for that case without building the digit string.
+ */
+export function digitValue(s: string, count: number): number {
+  let value = 0, seen = 0;
+  for (let i = 0; i < s.length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) continue;
+    if (++seen > count) return -1;
+    value = value * 10 + d;
+  }
+  return seen === count ? value : -1;
+}
+
 /** `s` with its ASCII digits replaced, in order, by those of `digits` (same count). */
 export function replaceDigits(s: string, digits: string): string {
   const n = s.length;

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { createFake, localeParam } from "./_fake.ts";
-import { digitsOf, replaceDigits } from "./_digits.ts";
+import { digitsOf, digitValue, replaceDigits } from "./_digits.ts";
 import { DigitPermutation } from "./_permutation.ts";
 import type { StrategyDefinition } from "./types.ts";
 
@@ -43,9 +43,8 @@ export const fakeSsn = {
         const perm = new DigitPermutation(prf, TWEAK);
         const nine = perm.of(9);
         return (v) => {
-          const digits = digitsOf(v);
-          if (digits.length !== 9) return replaceDigits(v, perm.permute(digits));
-          const x = Number(digits);
+          const x = digitValue(v, 9);
+          if (x < 0) return replaceDigits(v, perm.permute(digitsOf(v)));
           const valid = ssnValid(x);
           let y = nine.permute(x);
           while (ssnValid(y) !== valid) y = nine.permute(y);
