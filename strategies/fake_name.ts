@@ -68,14 +68,56 @@ function nameOrder(data: LocaleData): string {
   return got;
 }
 
+const FIRST = /\{\{\s*person\.firstName\s*\}\}/;
+const LAST = /\{\{\s*person\.lastName\s*\}\}/;
+
+/** A name order cut around its references: first name, then last name when `hasLast`. */
+interface SplitOrder {
+  before: string;
+  between: string;
+  hasLast: boolean;
+  after: string;
+}
+
+const splitOrders = new Map<string, SplitOrder | null>();
+
+/**
+ * `order` cut at its first-name reference and, after it, its first last-name reference; null when
+ * there is no first-name reference or a brace comes before it. Then no other reference can form
+ * across the inserted first name, and the cut gives what the two replaces give.
+ */
+function splitOrder(order: string): SplitOrder | null {
+  let got = splitOrders.get(order);
+  if (got === undefined) {
+    got = null;
+    const f = FIRST.exec(order);
+    if (f !== null && !/[{}]/.test(order.slice(0, f.index))) {
+      const rest = order.slice(f.index + f[0].length);
+      const l = LAST.exec(rest);
+      got = l === null ? { before: order.slice(0, f.index), between: rest, hasLast: false, after: "" } : {
+        before: order.slice(0, f.index),
+        between: rest.slice(0, l.index),
+        hasLast: true,
+        after: rest.slice(l.index + l[0].length),
+      };
+    }
+    splitOrders.set(order, got);
+  }
+  return got;
+}
+
 function fullWith(data: LocaleData, rng: Rng): string {
   const f = first(data, rng);
   const l = last(data, rng);
-  return nameOrder(data).replace(/\{\{\s*person\.firstName\s*\}\}/, f).replace(
-    /\{\{\s*person\.lastName\s*\}\}/,
-    l,
-  )
-    .trim();
+  const order = nameOrder(data);
+  const split = splitOrder(order);
+  // The cut order gives what the two replaces give as long as neither name holds a replacement
+  // pattern ($) and the first name no brace: the regexes were a third of fake.full_name's cost.
+  if (split !== null && !/[${}]/.test(f) && !l.includes("$")) {
+    const { before, between, hasLast, after } = split;
+    return (hasLast ? before + f + between + l + after : before + f + between).trim();
+  }
+  return order.replace(FIRST, f).replace(LAST, l).trim();
 }
 
 /**
