@@ -37,20 +37,23 @@ export function digitValue(s: string, count: number): number {
   return seen === count ? value : -1;
 }
 
-/** `s` with its ASCII digits replaced, in order, by those of `digits` (same count). */
-export function replaceDigits(s: string, digits: string): string {
+/**
+ * `s` with its ASCII digits replaced, in order, by those of `digits`, after the first `skip` digits,
+ * which stay (so `digits` has `skip` fewer digits than `s`).
+ */
+export function replaceDigits(s: string, digits: string, skip = 0): string {
   const n = s.length;
-  let out = "", i = 0, j = 0;
+  let out = "", i = 0, j = -skip;
   while (i < n) {
     const start = i;
     while (i < n && !isDigit(s.charCodeAt(i))) i++;
-    if (i > start) out += s.slice(start, i);
     const from = i;
     while (i < n && isDigit(s.charCodeAt(i))) i++;
-    if (i > from) {
-      out += digits.slice(j, j + i - from);
-      j += i - from;
-    }
+    // Digits still to keep stay with the text before them.
+    const kept = j < 0 ? Math.min(-j, i - from) : 0;
+    if (from + kept > start) out += s.slice(start, from + kept);
+    if (i > from + kept) out += digits.slice(j + kept, j + (i - from));
+    j += i - from;
   }
   return out;
 }

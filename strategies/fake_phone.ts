@@ -54,7 +54,7 @@ export const fakePhone = {
             params.keep_digits ?? (lead[0] === "+" ? 2 : lead[0] === "0" ? 1 : 0),
             digits.length,
           );
-          return replaceDigits(v, digits.slice(0, keep) + perm.permute(digits.slice(keep)));
+          return replaceDigits(v, perm.permute(digits.slice(keep)), keep);
         };
       },
     }, init);
