@@ -13,6 +13,17 @@
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
 
+/**
+ * Rows in a chunk handed on by {@link copyOutStream}: PostgreSQL sends one CopyData message per row, so
+ * the count is known without scanning the chunk for line ends again.
+ */
+const ROWS = new WeakMap<Uint8Array, number>();
+
+/** The number of rows in `chunk` when it came from {@link copyOutStream}, else `undefined`. */
+export function knownRows(chunk: Uint8Array): number | undefined {
+  return ROWS.get(chunk);
+}
+
 /** Splits backend messages during COPY OUT: row bytes are kept, everything else is passed on. */
 export class CopyOutSplitter {
   #passOn: (bytes: Uint8Array) => void;
@@ -28,6 +39,9 @@ export class CopyOutSplitter {
   /** Bytes of the current message's body still to come. */
   #left = 0;
   #done = false;
+  /** Complete rows in the buffer, and whether every one came as one message ending in a newline. */
+  #rows = 0;
+  #oneRowPerMessage = true;
 
   /**
    * @param passOn receives, in order, the bytes of every message that is not CopyData (possibly a
@@ -100,7 +114,11 @@ export class CopyOutSplitter {
       i += take;
       this.#left -= take;
       if (this.#left === 0) {
-        if (this.#type === COPY_DATA) this.#rowEnd = this.#len;
+        if (this.#type === COPY_DATA) {
+          this.#rowEnd = this.#len;
+          this.#rows++;
+          if (this.#buf[this.#len - 1] !== 0x0a) this.#oneRowPerMessage = false;
+        }
         const doneNow = this.#type === COPY_DONE;
         this.#type = -1;
         if (doneNow) {
@@ -115,9 +133,18 @@ export class CopyOutSplitter {
     return n;
   }
 
+  /**
+   * The number of rows in the buffer, when each CopyData message held exactly one (ending in a newline,
+   * as PostgreSQL sends them); `undefined` once a message did not.
+   */
+  get rows(): number | undefined {
+    return this.#oneRowPerMessage ? this.#rows : undefined;
+  }
+
   /** Removes and returns the complete rows buffered so far (a view the caller owns). */
   take(): Uint8Array {
     const out = this.#buf.subarray(0, this.#rowEnd);
+    this.#rows = 0;
     const rest = this.#len - this.#rowEnd;
     const next = new Uint8Array(Math.max(this.#buf.length, rest * 2));
     next.set(this.#buf.subarray(this.#rowEnd, this.#len));
@@ -221,7 +248,10 @@ export function copyOutStream(
         const ready = splitter.rowBytes;
         if (ready >= target || (ready > 0 && (flushSoon || splitter.done))) {
           flushSoon = false;
-          controller.enqueue(splitter.take());
+          const rows = splitter.rows;
+          const chunk = splitter.take();
+          if (rows !== undefined) ROWS.set(chunk, rows);
+          controller.enqueue(chunk);
           return;
         }
         if (splitter.done) {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CopyOutSplitter, copyOutStream } from "./copy_out.ts";
+import { CopyOutSplitter, copyOutStream, knownRows } from "./copy_out.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { openClient } from "./connect.ts";
 import { ADMIN_URL, copyOut, createDb, dbUrl, dropDb, exec } from "../tests/_pg.ts";
@@ -135,7 +135,10 @@ Deno.test("copyOutStream() reads a real COPY byte for byte, in chunks of whole r
       const chunks: Uint8Array[] = [];
       for await (const c of out.stream) chunks.push(c);
       assert.ok(chunks.length > 10, `several chunks (${chunks.length})`);
-      for (const c of chunks) assert.equal(c[c.length - 1], 0x0a, "each chunk ends at a row end");
+      for (const c of chunks) {
+        assert.equal(c[c.length - 1], 0x0a, "each chunk ends at a row end");
+        assert.equal(knownRows(c), c.filter((b) => b === 0x0a).length, "the chunk's row count is known");
+      }
       assert.deepEqual(concat(chunks), await copyOut(url, "select * from t order by id"));
       assert.deepEqual(done, [undefined]);
       // The connection is usable afterwards: postgres.js saw CopyDone, CommandComplete and ReadyForQuery.

@@ -66,11 +66,11 @@ export class ChunkMasker {
    *
    * @param firstRow the 1-based ordinal of the chunk's first row in the table's stream, for errors and
    *   {@link BatchContext.firstRow}.
+   * @param rows the number of rows in `data`, when the caller knows it.
    * @throws {PipelineError} `PG_COPY` for rows that cannot be read, `STRATEGY_FAILED` (or the strategy's
    *   own code) when a strategy throws, `STRATEGY_INVALID_OUTPUT` for outputs that do not fit the column.
    */
-  async mask(data: Uint8Array, firstRow: number): Promise<MaskedChunk> {
-    const rows = countRows(data);
+  async mask(data: Uint8Array, firstRow: number, rows: number = countRows(data)): Promise<MaskedChunk> {
     if (!this.masks) return { bytes: data, rows };
     return { bytes: encoder.encode(await this.maskText(data, firstRow, rows)), rows };
   }

@@ -14,6 +14,7 @@ import { PipelineError } from "../errors.ts";
 import type { TableRef } from "../strategies/types.ts";
 import { ChunkMasker, countRows, type MaskedChunk, type MaskedColumn, qualified } from "./mask_chunk.ts";
 import type { MaskPool } from "./mask_pool.ts";
+import { knownRows } from "../pg/copy_out.ts";
 
 export { type MaskedColumn, qualified } from "./mask_chunk.ts";
 
@@ -99,9 +100,11 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
         if (last + 1 < data.length) carry = data.slice(last + 1);
         if (last === -1) return;
         const rows = last + 1 === data.length ? data : data.subarray(0, last + 1);
+        // The source reader knows how many rows its chunks hold; a chunk re-cut here is counted.
+        const count = rows === chunk ? knownRows(chunk) ?? countRows(rows) : countRows(rows);
         if (mode !== "pooled") {
           const t0 = performance.now();
-          const out = await inline.mask(rows, sent + 1);
+          const out = await inline.mask(rows, sent + 1, count);
           sent += out.rows;
           if (mode === "probe" && probed++ > 0) {
             timedMs += performance.now() - t0;
@@ -116,7 +119,7 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
         const job = pool!.mask(table, columns, rows, { firstRow: sent + 1, signal });
         job.catch(() => {}); // seen when it reaches the head; dropped with the stream otherwise
         inFlight.push(job);
-        sent += countRows(rows);
+        sent += count;
         await drain(window - 1, controller);
       },
       async flush(controller) {
