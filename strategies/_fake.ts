@@ -45,21 +45,22 @@ export interface FakeSpec<P> {
 /** Tweak of the injective token; value functions use tweaks below it. */
 export const TOKEN_TWEAK = 0xf0;
 
-/** The `create` of a fake strategy. */
-export function createFake<P extends { locale: string }>(
+/** The `create` of a fake strategy; loads the locale's data the first time it is used. */
+export async function createFake<P extends { locale: string }>(
   spec: FakeSpec<P>,
   init: StrategyInit<P>,
-): ColumnMasker {
+): Promise<ColumnMasker> {
   const { column, params } = init;
   requireFamily(spec.name, column, spec.families ?? ["string"]);
   const key = requireKey(spec.name, init.key);
   requireLength(spec.name, column, spec.minLength);
   const prf = new Prf(key);
+  const data = await LocaleData.load(params.locale);
   const ctx: FakeContext<P> = {
     params,
     column,
     prf,
-    data: LocaleData.of(params.locale),
+    data,
     token: init.unique ? new InjectiveToken(prf, TOKEN_TWEAK) : null,
     max: column.maxLength,
   };

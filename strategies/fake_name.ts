@@ -122,7 +122,8 @@ function fullWith(data: LocaleData, rng: Rng): string {
 
 /**
  * The fake first name for `input` under `key` (a 32-byte subkey). Equal after {@link normalizeName}
- * gives equal output.
+ * gives equal output. The locale's data must be loaded already (`await LocaleData.load(locale)`, or
+ * any `fake.*` masker built for it).
  */
 export function fakeFirstName(key: Uint8Array, input: string, locale = "en"): string {
   return first(LocaleData.of(locale), prfOf(key).rng(TWEAK_FIRST, normalizeName(input)));

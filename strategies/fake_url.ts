@@ -27,18 +27,21 @@ export const fakeUrl = {
   },
   params,
   create(init) {
-    const en = LocaleData.of("en");
     return createFake<Params>({
       name: "fake.url",
       minLength: 20,
-      make: ({ prf, data, token, max }) => (v) => {
-        const rng = prf.rng(TWEAK, v.trim());
-        const name = asciiFold(generate(data, rng, "person.last_name")) ||
-          asciiFold(en.pick(rng, "person.last_name"));
-        const suffix = data.pick(rng, "internet.domain_suffix") || "com";
-        const words = [en.pick(rng, "word.noun"), en.pick(rng, "word.noun")].map(asciiFold);
-        const url = `https://www.${name}.${suffix}/${words.join("-")}`;
-        return token !== null ? withToken(url, "/", token.encode(v), max) : url;
+      // Every locale falls back to en, so its data is loaded by the time make runs.
+      make: ({ prf, data, token, max }) => {
+        const en = LocaleData.of("en");
+        return (v) => {
+          const rng = prf.rng(TWEAK, v.trim());
+          const name = asciiFold(generate(data, rng, "person.last_name")) ||
+            asciiFold(en.pick(rng, "person.last_name"));
+          const suffix = data.pick(rng, "internet.domain_suffix") || "com";
+          const words = [en.pick(rng, "word.noun"), en.pick(rng, "word.noun")].map(asciiFold);
+          const url = `https://www.${name}.${suffix}/${words.join("-")}`;
+          return token !== null ? withToken(url, "/", token.encode(v), max) : url;
+        };
       },
     }, init);
   },

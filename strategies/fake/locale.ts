@@ -4,10 +4,13 @@
  *
  * A locale falls back to `en`, then to faker's `base` definitions, for whatever it lacks.
  *
+ * Only the locales a policy uses are loaded: {@link LocaleData.load} (awaited when a masker is built)
+ * loads a locale and its fallbacks, after which {@link LocaleData.of} gives it synchronously.
+ *
  * @module
  */
-import { allLocales } from "@faker-js/faker";
 import type { Rng } from "../_prf.ts";
+import { type Definitions, FAKER_LOCALES, loadDefinitions, loadedDefinitions } from "./definitions.ts";
 
 /** Short locale names accepted everywhere, and the faker definitions they stand for. */
 export const LOCALE_ALIASES = {
@@ -23,14 +26,28 @@ export const LOCALE_ALIASES = {
   zh: "zh_CN",
 } as const;
 
-type Definitions = Record<string, unknown>;
-const DEFINITIONS = allLocales as unknown as Record<string, Definitions>;
-
 /** Every locale name the `locale` param accepts: the short names, then faker's own names. */
 export const LOCALES: readonly [string, ...string[]] = [
   ...Object.keys(LOCALE_ALIASES),
-  ...Object.keys(DEFINITIONS).filter((l) => l !== "base" && !(l in LOCALE_ALIASES)).sort(),
+  ...FAKER_LOCALES.filter((l) => l !== "base" && !(l in LOCALE_ALIASES)).sort(),
 ] as [string, ...string[]];
+
+/** The faker locales whose data `name` reads, in order: itself, its language, `en`, `base`. */
+function chainOf(name: string): string[] {
+  const faker = (LOCALE_ALIASES as Record<string, string>)[name] ?? name;
+  const chain = [faker];
+  const lang = faker.split("_")[0];
+  if (lang !== faker && FAKER_LOCALES.includes(lang)) chain.push(lang);
+  if (!chain.includes("en")) chain.push("en");
+  chain.push("base");
+  return chain;
+}
+
+function requireKnown(name: string): void {
+  if (!LOCALES.includes(name)) {
+    throw new RangeError(`Cannot load locale data as the locale is unknown: "${name}"`);
+  }
+}
 
 /** A locale's data with its fallbacks, and keyed picks from it. */
 export class LocaleData {
@@ -39,31 +56,46 @@ export class LocaleData {
   #chain: Definitions[];
   #lists = new Map<string, readonly unknown[]>();
 
-  private constructor(name: string) {
+  private constructor(name: string, chain: Definitions[]) {
     this.name = name;
-    const faker = (LOCALE_ALIASES as Record<string, string>)[name] ?? name;
-    const chain = [faker];
-    const lang = faker.split("_")[0];
-    if (lang !== faker && DEFINITIONS[lang]) chain.push(lang);
-    if (!chain.includes("en")) chain.push("en");
-    chain.push("base");
-    this.#chain = chain.map((l) => DEFINITIONS[l]).filter((d) => d !== undefined);
+    this.#chain = chain;
   }
 
   static #cache = new Map<string, LocaleData>();
 
   /**
-   * The data of one locale (cached).
+   * Loads one locale and its fallbacks (once), then gives its data.
    *
    * @throws {RangeError} for a name not in {@link LOCALES}.
+   */
+  static async load(name: string): Promise<LocaleData> {
+    const got = LocaleData.#cache.get(name);
+    if (got) return got;
+    requireKnown(name);
+    await Promise.all(chainOf(name).map(loadDefinitions));
+    return LocaleData.of(name);
+  }
+
+  /**
+   * The data of one locale already loaded by {@link LocaleData.load} (or as another's fallback).
+   *
+   * @throws {RangeError} for a name not in {@link LOCALES}.
+   * @throws {Error} for a locale not loaded yet.
    */
   static of(name: string): LocaleData {
     let got = LocaleData.#cache.get(name);
     if (!got) {
-      if (!LOCALES.includes(name)) {
-        throw new RangeError(`Cannot load locale data as the locale is unknown: "${name}"`);
+      requireKnown(name);
+      const chain = chainOf(name);
+      const defs = chain.map(loadedDefinitions);
+      const missing = chain.filter((_, i) => defs[i] === undefined);
+      if (missing.length > 0) {
+        throw new Error(
+          `Cannot use locale "${name}" before its data is loaded (${missing.join(", ")}): ` +
+            `await LocaleData.load("${name}") first`,
+        );
       }
-      LocaleData.#cache.set(name, got = new LocaleData(name));
+      LocaleData.#cache.set(name, got = new LocaleData(name, defs as Definitions[]));
     }
     return got;
   }
