@@ -139,7 +139,7 @@ function hexValue(b: number): number {
   return b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x57;
 }
 
-const ESCAPED_CHARS = /[\\\n\r\t\b\f\v]/g;
+const NEEDS_ESCAPE = /[\\\n\r\t\b\f\v]/;
 const ESCAPES: Record<string, string> = {
   "\\": "\\\\",
   "\n": "\\n",
@@ -153,12 +153,7 @@ const ESCAPES: Record<string, string> = {
 /** Spells a value as a COPY text field (escaped; `null` is `\N`). */
 export function encodeField(value: Cell): string {
   if (value === null) return "\\N";
-  // A plain scan: most values need no escape, and this runs once per masked value.
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x5c || (c >= 0x08 && c <= 0x0d)) return value.replace(ESCAPED_CHARS, (e) => ESCAPES[e]);
-  }
-  return value;
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[\\\n\r\t\b\f\v]/g, (c) => ESCAPES[c]) : value;
 }
 
 /** Decodes a whole COPY text payload into rows of values (for tests and small tables). */

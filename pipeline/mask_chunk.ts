@@ -12,6 +12,8 @@ import type { MaskerRecipe } from "./_mask_protocol.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
+/** Characters a COPY text field must escape. */
+const COPY_SPECIAL = /[\\\n\r\t\b\f\v]/;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -124,6 +126,7 @@ export class ChunkMasker {
       },
     };
     const outputs: Cell[][] = new Array(ncol);
+    const escape: boolean[] = new Array(ncol).fill(false);
     for (const m of this.#masked) {
       let out: Cell[];
       try {
@@ -141,6 +144,8 @@ export class ChunkMasker {
       }
       checkOutput(out, rows, m, table, firstRow);
       outputs[m.index] = out;
+      // One test per column and batch rather than per value: masked values rarely need an escape.
+      escape[m.index] = COPY_SPECIAL.test(out.join(""));
     }
     const parts: string[] = [];
     for (let r = 0; r < rows; r++) {
@@ -151,7 +156,8 @@ export class ChunkMasker {
         if (out === undefined) continue;
         const k = base + c * 2;
         if (offsets[k] > from) parts.push(text.slice(from, offsets[k]));
-        parts.push(encodeField(out[r]));
+        const v = out[r];
+        parts.push(v === null ? "\\N" : escape[c] ? encodeField(v) : v);
         from = offsets[k + 1];
       }
       parts.push(text.slice(from, offsets[base + ncol * 2 - 1] + 1));
