@@ -90,7 +90,7 @@ export function buildCli(): Command {
     .addOption(
       new Option(
         "--mask-workers <n>",
-        "worker threads masking Level 1 columns, 0 for none (default: cores, at most 8)",
+        "worker threads masking Level 1 columns, 0 for none (default: 0 below 4 cores, else cores - 1, at most 8)",
       )
         .argParser(nonNegativeInt),
     )

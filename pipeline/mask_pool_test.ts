@@ -6,7 +6,7 @@ import { StrategyRegistry } from "../strategies/registry.ts";
 import { column as textColumn, TEST_MASTER } from "../strategies/_test_utils.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import { MaskerFactory } from "./maskers.ts";
-import { MaskPool } from "./mask_pool.ts";
+import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
 
 const TABLE = { schema: "public", table: "people" };
@@ -232,4 +232,8 @@ Deno.test("MaskPool.close() rejects pending chunks and refuses new ones", async 
   }
   assert.match(((await caught(pool.mask(TABLE, built, data, { firstRow: 1 }))) as Error).message, /closed/);
   assert.equal(pool.running, 0);
+});
+
+Deno.test("defaultMaskWorkers() leaves small machines to the main thread and keeps one core for it", () => {
+  assert.deepEqual([1, 2, 3, 4, 6, 9, 64].map((n) => defaultMaskWorkers(n)), [0, 0, 0, 3, 5, 8, 8]);
 });

@@ -81,7 +81,7 @@ export interface RunOptions {
   chunkRows?: number;
   /**
    * Worker threads masking Level 1 columns; 0 masks on the main thread (default: policy
-   * `options.mask_workers`, else the number of cores, at most 8).
+   * `options.mask_workers`, else {@link defaultMaskWorkers}).
    */
   maskWorkers?: number;
 }

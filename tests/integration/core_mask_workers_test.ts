@@ -1,11 +1,13 @@
 /**
  * Masking workers (`options.mask_workers`) against a real PostgreSQL: the target gets the same bytes
  * as with inline masking, a strategy failing in a worker fails the table as inline masking does, and the
- * workers (OS threads Deno names `worker-N`) are gone when the run returns, whatever its outcome.
+ * workers (counted by the pool itself: threads of the process include other test modules' workers) are gone
+ * when the run returns, whatever its outcome.
  */
 import assert from "node:assert/strict";
 import { PipelineError, PrivaciError } from "../../errors.ts";
 import { run } from "../../pipeline/run.ts";
+import { maskWorkerCounts } from "../../pipeline/mask_pool.ts";
 import { copyOut, createDb, dbUrl, dropDb, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 
@@ -41,34 +43,24 @@ function seed(bad = false): string {
       from generate_series(1, ${ROWS}) g`;
 }
 
-/** Deno's worker threads of this process (their names are `worker-1`, `worker-2`, …). */
+/** Masking workers of this test module that are still running. */
 function workerThreads(): number {
-  let n = 0;
-  for (const t of Deno.readDirSync("/proc/self/task")) {
-    try {
-      if (Deno.readTextFileSync(`/proc/self/task/${t.name}/comm`).startsWith("worker-")) n++;
-    } catch { /* the thread ended while listed */ }
-  }
-  return n;
+  return maskWorkerCounts().running;
 }
 
-/** Runs `fn` while sampling the worker threads every 10 ms; resolves to its outcome and the most seen. */
+/** Runs `fn` and counts the masking workers it started; resolves to its outcome and that count. */
 async function sampled<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; most: number }> {
-  let most = 0;
-  const timer = setInterval(() => most = Math.max(most, workerThreads()), 10);
+  const before = maskWorkerCounts().started;
   try {
-    return { value: await fn(), most };
+    return { value: await fn(), most: maskWorkerCounts().started - before };
   } catch (error) {
-    return { error, most };
-  } finally {
-    clearInterval(timer);
+    return { error, most: maskWorkerCounts().started - before };
   }
 }
 
-/** Worker threads still alive a moment after the run returned (a terminated thread takes a few ms to go). */
-async function threadsLeft(): Promise<number> {
-  for (let i = 0; i < 50 && workerThreads() > 0; i++) await new Promise((r) => setTimeout(r, 20));
-  return workerThreads();
+/** Masking workers still running after the run returned (terminate() is synchronous for the pool). */
+function threadsLeft(): Promise<number> {
+  return Promise.resolve(workerThreads());
 }
 
 async function withExtraDb<T>(fn: (url: string) => Promise<T>): Promise<T> {
