@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { StrategyParamsError } from "./errors.ts";
 import { fakeFirstName, fakeFullName, fakeLastName, normalizeName } from "./fake_name.ts";
+import { LocaleData } from "./fake/locale.ts";
 import { maskValues, OTHER_MASTER, runCases, subkey, TEST_MASTER } from "./_test_utils.ts";
 
 const LOCALES = ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "zh"];
@@ -49,6 +50,7 @@ Deno.test("fakeFullName() and friends equal the registry maskers under the same 
 });
 
 Deno.test("fake.full_name follows the locale's name order", async () => {
+  await Promise.all(["en", "ja", "zh"].map((l) => LocaleData.load(l)));
   const key = await subkey(TEST_MASTER, "fake.full_name");
   assert.match(fakeFullName(key, "x", "en"), /^\S+ \S+/);
   assert.match(fakeFullName(key, "x", "ja"), /^\S+ \S+$/);

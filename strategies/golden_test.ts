@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { fakeFirstName, fakeFullName, fakeLastName } from "./fake_name.ts";
+import { LocaleData } from "./fake/locale.ts";
 import { maskValues, subkey, TEST_MASTER } from "./_test_utils.ts";
 import type { ColumnInfo } from "./types.ts";
 
@@ -127,6 +128,7 @@ Deno.test("Keyed strategies give the same outputs as when their golden hashes we
 });
 
 Deno.test("The scrubber's name functions give the same outputs as when their golden hash was recorded", async () => {
+  await Promise.all(["en", "de", "fr"].map((l) => LocaleData.load(l)));
   const key = await subkey(TEST_MASTER, "text.scrub");
   const lines = Array.from({ length: COUNT }, (_, i) => {
     const v = INPUTS.name(i);
