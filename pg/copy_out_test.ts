@@ -3,6 +3,7 @@ import { CopyOutSplitter, copyOutStream, knownRows } from "./copy_out.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { openClient } from "./connect.ts";
 import { ADMIN_URL, copyOut, createDb, dbUrl, dropDb, exec } from "../tests/_pg.ts";
+import { concatBytes } from "../tests/_bytes.ts";
 
 const enc = new TextEncoder();
 
@@ -12,16 +13,6 @@ function message(type: string, body: Uint8Array): Uint8Array {
   out[0] = type.charCodeAt(0);
   new DataView(out.buffer).setUint32(1, body.length + 4);
   out.set(body, 5);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -36,11 +27,11 @@ function exchange(rows: readonly string[]) {
     message("Z", enc.encode("I")),
   ];
   const half = Math.floor(data.length / 2);
-  const wire = concat([...before, ...data.slice(0, half), notice, ...data.slice(half), ...after]);
+  const wire = concatBytes([...before, ...data.slice(0, half), notice, ...data.slice(half), ...after]);
   return {
     wire,
     rows: enc.encode(rows.join("")),
-    others: concat([...before, notice, ...after]),
+    others: concatBytes([...before, notice, ...after]),
     copyDoneEnd: wire.length - after[1].length - after[2].length,
   };
 }
@@ -65,7 +56,7 @@ function split(wire: Uint8Array, cuts: readonly number[], capacity = 16) {
     }
     from = cut;
   }
-  return { passed: concat(passed), rows: concat(rows), doneAt, done: s.done };
+  return { passed: concatBytes(passed), rows: concatBytes(rows), doneAt, done: s.done };
 }
 
 /** A deterministic generator for cut points. */
@@ -139,7 +130,7 @@ Deno.test("copyOutStream() reads a real COPY byte for byte, in chunks of whole r
         assert.equal(c[c.length - 1], 0x0a, "each chunk ends at a row end");
         assert.equal(knownRows(c), c.filter((b) => b === 0x0a).length, "the chunk's row count is known");
       }
-      assert.deepEqual(concat(chunks), await copyOut(url, "select * from t order by id"));
+      assert.deepEqual(concatBytes(chunks), await copyOut(url, "select * from t order by id"));
       assert.deepEqual(done, [undefined]);
       // The connection is usable afterwards: postgres.js saw CopyDone, CommandComplete and ReadyForQuery.
       const [{ n }] = await client.unsafe<{ n: number }[]>("select count(*)::int as n from t");

@@ -8,6 +8,7 @@ import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import { MaskerFactory } from "./maskers.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { collectBytes } from "../tests/_bytes.ts";
 
 const TABLE = { schema: "public", table: "people" };
 const enc = new TextEncoder();
@@ -57,13 +58,8 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
   return out;
 }
 
-async function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const c of ReadableStream.from(chunks).pipeThrough(stream)) parts.push(c);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) out.set(p, o), o += p.length;
-  return out;
+function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
+  return collectBytes(ReadableStream.from(chunks).pipeThrough(stream));
 }
 
 async function caught(p: Promise<unknown>): Promise<unknown> {

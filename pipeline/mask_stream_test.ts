@@ -7,6 +7,7 @@ import { nullStrategy } from "../strategies/null.ts";
 import { StrategyParamsError } from "../strategies/errors.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, StrategyInit } from "../strategies/types.ts";
 import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { collectBytes } from "../tests/_bytes.ts";
 
 const TABLE = { schema: "public", table: "customer" };
 const enc = new TextEncoder();
@@ -32,13 +33,8 @@ function custom(f: (values: readonly Cell[], batch: BatchContext) => unknown): C
   return { mask: (values, batch) => f(values, batch) as Cell[] };
 }
 
-async function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const c of ReadableStream.from(chunks).pipeThrough(stream)) parts.push(c);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) out.set(p, o), o += p.length;
-  return out;
+function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
+  return collectBytes(ReadableStream.from(chunks).pipeThrough(stream));
 }
 
 function initFor(column: ColumnInfo): StrategyInit<Record<string, never>> {

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
 import { encodeFrame, FrameReader, MAX_FRAME_BYTES } from "./protocol.ts";
+import { concatBytes } from "../tests/_bytes.ts";
 
 function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
   return ReadableStream.from(chunks);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 Deno.test("FrameReader reads frames split across and packed into chunks in any way", async () => {
@@ -21,7 +12,7 @@ Deno.test("FrameReader reads frames split across and packed into chunks in any w
     { t: "ok" },
     { t: "values", values: Array.from({ length: 5000 }, (_, i) => `row ${i}`) },
   ];
-  const bytes = concat(messages.map(encodeFrame));
+  const bytes = concatBytes(messages.map(encodeFrame));
   for (const size of [1, 3, 7, 4096, bytes.length]) {
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.slice(i, i + size));
