@@ -17,7 +17,6 @@ import {
   COMMON,
   ENGLISH,
   FAMILY,
-  type Gazetteer,
   GIVEN,
   GREETING,
   ORG_SUFFIX,
@@ -55,8 +54,14 @@ const COMMON_LEVEL = 20;
 const DICTIONARY_LEVEL = 70;
 const DIALECTS = ["english", "english/american", "english/british", "english/canadian", "english/australian"];
 
+/** The gazetteer as built: every word with its flags, and the locales that contributed names. */
+export interface BuiltGazetteer {
+  flags: Map<string, number>;
+  locales: string[];
+}
+
 /** Builds the gazetteer from the dependencies' data (slow: loads every faker locale). */
-export function buildGazetteer(): Gazetteer {
+export function buildGazetteer(): BuiltGazetteer {
   const flags = new Map<string, number>();
   const add = (word: string, flag: number) => {
     for (const part of word.split(/[\s.]+/)) {
@@ -162,7 +167,7 @@ const LINE = 100;
  * The generated module's text: the locales, then one line per run of words that share their flags,
  * `<flags> word word …`, inside a template literal (no word holds a backtick, backslash or `$`) that {@link parseGazetteerData} reads back.
  */
-export async function renderGazetteerData(g: Gazetteer = buildGazetteer()): Promise<string> {
+export async function renderGazetteerData(g: BuiltGazetteer = buildGazetteer()): Promise<string> {
   const byFlags = new Map<number, string[]>();
   for (const [word, f] of g.flags) {
     // Only words a token can fold to are ever looked up ("$", "a.m." and the like never are).

@@ -5,6 +5,7 @@
  * @module
  */
 import { fold } from "./fold.ts";
+import type { WordFlags } from "./_word_table.ts";
 
 /** Casing of a token. */
 export const LOWER = 0;
@@ -38,8 +39,8 @@ const BREAK = /[.!?…\n\r:;|•"“”()[\]{}<>]/;
 const JOIN = /^(?:[ \t\u00a0]{1,3}|-)$/;
 const UPPER_RE = /^[^\p{Ll}]*$/u;
 
-/** Tokenises `text`, looking each token up in `flagsOf` (a folded word → flags map). */
-export function tokenize(text: string, flagsOf: Map<string, number>): Tokens {
+/** Tokenises `text`, looking each token up in `flagsOf` (folded word → flags). */
+export function tokenize(text: string, flagsOf: WordFlags): Tokens {
   const t: Tokens = {
     count: 0,
     start: [],
@@ -89,7 +90,7 @@ const ENGLISH_ONLY = 4 | 64 | 2048;
  * The gazetteer flags of a word. A hyphenated word unknown as a whole is a name when all its parts are;
  * a word with letters beyond ASCII is never an ordinary English word, whatever its folded form says.
  */
-function flagsFor(word: string, key: string, flagsOf: Map<string, number>): number {
+function flagsFor(word: string, key: string, flagsOf: WordFlags): number {
   let f = flagsOf.get(key);
   if (f === undefined && key.includes("-")) {
     const parts = key.split("-").map((p) => flagsOf.get(p) ?? 0);

@@ -7,6 +7,9 @@
  * @module
  */
 import { LOCALES, WORDS } from "./_gazetteer_data.ts";
+import { type WordFlags, WordTable } from "./_word_table.ts";
+
+export type { WordFlags } from "./_word_table.ts";
 
 /** The word is a given name somewhere. */
 export const GIVEN = 1;
@@ -39,7 +42,7 @@ export const ENGLISH = 2048;
 
 /** Word → flags, plus the locales that contributed names. */
 export interface Gazetteer {
-  flags: Map<string, number>;
+  flags: WordFlags;
   locales: string[];
 }
 
@@ -51,14 +54,10 @@ export function gazetteer(): Gazetteer {
   return cached;
 }
 
-/** Reads the generated module's word lines (see `_gazetteer_build.ts`) into a {@link Gazetteer}. */
+/**
+ * Indexes the generated module's word lines (see `_gazetteer_build.ts`) as a {@link Gazetteer}, in place:
+ * lookups read the words out of `words` itself (see {@link WordTable}).
+ */
 export function parseGazetteerData(words: string, locales: string): Gazetteer {
-  const flags = new Map<string, number>();
-  for (const line of words.split("\n")) {
-    if (line.length === 0) continue;
-    const parts = line.split(" ");
-    const f = Number(parts[0]);
-    for (let i = 1; i < parts.length; i++) flags.set(parts[i], f);
-  }
-  return { flags, locales: locales.split(" ") };
+  return { flags: new WordTable(words), locales: locales.split(" ") };
 }

@@ -22,6 +22,7 @@ import {
   STOP,
   TITLE,
   WIDE,
+  type WordFlags,
 } from "./gazetteer.ts";
 import { compromiseNames } from "./_nlp.ts";
 import { LOWER, MIXED, TITLE_CASE, tokenize, type Tokens, UPPER } from "./_tokens.ts";
@@ -327,7 +328,7 @@ function pairs(tk: Tokens, name: Uint8Array, candidate: Uint8Array, covered: Uin
  * A word with a letter four times in a row ("ITTTTTTT"), or three times and an ordinary word once the run
  * is cut to one letter ("Awwwww").
  */
-function stretched(key: string, flags: Map<string, number>): boolean {
+function stretched(key: string, flags: WordFlags): boolean {
   if (!/(.)\1\1/.test(key)) return false;
   if (/(.)\1\1\1/.test(key)) return true;
   const f = flags.get(key.replace(/(.)\1{2,}/g, "$1")) ?? 0;
