@@ -13,6 +13,7 @@ import { builtinStrategies } from "./builtins.ts";
 import { Keyring } from "./keyring.ts";
 import type { StrategyRegistry } from "./registry.ts";
 import type { Cell, ColumnMasker, StrategyDefinition, StrategySpec } from "./types.ts";
+import { denoFmt } from "./_fmt.ts";
 
 /** The documentation key: public, so the example outputs can be reproduced. Never use it for data. */
 export const DOCS_KEY = "privaci documentation key, public, never for data";
@@ -153,25 +154,7 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
     }
     out.push("");
   }
-  return await formatMarkdown(out.join("\n"));
-}
-
-/** `text` as `deno fmt` writes Markdown with this repository's settings, so `fmt --check` passes. */
-async function formatMarkdown(text: string): Promise<string> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext", "md", "-"],
-    cwd: new URL("../", import.meta.url),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const child = cmd.spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const { success, stdout, stderr } = await child.output();
-  if (!success) throw new Error(`Cannot format the strategies page: ${new TextDecoder().decode(stderr)}`);
-  return new TextDecoder().decode(stdout);
+  return await denoFmt(out.join("\n"), "md", "the strategies page");
 }
 
 if (import.meta.main) {

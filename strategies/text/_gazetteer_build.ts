@@ -26,6 +26,7 @@ import {
   TITLE,
   WIDE,
 } from "./gazetteer.ts";
+import { denoFmt } from "../_fmt.ts";
 
 /** Where the generated module lives. */
 export const GAZETTEER_DATA_PATH: URL = new URL("./_gazetteer_data.ts", import.meta.url);
@@ -201,27 +202,7 @@ export const WORDS = \`
 ${lines.join("\n")}
 \`;
 `;
-  return await formatTs(text);
-}
-
-/** \`text\` as \`deno fmt\` writes TypeScript with this repository's settings, so \`fmt --check\` passes. */
-async function formatTs(text: string): Promise<string> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--ext", "ts", "-"],
-    cwd: new URL("../../", import.meta.url),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const child = cmd.spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-  const out = await child.output();
-  if (!out.success) {
-    throw new Error(`Cannot format the gazetteer module: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return new TextDecoder().decode(out.stdout);
+  return await denoFmt(text, "ts", "the gazetteer module");
 }
 
 if (import.meta.main) {
