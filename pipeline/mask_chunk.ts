@@ -147,7 +147,7 @@ export class ChunkMasker {
       // One test per column and batch rather than per value: masked values rarely need an escape.
       escape[m.index] = COPY_SPECIAL.test(out.join(""));
     }
-    const parts: string[] = [];
+    let result = "";
     for (let r = 0; r < rows; r++) {
       const base = r * ncol * 2;
       let from = offsets[base]; // start of the pending run of kept text
@@ -155,14 +155,14 @@ export class ChunkMasker {
         const out = outputs[c];
         if (out === undefined) continue;
         const k = base + c * 2;
-        if (offsets[k] > from) parts.push(text.slice(from, offsets[k]));
+        if (offsets[k] > from) result += text.slice(from, offsets[k]);
         const v = out[r];
-        parts.push(v === null ? "\\N" : escape[c] ? encodeField(v) : v);
+        result += v === null ? "\\N" : escape[c] ? encodeField(v) : v;
         from = offsets[k + 1];
       }
-      parts.push(text.slice(from, offsets[base + ncol * 2 - 1] + 1));
+      result += text.slice(from, offsets[base + ncol * 2 - 1] + 1);
     }
-    return parts.join("");
+    return result;
   }
 }
 
