@@ -31,6 +31,7 @@ import {
   assertResumable,
   checkpoint,
   completedUnits,
+  discardRun,
   ensureState,
   finishRun,
   loadChunks,
@@ -220,6 +221,12 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     const refOf = (name: string) => prepared!.catalog.tables.get(name)!;
     const full = await nonEmpty(target, copiedNames.filter((n) => !started(n)).map(refOf));
     if (full.length > 0 && !options.truncate) {
+      // A refused fresh run leaves no trace: recorded as failed, it would be what `--resume` picks up next
+      // instead of the interrupted run the user means to resume.
+      if (!options.resume) {
+        await discardRun(target, runId);
+        activeRun = null;
+      }
       throw new PrivaciError(
         "TARGET_NOT_EMPTY",
         `Cannot load into tables that already hold rows: ${full.join(", ")}`,

@@ -68,6 +68,11 @@ export async function startRun(
   return id;
 }
 
+/** Forgets a run that was refused before it wrote any row (with its chunks and checkpoints). */
+export async function discardRun(target: postgres.Sql, id: string): Promise<void> {
+  await target.unsafe(`delete from privaci.runs where run_id = $1`, [id]);
+}
+
 /** Sets a run's final status. */
 export async function finishRun(target: postgres.Sql, id: string, status: "failed" | "done"): Promise<void> {
   await target.unsafe(`update privaci.runs set status = $2, finished_at = now() where run_id = $1`, [

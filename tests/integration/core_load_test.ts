@@ -123,6 +123,8 @@ Deno.test("run() refuses a non-empty target unless truncating, and a target that
       });
       assert.equal(text(await copyOut(targetUrl, "select * from parent")), "7\n");
       assert.equal(text(await copyOut(targetUrl, "select * from child")), "7\n");
+      // The refusal leaves no run behind for a later --resume to pick up by mistake.
+      assert.equal(text(await copyOut(targetUrl, "select count(*) from privaci.runs")), "0\n");
     });
 
     await t.step("truncate empties the target tables first", async () => {
