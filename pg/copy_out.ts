@@ -28,6 +28,7 @@ export function knownRows(chunk: Uint8Array): number | undefined {
 export class CopyOutSplitter {
   #passOn: (bytes: Uint8Array) => void;
   #buf: Uint8Array;
+  #capacity: number;
   /** Bytes in #buf. */
   #len = 0;
   /** End of the last complete row in #buf. */
@@ -46,10 +47,11 @@ export class CopyOutSplitter {
   /**
    * @param passOn receives, in order, the bytes of every message that is not CopyData (possibly a
    *   message in several pieces, as a socket delivers them).
-   * @param capacity initial size of the row buffer; it grows for larger rows.
+   * @param capacity size of each new row buffer; one grows for larger rows.
    */
   constructor(passOn: (bytes: Uint8Array) => void, capacity = 512 * 1024) {
     this.#passOn = passOn;
+    this.#capacity = capacity;
     this.#buf = new Uint8Array(capacity);
   }
 
@@ -146,7 +148,9 @@ export class CopyOutSplitter {
     const out = this.#buf.subarray(0, this.#rowEnd);
     this.#rows = 0;
     const rest = this.#len - this.#rowEnd;
-    const next = new Uint8Array(Math.max(this.#buf.length, rest * 2));
+    // A fresh buffer per chunk (the caller owns the old one), only as large as a chunk needs: new
+    // buffers are zero-filled, and that cost follows their size.
+    const next = new Uint8Array(Math.max(this.#capacity, rest * 2));
     next.set(this.#buf.subarray(this.#rowEnd, this.#len));
     this.#buf = next;
     this.#len = rest;
@@ -194,7 +198,8 @@ export function copyOutStream(
   options: CopyOutStreamOptions = {},
 ): { stream: ReadableStream<Uint8Array>; attach(signals: CopyOutSignals): void; detach(): void } {
   const target = options.chunkBytes ?? 256 * 1024;
-  const splitter = new CopyOutSplitter((bytes) => socket.deliver(bytes), target * 2);
+  // Room for a chunk plus what arrives before the socket's pause takes effect (its reads are 64 KiB).
+  const splitter = new CopyOutSplitter((bytes) => socket.deliver(bytes), target + 128 * 1024);
   let failure: unknown = undefined;
   let finished = false;
   let paused = false;
