@@ -150,7 +150,9 @@ export class CopyOutSplitter {
     const rest = this.#len - this.#rowEnd;
     // A fresh buffer per chunk (the caller owns the old one), only as large as a chunk needs: new
     // buffers are zero-filled, and that cost follows their size.
-    const next = new Uint8Array(Math.max(this.#capacity, rest * 2));
+    // It holds the part of the row already here and the rest of it still to come.
+    const need = rest + (this.#type === COPY_DATA ? this.#left : 0);
+    const next = new Uint8Array(Math.max(this.#capacity, need));
     next.set(this.#buf.subarray(this.#rowEnd, this.#len));
     this.#buf = next;
     this.#len = rest;
