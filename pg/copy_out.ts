@@ -74,6 +74,15 @@ export class CopyOutSplitter {
     let i = 0;
     // Start of a run of passed-on bytes in chunk: from 0 when the chunk goes on with such a message.
     let pass = this.#type !== -1 && this.#type !== COPY_DATA ? 0 : -1;
+    // Row bytes are first packed in place, over the 5-byte headers between them (copyWithin allocates
+    // nothing), then copied into the buffer once per chunk: [from, to) of chunk.
+    let from = -1, to = -1;
+    const flush = () => {
+      if (from === -1) return;
+      this.#buf.set(chunk.subarray(from, to), this.#len);
+      this.#len += to - from;
+      from = -1;
+    };
     while (i < n) {
       if (this.#type === -1) {
         const start = i;
@@ -86,6 +95,7 @@ export class CopyOutSplitter {
           if (this.#headLen < 5) {
             // A header split across chunks: its first bytes are held until its type is known.
             if (pass !== -1) this.#passOn(chunk.slice(pass, start));
+            flush();
             return n;
           }
           const h = this.#head;
@@ -103,23 +113,25 @@ export class CopyOutSplitter {
             this.#passOn(chunk.slice(pass, start));
             pass = -1;
           }
-          this.#reserve(this.#left);
+          this.#reserve((from === -1 ? 0 : to - from) + this.#left);
         } else if (pass === -1) {
           pass = start;
         }
       }
       const take = Math.min(this.#left, n - i);
-      if (this.#type === COPY_DATA) {
-        this.#buf.set(chunk.subarray(i, i + take), this.#len);
-        this.#len += take;
+      if (this.#type === COPY_DATA && take > 0) {
+        if (from === -1) from = to = i;
+        else if (to !== i) chunk.copyWithin(to, i, i + take);
+        to += take;
       }
       i += take;
       this.#left -= take;
       if (this.#left === 0) {
         if (this.#type === COPY_DATA) {
-          this.#rowEnd = this.#len;
+          this.#rowEnd = this.#len + (from === -1 ? 0 : to - from);
           this.#rows++;
-          if (this.#buf[this.#len - 1] !== 0x0a) this.#oneRowPerMessage = false;
+          const last = from === -1 || to === from ? this.#buf[this.#len - 1] : chunk[to - 1];
+          if (last !== 0x0a) this.#oneRowPerMessage = false;
         }
         const doneNow = this.#type === COPY_DONE;
         this.#type = -1;
@@ -127,11 +139,13 @@ export class CopyOutSplitter {
           this.#done = true;
           if (pass === -1) pass = i;
           this.#passOn(chunk.slice(pass, n));
+          flush();
           return i;
         }
       }
     }
     if (pass !== -1) this.#passOn(chunk.slice(pass, n));
+    flush();
     return n;
   }
 
