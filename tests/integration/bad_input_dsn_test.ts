@@ -8,7 +8,7 @@ import { PgError } from "../../errors.ts";
 import { run } from "../../pipeline/run.ts";
 import { parsePolicy } from "../../config/load.ts";
 import { ADMIN_URL, connect, createDb, dbUrl, dropDb } from "../_pg.ts";
-import { type CliResult, prepareTarget, runCli, seedSource } from "../fixtures/fault/harness.ts";
+import { type CliResult, prepareTarget, runCli, seedSource, TINY_SIZES } from "../fixtures/fault/harness.ts";
 
 const CLI_MS = 60_000;
 /** The closed-port and silent-server failures must come well before this. */
@@ -166,12 +166,7 @@ Deno.test("bad input: sslmode=require against the test server behaves as its ssl
   const source = await createDb("bad_src");
   const target = await createDb("bad_dst");
   try {
-    await seedSource(dbUrl(source), {
-      "public.customers": 10,
-      "public.products": 3,
-      "public.orders": 5,
-      "public.order_items": 5,
-    });
+    await seedSource(dbUrl(source), TINY_SIZES);
     await prepareTarget(dbUrl(target));
     const tls = `${dbUrl(source)}?sslmode=require`;
     const r = await cli(tls, dbUrl(target));
@@ -198,12 +193,7 @@ Deno.test("bad input: passwords in the URLs never reach the output or the report
   const target = await createDb("bad_dst");
   const report = await Deno.makeTempFile({ suffix: ".json" });
   try {
-    await seedSource(dbUrl(source), {
-      "public.customers": 10,
-      "public.products": 3,
-      "public.orders": 5,
-      "public.order_items": 5,
-    });
+    await seedSource(dbUrl(source), TINY_SIZES);
     await prepareTarget(dbUrl(target));
     // Trust authentication ignores the passwords, so the run succeeds with them in both URLs.
     const withPassword = (url: string) => {

@@ -3,24 +3,9 @@ import { PrivaciError } from "../../errors.ts";
 import { type ProgressEvent, run } from "../../pipeline/run.ts";
 import { connect, copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
+import { withDeadline } from "../_deadline.ts";
 
 const DEADLINE_MS = 15_000;
-
-/** Settles as `promise` does, or rejects once the deadline passed; never leaves a timer behind. */
-async function withinDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not settle within ${DEADLINE_MS} ms`)),
-      DEADLINE_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Starts a run that aborts itself `abortAfterMs` after the table started loading (or, with
@@ -58,7 +43,7 @@ Deno.test("run() stops when aborted mid-table, rolls the table back and ends its
        create trigger slow before insert on t for each row execute function slow()`,
     );
     const { outcome, reason } = abortedRun(sourceUrl, targetUrl, 300);
-    const error = await withinDeadline(outcome, "the aborted run");
+    const error = await withDeadline(outcome, DEADLINE_MS, "the aborted run");
     assert.ok(error instanceof PrivaciError, String(error));
     assert.equal(error.code, "INTERRUPTED");
     assert.ok(error === reason || /rolled back/.test(error.message), error.message);
@@ -96,7 +81,7 @@ Deno.test("run() stops promptly when aborted while the target table is locked by
       const { outcome } = abortedRun(sourceUrl, targetUrl, 3000, true);
       let settled: unknown;
       try {
-        settled = await withinDeadline(outcome, "the run aborted during a lock wait");
+        settled = await withDeadline(outcome, DEADLINE_MS, "the run aborted during a lock wait");
       } finally {
         // Let a run that ignored the abort finish, so nothing is left behind either way.
         await holder`rollback`;

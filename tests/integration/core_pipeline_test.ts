@@ -3,24 +3,9 @@ import { PgError } from "../../errors.ts";
 import { run } from "../../pipeline/run.ts";
 import { connect, copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
+import { withDeadline } from "../_deadline.ts";
 
 const DEADLINE_MS = 20_000;
-
-/** Settles as `promise` does, or rejects once the deadline passed; never leaves a timer behind. */
-async function withinDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not settle within ${DEADLINE_MS} ms`)),
-      DEADLINE_MS,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function count(url: string, table: string): Promise<number> {
   return Number(text(await copyOut(url, `select count(*) from ${table}`)).trim());
@@ -118,8 +103,9 @@ Deno.test("run() ends every COPY data error in the target with a PgError, within
     for (const c of CASES) {
       await t.step(c.name, async () => {
         const policy = policyFor(sourceUrl, targetUrl, `schemas: [${c.schema}]`);
-        const error = await withinDeadline(
+        const error = await withDeadline(
           run(policy, { jobs: 2 }).then(() => assert.fail("the run succeeded"), (e: unknown) => e),
+          DEADLINE_MS,
           `the run into ${c.table}`,
         );
         assert.ok(error instanceof PgError, `expected a PgError, got ${error}`);

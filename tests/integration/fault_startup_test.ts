@@ -14,6 +14,7 @@ import {
   faultPolicy,
   prepareTarget,
   seedSource,
+  TINY_SIZES,
   withDeadline,
 } from "../fixtures/fault/harness.ts";
 
@@ -30,12 +31,7 @@ Deno.test("fault suite: a target connection terminated during its start-up fails
   const locker = connect(dbUrl(target));
   const admin = connect(ADMIN_URL);
   try {
-    await seedSource(dbUrl(source), {
-      "public.customers": 10,
-      "public.products": 3,
-      "public.orders": 5,
-      "public.order_items": 5,
-    });
+    await seedSource(dbUrl(source), TINY_SIZES);
     await prepareTarget(dbUrl(target));
     const held = await locker.reserve();
     await held.unsafe("begin");
