@@ -4,6 +4,7 @@ import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { openClient } from "./connect.ts";
 import { ADMIN_URL, copyOut, createDb, dbUrl, dropDb, exec } from "../tests/_pg.ts";
 import { concatBytes } from "../tests/_bytes.ts";
+import { seededRandom } from "../tests/_random.ts";
 
 const enc = new TextEncoder();
 
@@ -59,12 +60,6 @@ function split(wire: Uint8Array, cuts: readonly number[], capacity = 16) {
   return { passed: concatBytes(passed), rows: concatBytes(rows), doneAt, done: s.done };
 }
 
-/** A deterministic generator for cut points. */
-function lcg(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
-
 Deno.test("CopyOutSplitter keeps row bytes and passes every other message on, however the bytes are cut", () => {
   const rows = Array.from({ length: 40 }, (_, i) => `${i}\tname ${"é".repeat(i % 7)}\t\\N\n`);
   const ex = exchange(rows);
@@ -77,7 +72,7 @@ Deno.test("CopyOutSplitter keeps row bytes and passes every other message on, ho
     assert.equal(got.doneAt, ex.copyDoneEnd, `CopyDone end with a cut at ${cut}`);
   }
   // Many random cuts, down to one byte at a time.
-  const rnd = lcg(7);
+  const rnd = seededRandom(7);
   for (let round = 0; round < 200; round++) {
     const n = 1 + Math.floor(rnd() * 60);
     const cuts = Array.from({ length: n }, () => Math.floor(rnd() * ex.wire.length)).sort((a, b) => a - b);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { countRows, decodeField, decodeRows, encodeField, encodeRows, indexFields } from "./copy_text.ts";
+import { seededRandom } from "../tests/_random.ts";
 
 const enc = new TextEncoder();
 
@@ -141,18 +142,6 @@ Deno.test("decodeRows() and encodeRows() agree on PostgreSQL's spelling", () => 
   assert.deepEqual(encodeRows([]), new Uint8Array(0));
 });
 
-/** A small seeded PRNG (mulberry32), so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALPHABET = [
   ...Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)), // every control character but NUL
   "\x7f",
@@ -180,7 +169,7 @@ function randomCell(next: () => number): string | null {
 }
 
 Deno.test("encodeRows() then decodeRows() gives back random rows of control characters and emoji", () => {
-  const next = prng(20240611);
+  const next = seededRandom(20240611);
   for (let round = 0; round < 300; round++) {
     const columns = 1 + Math.floor(next() * 5);
     const rows = Array.from(
@@ -194,7 +183,7 @@ Deno.test("encodeRows() then decodeRows() gives back random rows of control char
 });
 
 Deno.test("encodeField() output holds no raw tab, newline or lone backslash", () => {
-  const next = prng(7);
+  const next = seededRandom(7);
   for (let i = 0; i < 500; i++) {
     const value = randomCell(next);
     const spelled = encodeField(value);
