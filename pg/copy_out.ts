@@ -162,9 +162,8 @@ export class CopyOutSplitter {
     const out = this.#buf.subarray(0, this.#rowEnd);
     this.#rows = 0;
     const rest = this.#len - this.#rowEnd;
-    // A fresh buffer per chunk (the caller owns the old one), only as large as a chunk needs: new
-    // buffers are zero-filled, and that cost follows their size.
-    // It holds the part of the row already here and the rest of it still to come.
+    // A fresh buffer per chunk (the caller owns the old one), only as large as a chunk needs, as new
+    // buffers are zero-filled; it must hold the part of a row already here and the rest still to come.
     const need = rest + (this.#type === COPY_DATA ? this.#left : 0);
     const next = new Uint8Array(Math.max(this.#capacity, need));
     next.set(this.#buf.subarray(this.#rowEnd, this.#len));
