@@ -11,7 +11,7 @@ import { ConfigError } from "../errors.ts";
 import { ruleSpec } from "../pipeline/plan.ts";
 import { MaskerFactory } from "../pipeline/maskers.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { Keyring } from "../strategies/keyring.ts";
+import { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import { classifyColumn } from "./classify.ts";
