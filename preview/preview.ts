@@ -64,7 +64,7 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
   let prepared;
   try {
     prepared = await prepare(src, snapshot.sql, registry);
-    throwIfIssues(prepared.issues, "Cannot preview");
+    throwIfIssues(prepared.diagnostics, "Cannot preview");
     const wanted = options.table === undefined
       ? null
       : options.table.includes(".")
