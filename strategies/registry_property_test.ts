@@ -17,7 +17,7 @@ import { builtinStrategies } from "./builtins.ts";
 import { exampleColumn } from "./_example_column.ts";
 import { StrategyParamsError } from "./errors.ts";
 import { OTHER_MASTER, subkey, TEST_MASTER } from "./_test_utils.ts";
-import { ibanCheck, luhnCheckDigit } from "./_digits.ts";
+import { ibanCheck, luhnCheckDigit } from "./keyed/_digits.ts";
 import { PrivaciError } from "../errors.ts";
 import { ADMIN_URL, connect } from "../tests/_pg.ts";
 import type {
@@ -179,7 +179,7 @@ const FAMILIES: Partial<Record<TypeFamily, Family>> = {
 
 /**
  * Known defects, mapped out of a strategy's input domain until they are fixed so the rest of the domain
- * stays covered. number.noise (and number.round) compute in doubles through strategies/_numbers.ts: bigint
+ * stays covered. number.noise (and number.round) compute in doubles through strategies/number/_numbers.ts: bigint
  * values beyond ±2^53 are all written as ±9007199254740991 (the same under every key, and far outside
  * the declared noise), and numeric values beyond 2^53 lose noise smaller than the doubles' spacing
  * (abs: 5 on 34713642789674084 gives 34713642789674080 under every key).
