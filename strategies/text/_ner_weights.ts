@@ -616,7 +616,7 @@ export const NER_PROVENANCE = {
   "featureSources": [
     {
       "path": "strategies/text/_ner_features.ts",
-      "sha256": "d59c0b495802a3d17e26b0bcba51756492b1a863136632118c2affa8bfc006ba",
+      "sha256": "104f7eae79904d73eee444353e2c96221cff7c918f47547b252588b3bd0385da",
     },
     {
       "path": "strategies/text/_tokens.ts",

@@ -14,7 +14,7 @@
  */
 import { WORDS } from "../../strategies/text/_gazetteer_data.ts";
 import { FEATURE_VERSION } from "../../strategies/text/_ner_features.ts";
-import { denoFmt } from "../../strategies/_fmt.ts";
+import { denoFmt } from "../deno_fmt.ts";
 import {
   type CorpusFile,
   corpusFiles,
