@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { PluginError } from "../errors.ts";
-import type { Keyring } from "../strategies/keyring.ts";
+import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { Cell, ColumnMasker, StrategyDefinition, StrategyInit } from "../strategies/types.ts";
 import type { Manifest, ManifestStrategy } from "./manifest.ts";
 import type { WireColumn } from "./protocol.ts";

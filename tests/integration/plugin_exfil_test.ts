@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Keyring } from "../../strategies/keyring.ts";
+import { Keyring } from "../../strategies/keyed/keyring.ts";
 import { maskWith, PERSON_NAME } from "../fixtures/plugins/_mask.ts";
 import { assertFields, assertNoSecret, HostileFixture, SECRET, shown } from "../fixtures/plugins/_hostile.ts";
 import { PluginError } from "../../errors.ts";
