@@ -268,10 +268,6 @@ Deno.test("exfil plugin: a column's values never reach another column's sandbox"
   assert.deepEqual(got, ["nothing"]);
 });
 
-Deno.test("exfil plugin suite: remove the temporary packages", async () => {
-  await fixture.remove();
-});
-
 function alive(pid: number): boolean {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
@@ -319,4 +315,8 @@ Deno.test({
     // A host killed with SIGKILL cannot delete the sandbox's private directory; it holds no user cache.
     await Deno.remove(privateDir, { recursive: true }).catch(() => {});
   },
+});
+
+Deno.test("exfil plugin suite: remove the temporary packages", async () => {
+  await fixture.remove();
 });
