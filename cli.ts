@@ -12,10 +12,12 @@ import { formatIssues } from "./config/diagnostics.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
+import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
+import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -94,8 +96,10 @@ export function buildCli(): Command {
       )
         .argParser(nonNegativeInt),
     )
-    .option("--report <file>", "also write the JSON report to this file")
+    .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
     .option("--json", "print the report as JSON on stdout")
+    .option("--verify", "verify the target after the copy (as `privaci verify` does)")
+    .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       const loaded = await load(opts.config);
@@ -132,9 +136,20 @@ export function buildCli(): Command {
           onProgress: progressPrinter(opts.quiet ?? false),
           version: denoJson.version,
         });
-        if (opts.report) await Deno.writeTextFile(opts.report, formatJson(report));
+        const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
+        if (opts.report && !html) await Deno.writeTextFile(opts.report, formatJson(report));
+        if (html && !opts.verify) await Deno.writeTextFile(html, formatHtml({ run: report }));
         if (opts.json) console.log(formatJson(report).trimEnd());
         else console.log(formatText(report).trimEnd());
+        if (opts.verify) {
+          await verifyAndReport(loaded, {
+            registry: plugins.registry,
+            version: denoJson.version,
+            failOn: opts.failOn,
+            quiet: opts.quiet ?? false,
+            output: { json: opts.json ?? false, run: report, ...(html ? { html } : {}) },
+          });
+        }
       } catch (e) {
         if (signal !== null) {
           printError(e);
@@ -183,6 +198,7 @@ export function buildCli(): Command {
       }
     });
 
+  program.addCommand(verifyCommand(denoJson.version));
   program.addCommand(pluginCommand());
   return program;
 }

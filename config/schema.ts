@@ -30,6 +30,10 @@ export const TableRuleSchema = z.strictObject({
   columns: z.record(z.string(), ColumnRuleSchema).default({}),
   /** An SQL filter on the source rows (`WHERE` body), to copy a subset. */
   where: z.string().min(1).optional(),
+  /** Columns that together could single a person out (postcode, birth date, gender): `verify` measures k-anonymity over them. */
+  quasi_identifiers: z.array(z.string().min(1)).min(1).optional(),
+  /** The smallest group of rows sharing their quasi-identifiers that `verify` accepts (default 5). */
+  k_min: z.int().min(2).max(1_000_000).optional(),
 });
 
 /** A plugin the policy trusts. */
