@@ -18,6 +18,8 @@ import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
 import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
+import { loadScanPolicy, scan } from "./scan/scan.ts";
+import { formatScanSummary } from "./scan/format.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -199,6 +201,55 @@ export function buildCli(): Command {
     });
 
   program.addCommand(verifyCommand(denoJson.version));
+  program.command("scan")
+    .description("sample the source and draft a policy: every column classified from name, type and content")
+    .option("--source <url>", "the source database (default: PRIVACI_SOURCE_URL)")
+    .option(
+      "-c, --config <file>",
+      "an existing policy: keep its rules, add missing columns, flag personal 'keep's",
+    )
+    .option("-o, --out <file>", "write the policy here instead of stdout")
+    .addOption(new Option("--sample <n>", "rows sampled per table").default(1000).argParser(positiveInt))
+    .addOption(
+      new Option("--timeout <ms>", "time budget per table's sample in milliseconds").default(5000).argParser(
+        positiveInt,
+      ),
+    )
+    .option("--schemas <list>", "comma-separated schemas to scan (default: the policy's, else public)")
+    .option("--check", "with -c: exit 1 when a column the policy keeps looks personal")
+    .option("--json", "print the findings as JSON on stdout (counts and detector names, never a value)")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (opts) => {
+      if (opts.check && !opts.config) {
+        throw new CommanderError(EXIT.usage, "privaci.usage", "--check needs -c");
+      }
+      const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
+      const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");
+      if (!policy && !source) {
+        throw new PrivaciError("USAGE", "Cannot scan without a source", {
+          exitCode: EXIT.usage,
+          hint: "pass --source postgres://…, set PRIVACI_SOURCE_URL, or give a policy with -c",
+        });
+      }
+      const result = await scan({
+        ...(policy ? { policy } : { source: source! }),
+        ...(opts.schemas ? { schemas: opts.schemas.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
+        sample: opts.sample,
+        timeoutMs: opts.timeout,
+        onTable: (t, done, of) => {
+          if (!opts.quiet && (done % 100 === 0 || done === of)) err(`  scanned ${done}/${of} tables`);
+          if (t.failed) {
+            err(`  ${paint("33", "warning")}: ${t.table}: sample ${t.failed}, rules from names only`);
+          }
+        },
+      });
+      if (opts.out) await Deno.writeTextFile(opts.out, result.yaml);
+      if (opts.json) console.log(JSON.stringify({ tables: result.tables, flagged: result.flagged }, null, 2));
+      else if (!opts.out && !opts.check) console.log(result.yaml.trimEnd());
+      if (!opts.quiet) err(formatScanSummary(result, { color, out: opts.out }));
+      if (opts.check && result.flagged.length > 0) throw new ExitRequest(EXIT.runFailed);
+    });
+
   program.addCommand(pluginCommand());
   return program;
 }

@@ -1,6 +1,10 @@
 /**
  * PrivaCI as a library: load a policy, check it against the source, and run a masked copy.
  *
+ * Run as a program, this module is the `privaci` command:
+ * `deno run -A jsr:@privaci/cli run -c privaci.yaml`. Imported, it is the library, and the command's
+ * modules are not loaded.
+ *
  * ```ts ignore
  * import { loadPolicy, run, formatText } from "@privaci/cli";
  * const policy = await loadPolicy("privaci.yaml");
@@ -25,3 +29,8 @@ export { StrategyRegistry } from "./strategies/registry.ts";
 export type * from "./strategies/types.ts";
 export { definePlugin, PLUGIN_API_VERSION } from "./plugins/sdk/mod.ts";
 export type { PluginDefinition, PluginModule, PluginStrategy } from "./plugins/sdk/mod.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./cli.ts");
+  Deno.exit(await main(Deno.args));
+}

@@ -8,7 +8,7 @@
 import { dirname, resolve } from "node:path";
 import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { ConfigError, type ConfigIssue } from "../errors.ts";
-import { decodeKey } from "../strategies/keyring.ts";
+import { decodeKey } from "../strategies/keyed/keyring.ts";
 import { formatIssues } from "./diagnostics.ts";
 import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";

@@ -9,8 +9,22 @@ import { z } from "zod";
 /** Keys of a column's long form that belong to PrivaCI, not to the strategy's params. */
 export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique"] as const;
 
+// The schemas below carry explicit types because they are reachable from the published API (JSR's
+// no-slow-types rule); the compiler checks each annotation against the schema it describes.
+
+/** The zod type of a column rule (see {@linkcode ColumnRuleSchema}). */
+export type ColumnRuleSchemaType = z.ZodUnion<
+  readonly [
+    z.ZodString,
+    z.ZodObject<
+      { strategy: z.ZodString; domain: z.ZodOptional<z.ZodString>; unique: z.ZodOptional<z.ZodBoolean> },
+      z.core.$loose
+    >,
+  ]
+>;
+
 /** A column rule: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
-export const ColumnRuleSchema = z.union([
+export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
   z.string().min(1),
   z.looseObject({
     strategy: z.string().min(1),
@@ -22,8 +36,17 @@ export const ColumnRuleSchema = z.union([
 /** A column rule in long form, as the planner uses it. */
 export type ColumnRule = z.infer<typeof ColumnRuleSchema>;
 
+/** The zod type of a table rule (see {@linkcode TableRuleSchema}). */
+export type TableRuleSchemaType = z.ZodObject<{
+  rows: z.ZodDefault<z.ZodEnum<{ copy: "copy"; skip: "skip" }>>;
+  columns: z.ZodDefault<z.ZodRecord<z.ZodString, ColumnRuleSchemaType>>;
+  where: z.ZodOptional<z.ZodString>;
+  quasi_identifiers: z.ZodOptional<z.ZodArray<z.ZodString>>;
+  k_min: z.ZodOptional<z.ZodInt>;
+}, z.core.$strict>;
+
 /** What to do with one table. */
-export const TableRuleSchema = z.strictObject({
+export const TableRuleSchema: TableRuleSchemaType = z.strictObject({
   /** `copy` (default) or `skip`: no rows are copied (the table still exists in the target). */
   rows: z.enum(["copy", "skip"]).default("copy"),
   /** Column rules by column name. */
@@ -36,15 +59,43 @@ export const TableRuleSchema = z.strictObject({
   k_min: z.int().min(2).max(1_000_000).optional(),
 });
 
+/** The zod type of a plugin entry (see {@linkcode PluginRefSchema}). */
+export type PluginRefSchemaType = z.ZodObject<{
+  use: z.ZodString;
+  publisher: z.ZodString;
+  alias: z.ZodOptional<z.ZodString>;
+}, z.core.$strict>;
+
 /** A plugin the policy trusts. */
-export const PluginRefSchema = z.strictObject({
+export const PluginRefSchema: PluginRefSchemaType = z.strictObject({
   use: z.string().min(1),
   publisher: z.string().regex(/^ed25519:[A-Za-z0-9+/]+=*$/, "must be ed25519:<base64 public key>"),
   alias: z.string().min(1).optional(),
 });
 
+/** The zod type of the policy file (see {@linkcode PolicySchema}). */
+export type PolicySchemaType = z.ZodObject<{
+  version: z.ZodLiteral<1>;
+  source: z.ZodString;
+  target: z.ZodString;
+  key: z.ZodOptional<z.ZodString>;
+  schema: z.ZodDefault<z.ZodEnum<{ existing: "existing"; copy: "copy" }>>;
+  unlisted: z.ZodDefault<z.ZodEnum<{ error: "error"; keep: "keep" }>>;
+  schemas: z.ZodDefault<z.ZodArray<z.ZodString>>;
+  tables: z.ZodDefault<z.ZodRecord<z.ZodString, TableRuleSchemaType>>;
+  plugins: z.ZodDefault<z.ZodArray<PluginRefSchemaType>>;
+  options: z.ZodDefault<
+    z.ZodObject<{
+      jobs: z.ZodOptional<z.ZodInt>;
+      mask_workers: z.ZodOptional<z.ZodInt>;
+      batch_rows: z.ZodDefault<z.ZodInt>;
+      chunk_rows: z.ZodDefault<z.ZodInt>;
+    }, z.core.$strict>
+  >;
+}, z.core.$strict>;
+
 /** The whole policy file. */
-export const PolicySchema = z.strictObject({
+export const PolicySchema: PolicySchemaType = z.strictObject({
   version: z.literal(1),
   source: z.string().min(1),
   target: z.string().min(1),

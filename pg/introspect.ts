@@ -20,13 +20,21 @@ export interface TableInfo {
   columns: ColumnInfo[];
 }
 
-/** A foreign key between two tables. */
+/**
+ * A foreign key between two copied tables. A key declared on a partition (or referencing one) counts as
+ * a key of the partitioned table its rows are loaded through: `child`/`parent` name the roots of the
+ * partition trees, `childRelation`/`parentRelation` the relations the key is really declared between.
+ */
 export interface ForeignKey {
   name: string;
   child: string;
   childColumns: string[];
   parent: string;
   parentColumns: string[];
+  /** The relation declaring the key, when it is a partition of `child`. */
+  childRelation?: string;
+  /** The relation the key references, when it is a partition of `parent`. */
+  parentRelation?: string;
 }
 
 /** A sequence owned by a column (serial or identity). */
@@ -41,6 +49,11 @@ export interface Catalog {
   tables: Map<string, TableInfo>;
   foreignKeys: ForeignKey[];
   sequences: OwnedSequence[];
+  /**
+   * Every partition (at any depth) of a partitioned table in `tables`, mapped to that table: its rows are
+   * read and masked through it, under its rules.
+   */
+  partitions?: Map<string, string>;
 }
 
 const FAMILY: Record<string, TypeFamily> = {
@@ -164,23 +177,44 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       t.estimatedRows = Number(r.est);
     }
   }
+  // Each relation's root: a partition is loaded through the partitioned table at the top of its tree.
+  const roots = sql`
+    with recursive up(oid, root) as (
+      select c.oid, c.oid from pg_class c where c.relkind in ('r', 'p') and not c.relispartition
+      union all
+      select i.inhrelid, u.root from up u join pg_inherits i on i.inhparent = u.oid
+        join pg_class k on k.oid = i.inhrelid and k.relispartition
+    )
+    select u.oid, u.root, n.nspname || '.' || c.relname as name, rn.nspname || '.' || r.relname as root_name,
+           rn.nspname as root_schema
+      from up u join pg_class c on c.oid = u.oid join pg_namespace n on n.oid = c.relnamespace
+      join pg_class r on r.oid = u.root join pg_namespace rn on rn.oid = r.relnamespace`;
+  const partitions = new Map<string, string>();
+  for (
+    const r of await sql<{ name: string; root_name: string }[]>`
+      select name, root_name from (${roots}) x where oid <> root and root_schema in (${list}) order by 1`
+  ) partitions.set(r.name, r.root_name);
+  // Keys a partition inherits from its parent's key are left out (conparentid <> 0): the parent's counts.
   const foreignKeys = (await sql<FkRow[]>`
-    select con.conname as name,
-           cn.nspname || '.' || cc.relname as child, pn.nspname || '.' || pc.relname as parent,
+    with rel as (${roots})
+    select con.conname as name, cr.root_name as child, pr.root_name as parent,
+           cr.name as child_relation, pr.name as parent_relation,
            array(select attname from unnest(con.conkey) with ordinality k(n, i)
                    join pg_attribute on attrelid = con.conrelid and attnum = k.n order by k.i) as child_columns,
            array(select attname from unnest(con.confkey) with ordinality k(n, i)
                    join pg_attribute on attrelid = con.confrelid and attnum = k.n order by k.i) as parent_columns
       from pg_constraint con
-      join pg_class cc on cc.oid = con.conrelid join pg_namespace cn on cn.oid = cc.relnamespace
-      join pg_class pc on pc.oid = con.confrelid join pg_namespace pn on pn.oid = pc.relnamespace
-     where con.contype = 'f' and cn.nspname in (${list}) and con.conparentid = 0
+      join rel cr on cr.oid = con.conrelid
+      join rel pr on pr.oid = con.confrelid
+     where con.contype = 'f' and cr.root_schema in (${list}) and con.conparentid = 0
      order by 2, 1`).map((r) => ({
     name: r.name,
     child: r.child,
     parent: r.parent,
     childColumns: r.child_columns,
     parentColumns: r.parent_columns,
+    ...(r.child_relation !== r.child ? { childRelation: r.child_relation } : {}),
+    ...(r.parent_relation !== r.parent ? { parentRelation: r.parent_relation } : {}),
   }));
   const sequences = (await sql<SeqRow[]>`
     select quote_ident(sn.nspname) || '.' || quote_ident(s.relname) as sequence,
@@ -194,7 +228,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
        and d.deptype in ('a', 'i') and tn.nspname in (${list})
      order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
-  return { tables, foreignKeys, sequences };
+  return { tables, foreignKeys, sequences, partitions };
 }
 
 interface ColumnRow {
@@ -219,6 +253,8 @@ interface FkRow {
   name: string;
   child: string;
   parent: string;
+  child_relation: string;
+  parent_relation: string;
   child_columns: string[];
   parent_columns: string[];
 }

@@ -42,16 +42,18 @@ export async function validateForeignKeys(
 ): Promise<void> {
   for (const fk of fks) {
     if (!tables.has(fk.child) || !tables.has(fk.parent)) continue;
-    const q = (n: string) => quoteTable(refOf(n));
+    // A key declared on (or referencing) a partition holds for that partition's rows only.
+    const q = (n: string, partition?: string) =>
+      partition === undefined ? quoteTable(refOf(n)) : quoteTable(splitName(partition));
     const notNull = fk.childColumns.map((c) => `c.${quoteIdent(c)} is not null`).join(" and ");
     const join = fk.childColumns.map((c, i) => `p.${quoteIdent(fk.parentColumns[i])} = c.${quoteIdent(c)}`)
       .join(
         " and ",
       );
     const [{ n }] = await target.unsafe<{ n: string }[]>(
-      `select count(*)::text as n from ${q(fk.child)} c where ${notNull} and not exists (select 1 from ${
-        q(fk.parent)
-      } p where ${join})`,
+      `select count(*)::text as n from ${
+        q(fk.child, fk.childRelation)
+      } c where ${notNull} and not exists (select 1 from ${q(fk.parent, fk.parentRelation)} p where ${join})`,
     );
     if (n !== "0") {
       throw new PipelineError(
@@ -62,4 +64,10 @@ export async function validateForeignKeys(
       );
     }
   }
+}
+
+/** `schema.table` (as the catalog names relations) → its parts. */
+function splitName(name: string): { schema: string; table: string } {
+  const i = name.indexOf(".");
+  return { schema: name.slice(0, i), table: name.slice(i + 1) };
 }

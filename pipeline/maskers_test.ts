@@ -3,7 +3,7 @@ import { column as textColumn } from "../strategies/_test_utils.ts";
 import { z } from "zod";
 import { parsePolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import { keep } from "../strategies/keep.ts";
 import { nullStrategy } from "../strategies/null.ts";
 import { StrategyRegistry } from "../strategies/registry.ts";

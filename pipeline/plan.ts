@@ -96,6 +96,12 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
     const schema = name.slice(0, name.indexOf("."));
     if (!policy.schemas.includes(schema)) {
       issue(["tables", name], `table '${name}' is in schema '${schema}', which 'schemas:' does not select`);
+    } else if (catalog.partitions?.has(name)) {
+      const root = catalog.partitions.get(name)!;
+      issue(
+        ["tables", name],
+        `table '${name}' is a partition of '${root}': its rows are read and masked through '${root}', whose rules apply to every partition — move these rules to '${root}'`,
+      );
     } else if (!catalog.tables.has(name)) {
       const near = closest(name, names);
       issue(

@@ -8,7 +8,7 @@ import type postgres from "postgres";
 import type { ConfigIssue } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { introspect } from "../pg/introspect.ts";
-import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";

@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginRef } from "../config/schema.ts";
 import { PluginError } from "../errors.ts";
-import type { Keyring } from "../strategies/keyring.ts";
+import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyDefinition } from "../strategies/types.ts";
 import { readLock } from "./lock.ts";
 import type { Manifest } from "./manifest.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MaskerFactory } from "../../pipeline/maskers.ts";
-import { fakeFirstNameStrategy, fakeFullNameStrategy, fakeLastNameStrategy } from "../fake_name.ts";
-import { Keyring } from "../keyring.ts";
+import { fakeFirstNameStrategy, fakeFullNameStrategy, fakeLastNameStrategy } from "../fake/name.ts";
+import { Keyring } from "../keyed/keyring.ts";
 import { StrategyRegistry } from "../registry.ts";
 import { StrategyParamsError } from "../errors.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker } from "../types.ts";

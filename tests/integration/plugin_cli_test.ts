@@ -4,7 +4,7 @@ import { pluginCommand } from "../../plugins/cli.ts";
 import { loadPlugins } from "../../plugins/loader.ts";
 import { readLock } from "../../plugins/lock.ts";
 import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
-import { Keyring } from "../../strategies/keyring.ts";
+import { Keyring } from "../../strategies/keyed/keyring.ts";
 import { HOST_VERSION, withTempDir } from "../fixtures/plugins/_kit.ts";
 import { maskWith } from "../fixtures/plugins/_mask.ts";
 import { LocalRegistry } from "../fixtures/plugins/_registry.ts";

@@ -5,7 +5,7 @@ import { addPlugin } from "../../plugins/add.ts";
 import { loadPlugins } from "../../plugins/loader.ts";
 import { readLock } from "../../plugins/lock.ts";
 import { sha256Integrity } from "../../plugins/signing.ts";
-import { Keyring } from "../../strategies/keyring.ts";
+import { Keyring } from "../../strategies/keyed/keyring.ts";
 import {
   fixtureModule,
   HOST_VERSION,
