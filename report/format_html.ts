@@ -227,7 +227,7 @@ function histogram(k: KAnonymityResult): string {
   const w = 28;
   const h = 120;
   const max = Math.max(...bars.map((b) => b.groups));
-  const width = bars.length * w + 40;
+  const width = Math.max(360, bars.length * w + 40);
   const rects = bars.map((b, i) => {
     const bh = Math.max(1, Math.round((b.groups / max) * h));
     const x = 30 + i * w;
