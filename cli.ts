@@ -8,12 +8,13 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
-import { formatIssues } from "./config/diagnostics.ts";
+import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
 import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
+import type { RunReport } from "./report/report.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
@@ -31,7 +32,9 @@ function printError(e: unknown): number {
   if (e instanceof PrivaciError) {
     err(`${paint("31;1", "error")}: ${e.message}`);
     // A single issue is already in the message (with its file, line and column).
-    if (e instanceof ConfigError && e.issues.length > 1) err(formatIssues(e.issues, { color }));
+    if (e instanceof ConfigError && e.diagnostics.length > 1) {
+      err(formatDiagnostics(e.diagnostics, { color }));
+    }
     if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
     if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
     if (debug) err(e.stack ?? "");
@@ -125,6 +128,15 @@ export function buildCli(): Command {
       }
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
+      // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
+      let written: Promise<void> = Promise.resolve();
+      const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
+      const writeReport = (report: RunReport) => {
+        // With --verify, a finished run's page is written after the verification, with it.
+        if (html && (!opts.verify || !report.ok)) {
+          written = Deno.writeTextFile(html, formatHtml({ run: report }));
+        } else if (opts.report && !html) written = Deno.writeTextFile(opts.report, formatJson(report));
+      };
       try {
         const report = await run(loaded, {
           schemaOnly: opts.schemaOnly ?? false,
@@ -137,10 +149,9 @@ export function buildCli(): Command {
           signal: controller.signal,
           onProgress: progressPrinter(opts.quiet ?? false),
           version: denoJson.version,
+          onReport: writeReport,
         });
-        const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
-        if (opts.report && !html) await Deno.writeTextFile(opts.report, formatJson(report));
-        if (html && !opts.verify) await Deno.writeTextFile(html, formatHtml({ run: report }));
+        await written;
         if (opts.json) console.log(formatJson(report).trimEnd());
         else console.log(formatText(report).trimEnd());
         if (opts.verify) {
@@ -153,6 +164,9 @@ export function buildCli(): Command {
           });
         }
       } catch (e) {
+        await written.catch((w) =>
+          err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
+        );
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
@@ -175,20 +189,16 @@ export function buildCli(): Command {
       const result = await check(loaded, { version: denoJson.version, registry: plugins.registry })
         .finally(() => plugins.close());
       if (opts.json) console.log(JSON.stringify(result, null, 2));
-      for (const w of result.warnings) {
-        err(
-          `${paint("33", "warning")}: ${
-            w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""
-          }${w.message}`,
-        );
-      }
+      const warnings = result.diagnostics.filter((d) => d.severity !== "error");
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, severity: true }));
       if (!result.ok) {
         err(
-          `${paint("31;1", "error")}: ${result.issues.length} problem${
-            result.issues.length === 1 ? "" : "s"
+          `${paint("31;1", "error")}: ${errors.length} problem${
+            errors.length === 1 ? "" : "s"
           } in the policy`,
         );
-        err(formatIssues(result.issues, { color }));
+        err(formatDiagnostics(errors, { color }));
         if (result.suggestion) {
           err(`\nAdd these rules to ${loaded.file} (review every 'keep'):\n`);
           console.log(result.suggestion);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Diagnostic, formatDiagnostics } from "./core/diagnostic.ts";
 
 /** Every stable error code, sorted. The type {@link ErrorCode} and the runtime check share this list. */
 export const ERROR_CODES = [
@@ -85,34 +86,20 @@ export class PrivaciError extends Error {
   }
 }
 
-/** One problem found in a policy file, located as precisely as the file allows. */
-export interface ConfigIssue {
-  /** Key path inside the policy, e.g. `["tables", "public.customer", "columns", "email"]`. */
-  path: (string | number)[];
-  /** What is wrong, with the fix where one is known. */
-  message: string;
-  /** The policy file, when the policy came from a file. */
-  file?: string;
-  /** 1-based line of the offending key or value. */
-  line?: number;
-  /** 1-based column of the offending key or value. */
-  col?: number;
-}
-
 /** The policy file cannot be used: syntax, shape, unknown names. Exit code 2. */
 export class ConfigError extends PrivaciError {
   /** Every problem found, not just the first. */
-  readonly issues: ConfigIssue[];
+  readonly diagnostics: Diagnostic[];
 
   constructor(
     code: ErrorCode,
     message: string,
-    issues: ConfigIssue[] = [],
+    diagnostics: Diagnostic[] = [],
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.usage, ...options });
     this.name = "ConfigError";
-    this.issues = issues;
+    this.diagnostics = diagnostics;
   }
 }
 
@@ -186,4 +173,22 @@ export class PluginError extends PrivaciError {
     if (fields.version !== undefined) this.version = fields.version;
     if (fields.strategy !== undefined) this.strategy = fields.strategy;
   }
+}
+
+/**
+ * The {@link ConfigError} for a list of findings that stop a command: its code is the first error's when
+ * that is an error code (`STRATEGY_UNKNOWN`, `KEY_MISSING`, ...), else `CHECK_FAILED`; its message is
+ * `what` and the first error, located; every finding is kept.
+ *
+ * @param what What could not be done, e.g. `Cannot run`.
+ * @param diagnostics The findings; at least one has severity `error`.
+ */
+export function configErrorOf(what: string, diagnostics: Diagnostic[]): ConfigError {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0] ?? diagnostics[0];
+  const code = (ERROR_CODES as readonly string[]).includes(first.code)
+    ? first.code as ErrorCode
+    : "CHECK_FAILED";
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return new ConfigError(code, `${what}: ${formatDiagnostics([first])}${more}`, diagnostics);
 }

@@ -17,9 +17,10 @@
 export * from "./errors.ts";
 export { loadPolicy, parsePolicy } from "./config/load.ts";
 export type { LoadedPolicy, LoadOptions } from "./config/load.ts";
-export { formatIssues } from "./config/diagnostics.ts";
+export { diagnostic, DIAGNOSTIC_CODES, formatDiagnostics, SEVERITIES } from "./core/diagnostic.ts";
+export type { Diagnostic, DiagnosticCode, Location, Severity } from "./core/diagnostic.ts";
 export type { PluginRef, Policy, TableRule } from "./config/schema.ts";
-export { check, run } from "./pipeline/run.ts";
+export { check, dryRun, run } from "./pipeline/run.ts";
 export type { CheckResult, ProgressEvent, RunOptions } from "./pipeline/run.ts";
 export type { RunReport, TableReport } from "./report/report.ts";
 export { formatText } from "./report/format_text.ts";

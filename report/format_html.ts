@@ -93,8 +93,10 @@ ${run.error ? `<p class="risk-high">error ${e(run.error.code)}: ${e(run.error.me
     skipped.length ? skipped.map((s) => `<code>${e(s)}</code>`).join(", ") : "none"
   }</p>
 ${
-    run.warnings.length
-      ? `<h3>Warnings</h3><ul>${run.warnings.map((w) => `<li>${e(w.message)}</li>`).join("")}</ul>`
+    run.diagnostics.length
+      ? `<h3>Diagnostics</h3><ul>${
+        run.diagnostics.map((d) => `<li><b>${e(d.severity)}</b> ${e(d.code)}: ${e(d.message)}</li>`).join("")
+      }</ul>`
       : ""
   }
 </section>`;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { diagnostic } from "../core/diagnostic.ts";
 import { escapeHtml, formatHtml } from "./format_html.ts";
 import type { RunReport } from "./report.ts";
 import { sampleVerifyReport } from "./testdata/verify_report.ts";
@@ -14,6 +15,7 @@ function runReport(): RunReport {
     target: "postgres://me@localhost/shop_masked",
     snapshot: "00000003-0000001B-1",
     ok: true,
+    status: "done",
     tables: [
       {
         table: "public.customers",
@@ -37,7 +39,7 @@ function runReport(): RunReport {
       },
     ],
     sequences: 1,
-    warnings: [{ code: "X", message: "a <warning>" }],
+    diagnostics: [diagnostic("SCHEMA_NOTE", "a <note>", {}, "note")],
     totals: { rows: 4, bytesIn: 2048, bytesOut: 2000, maskedColumns: 1, keptColumns: 3 },
   };
 }
@@ -54,6 +56,7 @@ Deno.test("formatHtml() shows the run and the verification, escaped, with nothin
   assert.ok(html.includes("hold &#60;personal&#62; data &#38; more"));
   assert.ok(html.includes("Spoke with [PERSON] about &#34;it&#34; &#60;b&#62;"));
   assert.ok(!html.includes("<personal>"));
+  assert.ok(html.includes("<b>note</b> SCHEMA_NOTE: a &#60;note&#62;"));
   assert.match(html, /<svg class="histogram"/);
   assert.match(html, /id="status">FAILED</);
   // Self-contained: no script, no external resource, a CSP that forbids fetching.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Warning } from "../pipeline/plan.ts";
+import type { Diagnostic } from "../core/diagnostic.ts";
 
 /** One table's outcome. */
 export interface TableReport {
@@ -20,10 +20,12 @@ export interface TableReport {
   kept: number;
 }
 
-/** The whole run's outcome. */
+/** The whole run's outcome, written whether the run succeeded or failed. */
 export interface RunReport {
   privaci: string;
-  /** The run's id in the target's `privaci.runs`. */
+  /** `done`, or `failed` (then {@link RunReport.error} says why and the tables say what completed). */
+  status: "done" | "failed";
+  /** The run's id in the target's `privaci.runs`; `""` when the run failed before it was recorded. */
   runId: string;
   /** Set when this run resumed an interrupted one: the tables it found complete, and their snapshots. */
   resumed?: { runId: string; skipped: string[]; snapshots: string[] };
@@ -32,12 +34,16 @@ export interface RunReport {
   ms: number;
   source: string;
   target: string;
+  /** The source snapshot the rows were read from; `""` when the run failed before it was opened. */
   snapshot: string;
+  /** True exactly when `status` is `done`. */
   ok: boolean;
   tables: TableReport[];
   sequences: number;
-  warnings: Warning[];
+  /** Warnings and notes found on the way (a failed run adds the errors that stopped it). */
+  diagnostics: Diagnostic[];
   totals: { rows: number; bytesIn: number; bytesOut: number; maskedColumns: number; keptColumns: number };
+  /** Why the run failed: the error's code and message (never a cell value). */
   error?: { code: string; message: string };
 }
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { connect, redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
@@ -67,7 +67,7 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     const source = snapshot.sql;
     const catalog = await introspect(source, policy.schemas);
     const plan = planTables(src, catalog);
-    throwIfIssues([...plan.issues, ...quasiIdentifierIssues(src, plan.tables)], "Cannot verify");
+    throwIfIssues([...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)], "Cannot verify");
     const targetCatalog = await introspect(target, policy.schemas);
     const key = newDigestKey();
     await setDigestKey(source, key);
@@ -169,19 +169,22 @@ function tableSummary(t: TablePlan): VerifyReport["tables"][number] {
 }
 
 /** Quasi-identifiers the table does not have. */
-function quasiIdentifierIssues(src: PolicySource, tables: readonly TablePlan[]): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+function quasiIdentifierIssues(src: PolicySource, tables: readonly TablePlan[]): Diagnostic[] {
+  const issues: Diagnostic[] = [];
   for (const t of tables) {
     const qi = src.policy.tables[t.name]?.quasi_identifiers ?? [];
     qi.forEach((q, i) => {
       if (t.info.columns.some((c) => c.column === q)) return;
       const path = ["tables", t.name, "quasi_identifiers", i];
-      issues.push({
-        path,
-        message: `quasi-identifier '${q}' is not a column of ${t.name}`,
-        file: src.file,
-        ...src.locate(path),
-      });
+      issues.push(
+        diagnostic("COLUMN_UNKNOWN", `quasi-identifier '${q}' is not a column of ${t.name}`, {
+          file: src.file,
+          ...src.locate(path),
+          path,
+          table: t.name,
+          column: q,
+        }),
+      );
     });
   }
   return issues;

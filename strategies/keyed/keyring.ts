@@ -5,6 +5,7 @@
  * @module
  */
 import { ConfigError } from "../../errors.ts";
+import { diagnostic } from "../../core/diagnostic.ts";
 
 /** The minimum key size in bytes. */
 export const MIN_KEY_BYTES = 32;
@@ -30,14 +31,14 @@ export function decodeKey(text: string): Uint8Array {
     }
   } catch {
     throw new ConfigError("KEY_INVALID", "Cannot decode the policy key: it is not valid hex or base64", [
-      { path: ["key"], message: "not valid hex or base64" },
+      diagnostic("KEY_INVALID", "not valid hex or base64", { path: ["key"] }),
     ], { hint: "Generate one with: openssl rand -base64 32 (and write it as base64:<value>)" });
   }
   if (bytes.length < MIN_KEY_BYTES) {
     throw new ConfigError(
       "KEY_INVALID",
       `Cannot use the policy key as it is too short: ${bytes.length} bytes, at least ${MIN_KEY_BYTES} needed`,
-      [{ path: ["key"], message: `at least ${MIN_KEY_BYTES} bytes needed` }],
+      [diagnostic("KEY_INVALID", `at least ${MIN_KEY_BYTES} bytes needed`, { path: ["key"] })],
       { hint: "Generate one with: openssl rand -base64 32 (and write it as base64:<value>)" },
     );
   }
