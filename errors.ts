@@ -152,6 +152,20 @@ export class PipelineError extends PrivaciError {
   }
 }
 
+/** The codes a {@link PluginError} carries. */
+export type PluginErrorCode = Extract<ErrorCode, `PLUGIN_${string}`>;
+
+/** Where a plugin failed while masking: the table, the column and the rows of the batch. */
+export interface PluginErrorLocation {
+  /** `schema.table`. */
+  table: string;
+  column: string;
+  /** 1-based ordinals of the batch's first and last rows in the table's stream (or in its chunk). */
+  rows: { first: number; last: number };
+  /** The chunk of a table split into key ranges, when it is one (0-based, as progress reports it). */
+  chunk?: number;
+}
+
 /** A plugin could not be resolved, verified, or failed while running. Exit code 3. */
 export class PluginError extends PrivaciError {
   /** The plugin's name, e.g. `@acme/privaci-nhs`. */
@@ -160,11 +174,13 @@ export class PluginError extends PrivaciError {
   readonly version?: string;
   /** The plugin strategy involved, when known. */
   readonly strategy?: string;
+  /** Where it failed, when it failed while masking rows. */
+  readonly location?: PluginErrorLocation;
 
   constructor(
     code: ErrorCode,
     message: string,
-    fields: { plugin: string; version?: string; strategy?: string },
+    fields: { plugin: string; version?: string; strategy?: string; location?: PluginErrorLocation },
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.plugin, ...options });
@@ -172,6 +188,29 @@ export class PluginError extends PrivaciError {
     this.plugin = fields.plugin;
     if (fields.version !== undefined) this.version = fields.version;
     if (fields.strategy !== undefined) this.strategy = fields.strategy;
+    if (fields.location !== undefined) this.location = fields.location;
+  }
+
+  /** The same error, located at `where` (named at the end of the message); unchanged when already located. */
+  locate(where: PluginErrorLocation): PluginError {
+    if (this.location) return this;
+    const { first, last } = where.rows;
+    const chunk = where.chunk !== undefined ? ` of chunk ${where.chunk}` : "";
+    return new PluginError(
+      this.code,
+      `${this.message} (table ${where.table}, column ${where.column}, rows ${first}-${last}${chunk})`,
+      {
+        plugin: this.plugin,
+        ...(this.version !== undefined ? { version: this.version } : {}),
+        ...(this.strategy !== undefined ? { strategy: this.strategy } : {}),
+        location: where,
+      },
+      {
+        exitCode: this.exitCode,
+        ...(this.hint !== undefined ? { hint: this.hint } : {}),
+        ...(this.cause !== undefined ? { cause: this.cause } : {}),
+      },
+    );
   }
 }
 
