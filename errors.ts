@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   "TARGET_NOT_EMPTY",
   "TARGET_IS_SOURCE",
   "USAGE",
+  "VERIFY_FAILED",
 ] as const;
 
 /** A stable, documented error code. */

@@ -38,6 +38,8 @@ export type TableRuleSchemaType = z.ZodObject<{
   rows: z.ZodDefault<z.ZodEnum<{ copy: "copy"; skip: "skip" }>>;
   columns: z.ZodDefault<z.ZodRecord<z.ZodString, ColumnRuleSchemaType>>;
   where: z.ZodOptional<z.ZodString>;
+  quasi_identifiers: z.ZodOptional<z.ZodArray<z.ZodString>>;
+  k_min: z.ZodOptional<z.ZodInt>;
 }, z.core.$strict>;
 
 /** What to do with one table. */
@@ -48,6 +50,10 @@ export const TableRuleSchema: TableRuleSchemaType = z.strictObject({
   columns: z.record(z.string(), ColumnRuleSchema).default({}),
   /** An SQL filter on the source rows (`WHERE` body), to copy a subset. */
   where: z.string().min(1).optional(),
+  /** Columns that together could single a person out (postcode, birth date, gender): `verify` measures k-anonymity over them. */
+  quasi_identifiers: z.array(z.string().min(1)).min(1).optional(),
+  /** The smallest group of rows sharing their quasi-identifiers that `verify` accepts (default 5). */
+  k_min: z.int().min(2).max(1_000_000).optional(),
 });
 
 /** The zod type of a plugin entry (see {@linkcode PluginRefSchema}). */

@@ -68,6 +68,17 @@ export interface ColumnInfo extends TableRef {
   identity: "" | "a" | "d";
 }
 
+/**
+ * Which source values a strategy's outputs may equal, as `privaci verify` reads it: `nothing` (any equality
+ * is a leak), `placeholder` (one fixed value or NULL, which the source may hold too), `pool` (realistic
+ * values that collide with real ones by chance), `coarse` (a generalisation that often equals real values)
+ * and `input` (parts or all of the input may pass through unchanged).
+ */
+export const REPRODUCTIONS = ["nothing", "placeholder", "pool", "coarse", "input"] as const;
+
+/** What a strategy may reproduce, see {@link REPRODUCTIONS}. */
+export type Reproduction = (typeof REPRODUCTIONS)[number];
+
 /** Static description of a strategy, the same for built-ins and plugins. */
 export interface StrategyMeta {
   /** Name used in the policy, e.g. `fake.email` or `@acme/nhs/nhs_number`. */
@@ -78,6 +89,8 @@ export interface StrategyMeta {
   columnTypes?: readonly TypeFamily[];
   /** Same key, input and params always give the same output. */
   deterministic: boolean;
+  /** Which source values its outputs may equal (`verify` reports those apart); absent means `nothing`. */
+  reproduces?: Reproduction;
   /** Can guarantee distinct outputs for distinct inputs when the policy asks `unique: true`. */
   unique: boolean;
   /** Needs the policy key. */
