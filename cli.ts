@@ -12,11 +12,13 @@ import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
+import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
 import type { RunReport } from "./report/report.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
+import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
 import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
 import { preview } from "./preview/preview.ts";
@@ -101,8 +103,10 @@ export function buildCli(): Command {
       )
         .argParser(nonNegativeInt),
     )
-    .option("--report <file>", "also write the JSON report to this file")
+    .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
     .option("--json", "print the report as JSON on stdout")
+    .option("--verify", "verify the target after the copy (as `privaci verify` does)")
+    .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       const loaded = await load(opts.config);
@@ -128,8 +132,12 @@ export function buildCli(): Command {
       Deno.addSignalListener("SIGTERM", onTerm);
       // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
       let written: Promise<void> = Promise.resolve();
+      const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
       const writeReport = (report: RunReport) => {
-        if (opts.report) written = Deno.writeTextFile(opts.report, formatJson(report));
+        // With --verify, a finished run's page is written after the verification, with it.
+        if (html && (!opts.verify || !report.ok)) {
+          written = Deno.writeTextFile(html, formatHtml({ run: report }));
+        } else if (opts.report && !html) written = Deno.writeTextFile(opts.report, formatJson(report));
       };
       try {
         const report = await run(loaded, {
@@ -148,6 +156,15 @@ export function buildCli(): Command {
         await written;
         if (opts.json) console.log(formatJson(report).trimEnd());
         else console.log(formatText(report).trimEnd());
+        if (opts.verify) {
+          await verifyAndReport(loaded, {
+            registry: plugins.registry,
+            version: denoJson.version,
+            failOn: opts.failOn,
+            quiet: opts.quiet ?? false,
+            output: { json: opts.json ?? false, run: report, ...(html ? { html } : {}) },
+          });
+        }
       } catch (e) {
         await written.catch((w) =>
           err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
@@ -195,6 +212,7 @@ export function buildCli(): Command {
       }
     });
 
+  program.addCommand(verifyCommand(denoJson.version));
   program.command("scan")
     .description("sample the source and draft a policy: every column classified from name, type and content")
     .option("--source <url>", "the source database (default: PRIVACI_SOURCE_URL)")
