@@ -21,6 +21,8 @@ import { policyRegistry } from "./plugins/policy_registry.ts";
 import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
 import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
+import { preview } from "./preview/preview.ts";
+import { formatPreview } from "./preview/format.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -258,6 +260,29 @@ export function buildCli(): Command {
       else if (!opts.out && !opts.check) console.log(result.yaml.trimEnd());
       if (!opts.quiet) err(formatScanSummary(result, { color, out: opts.out }));
       if (opts.check && result.flagged.length > 0) throw new ExitRequest(EXIT.runFailed);
+    });
+
+  program.command("preview")
+    .description(
+      "show a few source rows of each table before and after masking, exactly as run masks them; " +
+        "prints source values (for the policy's author at a terminal), writes nothing",
+    )
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .option("-t, --table <name>", "only this table (schema.table)")
+    .addOption(new Option("-n, --rows <n>", "rows per table").default(5).argParser(positiveInt))
+    .option("--json", "print the rows as JSON on stdout")
+    .action(async (opts) => {
+      const loaded = await load(opts.config);
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
+      const tables = await preview(loaded, {
+        registry: plugins.registry,
+        rows: opts.rows,
+        ...(opts.table ? { table: opts.table } : {}),
+      }).finally(() => plugins.close());
+      if (opts.json) console.log(JSON.stringify(tables, null, 2));
+      else {console.log(
+          formatPreview(tables, { color: !Deno.env.get("NO_COLOR") && Deno.stdout.isTerminal() }),
+        );}
     });
 
   program.addCommand(pluginCommand());
