@@ -14,8 +14,11 @@ import { didYouMean as closest } from "../config/diagnostics.ts";
 
 /** Where a policy came from and how to find a key in it (config/load.ts's LoadedPolicy fits). */
 export interface PolicySource {
+  /** The validated policy. */
   policy: Policy;
+  /** The policy file's path, for messages. */
   file: string;
+  /** Line and column of a key of the policy, by its path, when the file has it. */
   locate(path: readonly (string | number)[]): { line: number; col: number } | undefined;
 }
 

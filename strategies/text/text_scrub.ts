@@ -105,6 +105,7 @@ export const textScrub = {
       "Replaces names, places, organisations, contact, payment and id numbers found in free text, keeping the rest",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: true,
     examples: [
