@@ -8,14 +8,21 @@
  */
 import { Command, CommanderError, Option } from "@commander-js/extra-typings";
 import denoJson from "./deno.json" with { type: "json" };
-import { formatIssues } from "./config/diagnostics.ts";
+import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
+import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
+import type { RunReport } from "./report/report.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
+import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
+import { loadScanPolicy, scan } from "./scan/scan.ts";
+import { formatScanSummary } from "./scan/format.ts";
+import { preview } from "./preview/preview.ts";
+import { formatPreview } from "./preview/format.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -27,7 +34,9 @@ function printError(e: unknown): number {
   if (e instanceof PrivaciError) {
     err(`${paint("31;1", "error")}: ${e.message}`);
     // A single issue is already in the message (with its file, line and column).
-    if (e instanceof ConfigError && e.issues.length > 1) err(formatIssues(e.issues, { color }));
+    if (e instanceof ConfigError && e.diagnostics.length > 1) {
+      err(formatDiagnostics(e.diagnostics, { color }));
+    }
     if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
     if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
     if (debug) err(e.stack ?? "");
@@ -94,8 +103,10 @@ export function buildCli(): Command {
       )
         .argParser(nonNegativeInt),
     )
-    .option("--report <file>", "also write the JSON report to this file")
+    .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
     .option("--json", "print the report as JSON on stdout")
+    .option("--verify", "verify the target after the copy (as `privaci verify` does)")
+    .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       const loaded = await load(opts.config);
@@ -119,6 +130,15 @@ export function buildCli(): Command {
       }
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
+      // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
+      let written: Promise<void> = Promise.resolve();
+      const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
+      const writeReport = (report: RunReport) => {
+        // With --verify, a finished run's page is written after the verification, with it.
+        if (html && (!opts.verify || !report.ok)) {
+          written = Deno.writeTextFile(html, formatHtml({ run: report }));
+        } else if (opts.report && !html) written = Deno.writeTextFile(opts.report, formatJson(report));
+      };
       try {
         const report = await run(loaded, {
           schemaOnly: opts.schemaOnly ?? false,
@@ -131,11 +151,24 @@ export function buildCli(): Command {
           signal: controller.signal,
           onProgress: progressPrinter(opts.quiet ?? false),
           version: denoJson.version,
+          onReport: writeReport,
         });
-        if (opts.report) await Deno.writeTextFile(opts.report, formatJson(report));
+        await written;
         if (opts.json) console.log(formatJson(report).trimEnd());
         else console.log(formatText(report).trimEnd());
+        if (opts.verify) {
+          await verifyAndReport(loaded, {
+            registry: plugins.registry,
+            version: denoJson.version,
+            failOn: opts.failOn,
+            quiet: opts.quiet ?? false,
+            output: { json: opts.json ?? false, run: report, ...(html ? { html } : {}) },
+          });
+        }
       } catch (e) {
+        await written.catch((w) =>
+          err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
+        );
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
@@ -158,20 +191,16 @@ export function buildCli(): Command {
       const result = await check(loaded, { version: denoJson.version, registry: plugins.registry })
         .finally(() => plugins.close());
       if (opts.json) console.log(JSON.stringify(result, null, 2));
-      for (const w of result.warnings) {
-        err(
-          `${paint("33", "warning")}: ${
-            w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""
-          }${w.message}`,
-        );
-      }
+      const warnings = result.diagnostics.filter((d) => d.severity !== "error");
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, severity: true }));
       if (!result.ok) {
         err(
-          `${paint("31;1", "error")}: ${result.issues.length} problem${
-            result.issues.length === 1 ? "" : "s"
+          `${paint("31;1", "error")}: ${errors.length} problem${
+            errors.length === 1 ? "" : "s"
           } in the policy`,
         );
-        err(formatIssues(result.issues, { color }));
+        err(formatDiagnostics(errors, { color }));
         if (result.suggestion) {
           err(`\nAdd these rules to ${loaded.file} (review every 'keep'):\n`);
           console.log(result.suggestion);
@@ -181,6 +210,79 @@ export function buildCli(): Command {
       if (!opts.json) {
         console.log(`ok: ${result.tables} tables, ${result.columns} columns, every column classified`);
       }
+    });
+
+  program.addCommand(verifyCommand(denoJson.version));
+  program.command("scan")
+    .description("sample the source and draft a policy: every column classified from name, type and content")
+    .option("--source <url>", "the source database (default: PRIVACI_SOURCE_URL)")
+    .option(
+      "-c, --config <file>",
+      "an existing policy: keep its rules, add missing columns, flag personal 'keep's",
+    )
+    .option("-o, --out <file>", "write the policy here instead of stdout")
+    .addOption(new Option("--sample <n>", "rows sampled per table").default(1000).argParser(positiveInt))
+    .addOption(
+      new Option("--timeout <ms>", "time budget per table's sample in milliseconds").default(5000).argParser(
+        positiveInt,
+      ),
+    )
+    .option("--schemas <list>", "comma-separated schemas to scan (default: the policy's, else public)")
+    .option("--check", "with -c: exit 1 when a column the policy keeps looks personal")
+    .option("--json", "print the findings as JSON on stdout (counts and detector names, never a value)")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (opts) => {
+      if (opts.check && !opts.config) {
+        throw new CommanderError(EXIT.usage, "privaci.usage", "--check needs -c");
+      }
+      const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
+      const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");
+      if (!policy && !source) {
+        throw new PrivaciError("USAGE", "Cannot scan without a source", {
+          exitCode: EXIT.usage,
+          hint: "pass --source postgres://…, set PRIVACI_SOURCE_URL, or give a policy with -c",
+        });
+      }
+      const result = await scan({
+        ...(policy ? { policy } : { source: source! }),
+        ...(opts.schemas ? { schemas: opts.schemas.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
+        sample: opts.sample,
+        timeoutMs: opts.timeout,
+        onTable: (t, done, of) => {
+          if (!opts.quiet && (done % 100 === 0 || done === of)) err(`  scanned ${done}/${of} tables`);
+          if (t.failed) {
+            err(`  ${paint("33", "warning")}: ${t.table}: sample ${t.failed}, rules from names only`);
+          }
+        },
+      });
+      if (opts.out) await Deno.writeTextFile(opts.out, result.yaml);
+      if (opts.json) console.log(JSON.stringify({ tables: result.tables, flagged: result.flagged }, null, 2));
+      else if (!opts.out && !opts.check) console.log(result.yaml.trimEnd());
+      if (!opts.quiet) err(formatScanSummary(result, { color, out: opts.out }));
+      if (opts.check && result.flagged.length > 0) throw new ExitRequest(EXIT.runFailed);
+    });
+
+  program.command("preview")
+    .description(
+      "show a few source rows of each table before and after masking, exactly as run masks them; " +
+        "prints source values (for the policy's author at a terminal), writes nothing",
+    )
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .option("-t, --table <name>", "only this table (schema.table)")
+    .addOption(new Option("-n, --rows <n>", "rows per table").default(5).argParser(positiveInt))
+    .option("--json", "print the rows as JSON on stdout")
+    .action(async (opts) => {
+      const loaded = await load(opts.config);
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
+      const tables = await preview(loaded, {
+        registry: plugins.registry,
+        rows: opts.rows,
+        ...(opts.table ? { table: opts.table } : {}),
+      }).finally(() => plugins.close());
+      if (opts.json) console.log(JSON.stringify(tables, null, 2));
+      else {console.log(
+          formatPreview(tables, { color: !Deno.env.get("NO_COLOR") && Deno.stdout.isTerminal() }),
+        );}
     });
 
   program.addCommand(pluginCommand());

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { type Diagnostic, formatDiagnostics } from "./core/diagnostic.ts";
 
 /** Every stable error code, sorted. The type {@link ErrorCode} and the runtime check share this list. */
 export const ERROR_CODES = [
@@ -40,6 +41,7 @@ export const ERROR_CODES = [
   "TARGET_NOT_EMPTY",
   "TARGET_IS_SOURCE",
   "USAGE",
+  "VERIFY_FAILED",
 ] as const;
 
 /** A stable, documented error code. */
@@ -75,6 +77,7 @@ export class PrivaciError extends Error {
   /** What the user can do about it. */
   readonly hint?: string;
 
+  /** An error with a code from {@link ERROR_CODES}; the exit code defaults to 1 (the run failed). */
   constructor(code: ErrorCode, message: string, options: PrivaciErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PrivaciError";
@@ -84,34 +87,21 @@ export class PrivaciError extends Error {
   }
 }
 
-/** One problem found in a policy file, located as precisely as the file allows. */
-export interface ConfigIssue {
-  /** Key path inside the policy, e.g. `["tables", "public.customer", "columns", "email"]`. */
-  path: (string | number)[];
-  /** What is wrong, with the fix where one is known. */
-  message: string;
-  /** The policy file, when the policy came from a file. */
-  file?: string;
-  /** 1-based line of the offending key or value. */
-  line?: number;
-  /** 1-based column of the offending key or value. */
-  col?: number;
-}
-
 /** The policy file cannot be used: syntax, shape, unknown names. Exit code 2. */
 export class ConfigError extends PrivaciError {
   /** Every problem found, not just the first. */
-  readonly issues: ConfigIssue[];
+  readonly diagnostics: Diagnostic[];
 
+  /** A policy error with every finding (its exit code is 2). */
   constructor(
     code: ErrorCode,
     message: string,
-    issues: ConfigIssue[] = [],
+    diagnostics: Diagnostic[] = [],
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.usage, ...options });
     this.name = "ConfigError";
-    this.issues = issues;
+    this.diagnostics = diagnostics;
   }
 }
 
@@ -124,6 +114,7 @@ export class PgError extends PrivaciError {
   /** Column the failure concerns, when the server said. */
   readonly column?: string;
 
+  /** A database error with the server's SQLSTATE and the table and column when known. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -149,6 +140,7 @@ export class PipelineError extends PrivaciError {
   /** 1-based ordinal of the row in the table's COPY stream, when known. */
   readonly row?: number;
 
+  /** A masking error located by table, column, strategy and row, never by value. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -164,6 +156,20 @@ export class PipelineError extends PrivaciError {
   }
 }
 
+/** The codes a {@link PluginError} carries. */
+export type PluginErrorCode = Extract<ErrorCode, `PLUGIN_${string}`>;
+
+/** Where a plugin failed while masking: the table, the column and the rows of the batch. */
+export interface PluginErrorLocation {
+  /** `schema.table`. */
+  table: string;
+  column: string;
+  /** 1-based ordinals of the batch's first and last rows in the table's stream (or in its chunk). */
+  rows: { first: number; last: number };
+  /** The chunk of a table split into key ranges, when it is one (0-based, as progress reports it). */
+  chunk?: number;
+}
+
 /** A plugin could not be resolved, verified, or failed while running. Exit code 3. */
 export class PluginError extends PrivaciError {
   /** The plugin's name, e.g. `@acme/privaci-nhs`. */
@@ -172,11 +178,14 @@ export class PluginError extends PrivaciError {
   readonly version?: string;
   /** The plugin strategy involved, when known. */
   readonly strategy?: string;
+  /** Where it failed, when it failed while masking rows. */
+  readonly location?: PluginErrorLocation;
 
+  /** A plugin error naming the plugin, its version and strategy when known (exit code 3). */
   constructor(
     code: ErrorCode,
     message: string,
-    fields: { plugin: string; version?: string; strategy?: string },
+    fields: { plugin: string; version?: string; strategy?: string; location?: PluginErrorLocation },
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.plugin, ...options });
@@ -184,5 +193,46 @@ export class PluginError extends PrivaciError {
     this.plugin = fields.plugin;
     if (fields.version !== undefined) this.version = fields.version;
     if (fields.strategy !== undefined) this.strategy = fields.strategy;
+    if (fields.location !== undefined) this.location = fields.location;
   }
+
+  /** The same error, located at `where` (named at the end of the message); unchanged when already located. */
+  locate(where: PluginErrorLocation): PluginError {
+    if (this.location) return this;
+    const { first, last } = where.rows;
+    const chunk = where.chunk !== undefined ? ` of chunk ${where.chunk}` : "";
+    return new PluginError(
+      this.code,
+      `${this.message} (table ${where.table}, column ${where.column}, rows ${first}-${last}${chunk})`,
+      {
+        plugin: this.plugin,
+        ...(this.version !== undefined ? { version: this.version } : {}),
+        ...(this.strategy !== undefined ? { strategy: this.strategy } : {}),
+        location: where,
+      },
+      {
+        exitCode: this.exitCode,
+        ...(this.hint !== undefined ? { hint: this.hint } : {}),
+        ...(this.cause !== undefined ? { cause: this.cause } : {}),
+      },
+    );
+  }
+}
+
+/**
+ * The {@link ConfigError} for a list of findings that stop a command: its code is the first error's when
+ * that is an error code (`STRATEGY_UNKNOWN`, `KEY_MISSING`, ...), else `CHECK_FAILED`; its message is
+ * `what` and the first error, located; every finding is kept.
+ *
+ * @param what What could not be done, e.g. `Cannot run`.
+ * @param diagnostics The findings; at least one has severity `error`.
+ */
+export function configErrorOf(what: string, diagnostics: Diagnostic[]): ConfigError {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const first = errors[0] ?? diagnostics[0];
+  const code = (ERROR_CODES as readonly string[]).includes(first.code)
+    ? first.code as ErrorCode
+    : "CHECK_FAILED";
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  return new ConfigError(code, `${what}: ${formatDiagnostics([first])}${more}`, diagnostics);
 }

@@ -1,10 +1,9 @@
 /**
- * Helpers that make policy problems readable: a "did you mean" for misspelt names and a formatter that
- * prints one `file:line:col: path: message` line per {@link ConfigIssue}.
+ * "Did you mean" for misspelt names in a policy (strategies, tables, columns). Diagnostics themselves
+ * and their formatting are in `core/diagnostic.ts`.
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
 
 /**
  * The candidate nearest to `word` when it is near enough to be a likely typo: at most one edit per three
@@ -63,63 +62,4 @@ function editDistance(a: string, b: string): number {
 export function suggestion(word: string, candidates: readonly string[]): string {
   const near = didYouMean(word, candidates);
   return near === undefined ? "" : ` — did you mean '${near}'?`;
-}
-
-/** Options of {@link formatIssues}. */
-export interface FormatOptions {
-  /** Use ANSI colours (callers pass `false` when `NO_COLOR` is set or the output is not a terminal). */
-  color?: boolean;
-}
-
-const BOLD = "\x1b[1m";
-const CYAN = "\x1b[36m";
-const RESET = "\x1b[0m";
-
-/**
- * Prints issues one per line as `file:line:col: dotted.path: message`, sorted by file, line and column
- * (issues without a file first, issues without a line last within their file, ties in their original
- * order). Parts that are unknown are left out.
- *
- * @param issues The issues to print.
- * @param options Whether to colour the location and path.
- * @returns The lines joined with `\n`, without a final newline.
- *
- * @example One issue
- * ```ts
- * import assert from "node:assert/strict";
- * import { formatIssues } from "./diagnostics.ts";
- * const text = formatIssues([{ path: ["version"], message: "expected 1", file: "p.yaml", line: 1, col: 10 }]);
- * assert.equal(text, "p.yaml:1:10: version: expected 1");
- * ```
- */
-export function formatIssues(issues: readonly ConfigIssue[], options: FormatOptions = {}): string {
-  const color = options.color === true;
-  const sorted = issues
-    .map((issue, index) => ({ issue, index }))
-    .sort((a, b) => compareIssues(a.issue, b.issue) || a.index - b.index);
-  return sorted.map(({ issue }) => formatOne(issue, color)).join("\n");
-}
-
-function compareIssues(a: ConfigIssue, b: ConfigIssue): number {
-  const fa = a.file ?? "";
-  const fb = b.file ?? "";
-  if (fa !== fb) return fa < fb ? -1 : 1;
-  const la = a.line ?? Infinity;
-  const lb = b.line ?? Infinity;
-  if (la !== lb) return la < lb ? -1 : 1;
-  return (a.col ?? 0) - (b.col ?? 0);
-}
-
-function formatOne(issue: ConfigIssue, color: boolean): string {
-  let where = issue.file ?? "";
-  if (issue.line !== undefined) {
-    where += `${where ? ":" : "line "}${issue.line}`;
-    if (issue.col !== undefined) where += `:${issue.col}`;
-  }
-  const path = issue.path.map(String).join(".");
-  const parts: string[] = [];
-  if (where) parts.push(color ? `${BOLD}${where}${RESET}` : where);
-  if (path) parts.push(color ? `${CYAN}${path}${RESET}` : path);
-  parts.push(issue.message);
-  return parts.join(": ");
 }

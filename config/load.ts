@@ -1,15 +1,15 @@
 /**
  * Reads and validates the policy file: YAML with positions, `${VAR}` interpolation, environment
  * overrides, the zod shape, duplicate keys, URL shapes and the key. Every problem is a {@link ConfigError}
- * whose issues carry file, line and column; print them with `formatIssues(error.issues)`.
+ * whose diagnostics carry file, line and column; print them with `formatDiagnostics(error.diagnostics)`.
  *
  * @module
  */
 import { dirname, resolve } from "node:path";
 import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
-import { ConfigError, type ConfigIssue } from "../errors.ts";
-import { decodeKey } from "../strategies/keyring.ts";
-import { formatIssues } from "./diagnostics.ts";
+import { type Diagnostic, diagnostic, formatDiagnostics, type Location } from "../core/diagnostic.ts";
+import { ConfigError } from "../errors.ts";
+import { decodeKey } from "../strategies/keyed/keyring.ts";
 import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";
 import { pgUrlProblem } from "./_pg_url.ts";
@@ -25,6 +25,7 @@ export interface LoadOptions {
 
 /** Where {@link LoadedPolicy.locate} points: the key (default) or its value. */
 export interface LocateOptions {
+  /** `key` for the key's position (default), `value` for its value's. */
   at?: "key" | "value";
 }
 
@@ -47,7 +48,7 @@ export interface LoadedPolicy {
 }
 
 /** Where an issue is: the file and, when known, line and column. */
-type Located = Pick<ConfigIssue, "file" | "line" | "col">;
+type Located = Pick<Location, "file" | "line" | "col">;
 
 /** Environment variables that override `source` and `target` when set and not empty. */
 export const ENV_OVERRIDES = { source: "PRIVACI_SOURCE_URL", target: "PRIVACI_TARGET_URL" } as const;
@@ -66,7 +67,7 @@ export async function loadPolicy(file: string, options: LoadOptions = {}): Promi
   } catch (e) {
     const reason = fsReason(e);
     throw new ConfigError("CONFIG_NOT_FOUND", `Cannot read the policy file as ${reason}: ${file}`, [
-      { path: [], message: `cannot read the policy file: ${reason}`, file },
+      diagnostic("CONFIG_NOT_FOUND", `cannot read the policy file: ${reason}`, { file, path: [] }),
     ], { hint: "Check the path given with -c (relative paths start from the current directory)", cause: e });
   }
   return parsePolicy(text, { ...options, file });
@@ -110,10 +111,12 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
   }
   const interpolated = interpolateDocument(doc, lines, text, { env, file, skip: Object.keys(overrides) });
 
-  const issues: ConfigIssue[] = [];
+  const issues: Diagnostic[] = [];
   for (const dup of removeDuplicateKeys(doc, lines)) {
     const message = duplicateMessage(dup.parent, dup.key, dup.first);
-    issues.push({ path: [...dup.parent, dup.key], message, file, ...dup.again });
+    issues.push(
+      diagnostic("CONFIG_INVALID", message, { file, ...dup.again, path: [...dup.parent, dup.key] }),
+    );
   }
   const data = toData(doc, lines, file);
   const isMapping = typeof data === "object" && data !== null && !Array.isArray(data);
@@ -124,7 +127,7 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
     for (const p of describeZodIssues(parsed.error.issues, data, PolicySchema, { explain: policyExplain })) {
       const fromVariable = interpolated.has(p.path.join("\0")) && p.message.endsWith("got a string");
       const message = fromVariable ? `${p.message} (a value holding \${...} is always a string)` : p.message;
-      issues.push({ path: p.path, message, ...where(p.path, p.at) });
+      issues.push(diagnostic("CONFIG_INVALID", message, { ...where(p.path, p.at), path: p.path }));
     }
   }
   for (const field of ["source", "target"] as const) {
@@ -132,9 +135,11 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
     const problem = typeof value === "string" && value !== "" ? pgUrlProblem(value) : undefined;
     if (problem === undefined) continue;
     if (overrides[field] !== undefined) {
-      issues.push({ path: [field], message: `${problem} (set by ${ENV_OVERRIDES[field]})` });
+      issues.push(
+        diagnostic("CONFIG_INVALID", `${problem} (set by ${ENV_OVERRIDES[field]})`, { path: [field] }),
+      );
     } else {
-      issues.push({ path: [field], message: problem, ...where([field], "value") });
+      issues.push(diagnostic("CONFIG_INVALID", problem, { ...where([field], "value"), path: [field] }));
     }
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
@@ -152,18 +157,13 @@ function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
     const reason = e.code === "MULTIPLE_DOCS"
       ? "The policy must be a single YAML document: remove the second '---' and what follows"
       : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    return {
-      path: [],
-      message: reason.charAt(0).toLowerCase() + reason.slice(1),
-      file,
-      line: pos.line,
-      col: pos.col,
-    };
+    const message = reason.charAt(0).toLowerCase() + reason.slice(1);
+    return diagnostic("CONFIG_SYNTAX", message, { file, line: pos.line, col: pos.col, path: [] });
   });
   const first = issues[0];
   throw new ConfigError(
     "CONFIG_SYNTAX",
-    `Cannot parse the policy as it is not valid YAML: ${file}:${first.line}:${first.col}: ${first.message}`,
+    `Cannot parse the policy as it is not valid YAML: ${file}:${first.location.line}:${first.location.col}: ${first.message}`,
     issues,
     { cause: errors[0] },
   );
@@ -187,7 +187,7 @@ function toData(doc: Document, lines: LineCounter, file: string): unknown {
     throw new ConfigError(
       "CONFIG_SYNTAX",
       `Cannot parse the policy as it is not valid YAML: ${file}:${pos.line}:${pos.col}: ${reason}`,
-      [{ path: [], message: reason, file, ...pos }],
+      [diagnostic("CONFIG_SYNTAX", reason, { file, ...pos, path: [] })],
       { cause: e },
     );
   }
@@ -203,7 +203,7 @@ function interpolateDocument(
   text: string,
   options: { env: EnvReader; file: string; skip: readonly string[] },
 ): Set<string> {
-  const issues: ConfigIssue[] = [];
+  const issues: Diagnostic[] = [];
   const changed = new Set<string>();
   let missing = 0;
   for (const scalar of stringScalars(doc, lines, text)) {
@@ -221,13 +221,16 @@ function interpolateDocument(
       const message = problem.kind === "missing"
         ? `environment variable '${problem.detail}' is not set`
         : `malformed variable reference: ${problem.detail} (write '$\${' for a literal '\${')`;
-      issues.push({ path: scalar.path, message, file: options.file, line: pos.line, col: pos.col });
+      const code = problem.kind === "missing" ? "CONFIG_VARIABLE_MISSING" : "CONFIG_SYNTAX";
+      issues.push(
+        diagnostic(code, message, { file: options.file, line: pos.line, col: pos.col, path: scalar.path }),
+      );
     }
   }
   if (issues.length === 0) return changed;
-  const at = (i: ConfigIssue) => `${i.file}:${i.line}:${i.col}`;
+  const at = (i: Diagnostic) => `${i.location.file}:${i.location.line}:${i.location.col}`;
   if (missing > 0) {
-    const found = issues.filter((i) => i.message.startsWith("environment"));
+    const found = issues.filter((i) => i.code === "CONFIG_VARIABLE_MISSING");
     const names = [
       ...new Map(found.map((i) => [i.message.split("'")[1], `'${i.message.split("'")[1]}' at ${at(i)}`])),
     ];
@@ -259,8 +262,8 @@ function duplicateMessage(parent: readonly (string | number)[], key: string, fir
   return `key '${key}' is written twice (${at})`;
 }
 
-function invalid(issues: ConfigIssue[], file: string): ConfigError {
-  const sorted = formatIssues(issues).split("\n");
+function invalid(issues: Diagnostic[], file: string): ConfigError {
+  const sorted = formatDiagnostics(issues).split("\n");
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
   return new ConfigError(
     "CONFIG_INVALID",
@@ -281,13 +284,16 @@ function checkKey(key: string, file: string, location: Located): string {
     } catch (e) {
       const reason = fsReason(e);
       throw new ConfigError("KEY_MISSING", `Cannot read the policy key file as ${reason}: ${keyFile}`, [
-        { path: ["key"], message: `cannot read the key file '${keyFile}': ${reason}`, ...location },
+        diagnostic("KEY_MISSING", `cannot read the key file '${keyFile}': ${reason}`, {
+          ...location,
+          path: ["key"],
+        }),
       ], { hint: "Relative key file paths start from the policy file's folder", cause: e });
     }
     key = content.trim();
     if (key === "") {
       throw new ConfigError("KEY_INVALID", `Cannot use the policy key file as it is empty: ${keyFile}`, [
-        { path: ["key"], message: `the key file '${keyFile}' is empty`, ...location },
+        diagnostic("KEY_INVALID", `the key file '${keyFile}' is empty`, { ...location, path: ["key"] }),
       ], { hint: "Generate a key with: openssl rand -base64 32 (and write it as base64:<value>)" });
     }
   }
@@ -295,7 +301,7 @@ function checkKey(key: string, file: string, location: Located): string {
     decodeKey(key);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const issues = e.issues.map((i) => ({ ...i, ...location }));
+    const issues = e.diagnostics.map((d) => diagnostic(d.code, d.message, { ...d.location, ...location }));
     const at = location.line === undefined ? "" : `:${location.line}:${location.col}`;
     throw new ConfigError(e.code, `${e.message} (${location.file}${at})`, issues, { hint: e.hint, cause: e });
   }

@@ -2,12 +2,17 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.ts";
-import { formatIssues } from "./diagnostics.ts";
+import { type Diagnostic, formatDiagnostics } from "../core/diagnostic.ts";
 import { loadPolicy, parsePolicy } from "./load.ts";
 import { checkRules } from "./validate_rules.ts";
 import { ALLOWED, BAD_CASES } from "./testdata/bad_cases.ts";
 import { PolicySchema } from "./schema.ts";
 import { testRegistry } from "./testdata/test_registry.ts";
+
+/** A diagnostic's location and message, for comparing with the expected ones. */
+function flat(d: Diagnostic) {
+  return { ...d.location, message: d.message };
+}
 
 const TESTDATA = fileURLToPath(new URL("./testdata/", import.meta.url));
 const KEY = "base64:" + btoa("k".repeat(32));
@@ -55,13 +60,17 @@ for (const c of BAD_CASES) {
       error = e;
       assert.equal(e.code, c.code);
       assert.equal(e.exitCode, 2);
-      issues = e.issues;
+      issues = e.diagnostics;
     }
-    assert.equal(issues.length, c.count ?? 1, formatIssues(issues));
-    const { code: _code, ...first } = issues[0] as typeof issues[0] & { code?: string };
-    assert.deepEqual(first, { path: c.path, message, file, line: c.line, col: c.col });
+    assert.equal(issues.length, c.count ?? 1, formatDiagnostics(issues));
+    assert.deepEqual(issues[0], {
+      severity: "error",
+      code: c.code,
+      message,
+      location: { path: c.path, file, line: c.line, col: c.col },
+    });
     const dotted = c.path.length ? `${c.path.join(".")}: ` : "";
-    assert.equal(formatIssues(issues).split("\n")[0], `${file}:${c.line}:${c.col}: ${dotted}${message}`);
+    assert.equal(formatDiagnostics(issues).split("\n")[0], `${file}:${c.line}:${c.col}: ${dotted}${message}`);
     if (error && error.code.startsWith("CONFIG_")) {
       assert.ok(error.message.includes(`${file}:${c.line}:${c.col}`));
     }
@@ -165,7 +174,7 @@ Deno.test("parsePolicy() rejects a bad URL from the environment without showing 
     envOf({ PRIVACI_SOURCE_URL: "mysql://app:hunter2@h/db", PRIVACI_TARGET_URL: DST }),
   );
   assert.equal(e.code, "CONFIG_INVALID");
-  assert.deepEqual(e.issues, [{
+  assert.deepEqual(e.diagnostics.map(flat), [{
     path: ["source"],
     message:
       "must be a postgres:// URL (postgres://user@host:5432/db): the scheme is 'mysql' (set by PRIVACI_SOURCE_URL)",
@@ -177,7 +186,7 @@ Deno.test("parsePolicy() never shows a password, whatever is wrong with the URL"
   for (const url of ["postgres://app:hunter2@h:99999/db", "app:hunter2@h/db", "postgres://app:hunter2@/db"]) {
     const e = rejected(`version: 1\nsource: "${url}"\ntarget: postgres://h/b\n`);
     assert.equal(e.code, "CONFIG_INVALID");
-    assert.ok(!JSON.stringify([e.message, e.issues]).includes("hunter2"), url);
+    assert.ok(!JSON.stringify([e.message, e.diagnostics]).includes("hunter2"), url);
   }
 });
 
@@ -195,7 +204,7 @@ Deno.test("parsePolicy() reports every problem at once, sorted by line in the me
   const e = rejected(text);
   assert.equal(e.code, "CONFIG_INVALID");
   assert.equal(
-    formatIssues(e.issues),
+    formatDiagnostics(e.diagnostics),
     [
       `p.yaml:6:5: tables.public.customer.colums: unknown key 'colums' (allowed: ${ALLOWED.table}) — did you mean 'columns'?`,
       "p.yaml:7:11: tables.public.customer.rows: expected one of 'copy', 'skip' — did you mean 'skip'?",
@@ -256,7 +265,7 @@ Deno.test("parsePolicy() accepts hex and base64 keys and rejects bad base64", ()
   assert.equal(parsePolicy(base + hex, { file: "p.yaml", env: noEnv }).policy.key, hex);
   const e = rejected(base + "base64:!!!notbase64");
   assert.equal(e.code, "KEY_INVALID");
-  assert.deepEqual(e.issues, [{
+  assert.deepEqual(e.diagnostics.map(flat), [{
     path: ["key"],
     message: "not valid hex or base64",
     file: "p.yaml",
@@ -274,7 +283,7 @@ Deno.test("loadPolicy() reports a missing file as CONFIG_NOT_FOUND", async () =>
     assert.equal(e.code, "CONFIG_NOT_FOUND");
     assert.equal(e.exitCode, 2);
     assert.equal(e.message, `Cannot read the policy file as it does not exist: ${file}`);
-    assert.deepEqual(e.issues, [{
+    assert.deepEqual(e.diagnostics.map(flat), [{
       path: [],
       message: "cannot read the policy file: it does not exist",
       file,
@@ -333,7 +342,7 @@ Deno.test("parsePolicy() says why a number written as \${VAR} is refused", () =>
     "version: 1\nsource: postgres://h/a\ntarget: postgres://h/b\noptions:\n  jobs: ${JOBS}\n",
     envOf({ JOBS: "4" }),
   );
-  assert.deepEqual(e.issues, [{
+  assert.deepEqual(e.diagnostics.map(flat), [{
     path: ["options", "jobs"],
     message: "expected an integer, got a string (a value holding ${...} is always a string)",
     file: "p.yaml",

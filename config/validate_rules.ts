@@ -5,25 +5,20 @@
  *
  * @module
  */
-import { ConfigError, type ConfigIssue, type ErrorCode } from "../errors.ts";
+import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagnostic.ts";
+import { configErrorOf } from "../errors.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
-import { formatIssues, suggestion } from "./diagnostics.ts";
+import { suggestion } from "./diagnostics.ts";
 import type { LoadedPolicy } from "./load.ts";
 import { COLUMN_RESERVED_KEYS } from "./schema.ts";
 import { describeZodIssues } from "./_zod_issues.ts";
-
-/** A {@link ConfigIssue} found by {@link checkRules}, with the error code it stands for. */
-export interface RuleIssue extends ConfigIssue {
-  /** `STRATEGY_UNKNOWN`, `STRATEGY_PARAMS` or `KEY_MISSING`. */
-  code: ErrorCode;
-}
 
 /**
  * Every problem with the policy's column rules, in policy order, each located in the policy file.
  *
  * @param loaded A policy from `loadPolicy`/`parsePolicy`.
  * @param registry The strategies available (built-ins plus trusted plugins).
- * @returns The issues; empty when every rule can be used.
+ * @returns The diagnostics (`STRATEGY_UNKNOWN`, `STRATEGY_PARAMS`, `KEY_MISSING`); empty when every rule can be used.
  *
  * @example
  * ```ts
@@ -36,17 +31,22 @@ export interface RuleIssue extends ConfigIssue {
  * const loaded = parsePolicy(text, { file: "p.yaml", env: () => undefined });
  * const [issue] = checkRules(loaded, builtinStrategies());
  * assert.equal(issue.message, "unknown strategy 'kep' — did you mean 'keep'?");
- * assert.deepEqual([issue.line, issue.col], [7, 11]);
+ * assert.deepEqual([issue.location.line, issue.location.col], [7, 11]);
  * ```
  */
-export function checkRules(loaded: LoadedPolicy, registry: StrategyRegistry): RuleIssue[] {
+export function checkRules(loaded: LoadedPolicy, registry: StrategyRegistry): Diagnostic[] {
   const { policy, file } = loaded;
-  const issues: RuleIssue[] = [];
+  const issues: Diagnostic[] = [];
   const names = registry.names();
-  const add = (code: ErrorCode, path: (string | number)[], message: string, at: "key" | "value" = "key") => {
+  const add = (
+    code: DiagnosticCode,
+    path: (string | number)[],
+    message: string,
+    at: "key" | "value" = "key",
+  ) => {
     let pos = loaded.locate(path, { at });
     for (let up = path.length - 1; !pos && up > 0; up--) pos = loaded.locate(path.slice(0, up));
-    issues.push({ code, path, message, file, ...pos });
+    issues.push(diagnostic(code, message, { file, ...pos, path }));
   };
   for (const [table, rule] of Object.entries(policy.tables)) {
     for (const [column, columnRule] of Object.entries(rule.columns)) {
@@ -115,7 +115,5 @@ export function checkRules(loaded: LoadedPolicy, registry: StrategyRegistry): Ru
 export function assertRules(loaded: LoadedPolicy, registry: StrategyRegistry): void {
   const issues = checkRules(loaded, registry);
   if (issues.length === 0) return;
-  const first = formatIssues(issues).split("\n")[0];
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  throw new ConfigError(issues[0].code, `Cannot use the policy's column rules: ${first}${more}`, issues);
+  throw configErrorOf("Cannot use the policy's column rules", issues);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { formatIssues } from "./diagnostics.ts";
+import { formatDiagnostics } from "../core/diagnostic.ts";
 import { parsePolicy } from "./load.ts";
 import { assertRules, checkRules } from "./validate_rules.ts";
 import { testRegistry } from "./testdata/test_registry.ts";
@@ -41,7 +41,7 @@ Deno.test("checkRules() reports every problem in policy order with its code and 
     "note: { strategy: 'null', unique: true }", // line 10
   ]);
   const issues = checkRules(loaded, testRegistry());
-  assert.deepEqual(issues.map(({ code, line, col }) => ({ code, line, col })), [
+  assert.deepEqual(issues.map(({ code, location: { line, col } }) => ({ code, line, col })), [
     { code: "STRATEGY_UNKNOWN", line: 7, col: 11 },
     { code: "KEY_MISSING", line: 8, col: 26 },
     { code: "STRATEGY_PARAMS", line: 9, col: 51 },
@@ -49,7 +49,7 @@ Deno.test("checkRules() reports every problem in policy order with its code and 
     { code: "STRATEGY_PARAMS", line: 10, col: 41 },
   ]);
   assert.equal(
-    formatIssues(issues),
+    formatDiagnostics(issues),
     [
       "privaci.yaml:7:11: tables.public.customer.columns.id: unknown strategy 'kep' — did you mean 'keep'?",
       "privaci.yaml:8:26: tables.public.customer.columns.email.strategy: strategy 'test.hash' needs the policy key: add 'key: ${PRIVACI_KEY}' to the policy",
@@ -74,12 +74,10 @@ Deno.test("checkRules() checks params of skipped tables too", () => {
     "  public.log: { rows: skip, columns: { body: { strategy: keep, mode: x } } }\n";
   const loaded = parsePolicy(text, { file: "p.yaml", env: () => undefined });
   assert.deepEqual(checkRules(loaded, testRegistry()), [{
+    severity: "error",
     code: "STRATEGY_PARAMS",
-    path: ["tables", "public.log", "columns", "body", "mode"],
     message: "unknown param 'mode' for strategy 'keep' (it takes no params)",
-    file: "p.yaml",
-    line: 5,
-    col: 64,
+    location: { path: ["tables", "public.log", "columns", "body", "mode"], file: "p.yaml", line: 5, col: 64 },
   }]);
 });
 
@@ -89,7 +87,7 @@ Deno.test("assertRules() throws a ConfigError with the first issue's code and ev
     assert.ok(e instanceof ConfigError);
     assert.equal(e.code, "STRATEGY_PARAMS");
     assert.equal(e.exitCode, 2);
-    assert.equal(e.issues.length, 2);
+    assert.equal(e.diagnostics.length, 2);
     assert.equal(
       e.message,
       "Cannot use the policy's column rules: privaci.yaml:7:14: tables.public.customer.columns.phone: " +

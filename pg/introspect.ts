@@ -37,14 +37,11 @@ export interface ForeignKey {
   parentRelation?: string;
 }
 
-/**
- * A sequence of the selected schemas: owned by a column (serial or identity), or by none (set whatever
- * tables are copied, as pg_dump sets every sequence).
- */
+/** A sequence owned by a column (serial or identity). */
 export interface OwnedSequence {
   sequence: string;
-  table: string | null;
-  column: string | null;
+  table: string;
+  column: string;
 }
 
 /** The part of a database's catalog a copy needs. */
@@ -52,6 +49,8 @@ export interface Catalog {
   tables: Map<string, TableInfo>;
   foreignKeys: ForeignKey[];
   sequences: OwnedSequence[];
+  /** Quoted names of the sequences of the selected schemas that no column owns (pg_dump sets them all). */
+  unownedSequences?: string[];
   /**
    * Every partition (at any depth) of a partitioned table in `tables`, mapped to that table: its rows are
    * read and masked through it, under its rules.
@@ -245,13 +244,14 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
       join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
        and d.deptype in ('a', 'i') and tn.nspname in (${list})
-    union all
-    select quote_ident(sn.nspname) || '.' || quote_ident(s.relname), null, null
+     order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
+  const unownedSequences = (await sql<{ sequence: string }[]>`
+    select quote_ident(sn.nspname) || '.' || quote_ident(s.relname) as sequence
       from pg_class s join pg_namespace sn on sn.oid = s.relnamespace
      where s.relkind = 'S' and sn.nspname in (${list})
        and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = s.oid
                           and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i'))
-     order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
+     order by 1`).map((r) => r.sequence);
   const notValid = new Map<string, NotValidConstraint[]>();
   for (
     const r of await sql<(NotValidConstraint & { table: string })[]>`
@@ -268,7 +268,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
     list.push({ relation: r.relation, name: r.name, def: r.def });
     notValid.set(r.table, list);
   }
-  return { tables, foreignKeys, sequences, partitions, notValid };
+  return { tables, foreignKeys, sequences, unownedSequences, partitions, notValid };
 }
 
 interface ColumnRow {
@@ -301,8 +301,8 @@ interface FkRow {
 
 interface SeqRow {
   sequence: string;
-  table: string | null;
-  column: string | null;
+  table: string;
+  column: string;
 }
 
 /**

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import type { ForeignKey } from "../pg/introspect.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
-import type { PlannedColumn, PolicySource, TablePlan, Warning } from "./plan.ts";
+import type { PlannedColumn, PolicySource, TablePlan } from "./plan.ts";
 
 function fingerprint(c: PlannedColumn): string {
   if (c.rule === null) return "keep";
@@ -24,14 +24,14 @@ function describe(c: PlannedColumn): string {
     }`;
 }
 
-/** Issues for foreign keys whose two ends are masked differently (one kept and one masked included). */
+/** Errors for foreign keys whose two ends are masked differently (one kept and one masked included). */
 export function foreignKeyIssues(
   src: PolicySource,
   tables: readonly TablePlan[],
   fks: readonly ForeignKey[],
-): ConfigIssue[] {
+): Diagnostic[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
-  const issues: ConfigIssue[] = [];
+  const issues: Diagnostic[] = [];
   for (const fk of fks) {
     const child = byName.get(fk.child);
     const parent = byName.get(fk.parent);
@@ -42,16 +42,15 @@ export function foreignKeyIssues(
       if (!a || !b || fingerprint(a) === fingerprint(b)) return;
       const childPath = ["tables", fk.child, "columns", cc];
       const path = src.locate(childPath) ? childPath : b.rule?.path ?? ["tables", fk.child];
-      issues.push({
-        path,
-        message: `foreign key ${fk.name}: ${fk.child}.${cc} is ${describe(a)} but ${fk.parent}.${
+      issues.push(diagnostic(
+        "FOREIGN_KEY_MASKING",
+        `foreign key ${fk.name}: ${fk.child}.${cc} is ${describe(a)} but ${fk.parent}.${
           fk.parentColumns[i]
         } is ${
           describe(b)
         }, so the masked rows would not join — give both the same rule (strategy, params and domain)`,
-        file: src.file,
-        ...src.locate(path),
-      });
+        { file: src.file, ...src.locate(path), path },
+      ));
     });
   }
   return issues;
@@ -62,25 +61,24 @@ export function uniquenessWarnings(
   src: PolicySource,
   tables: readonly TablePlan[],
   registry: StrategyRegistry,
-): Warning[] {
-  const out: Warning[] = [];
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
   for (const t of tables) {
     if (t.rows === "skip") continue;
     for (const c of t.columns) {
       if (!c.info.unique || c.rule === null || c.rule.unique) continue;
       const def = registry.get(c.rule.strategy);
       const can = def?.meta.unique ?? false;
-      out.push({
-        code: "UNIQUE_NOT_GUARANTEED",
-        message:
-          `${t.name}.${c.info.column} is under a unique constraint but its rule does not guarantee distinct outputs: ${
-            can
-              ? "add 'unique: true'"
-              : `${c.rule.strategy} cannot guarantee them; choose a strategy that can (e.g. hash) with 'unique: true'`
-          }`,
-        file: src.file,
-        ...src.locate(c.rule.path),
-      });
+      out.push(diagnostic(
+        "UNIQUE_NOT_GUARANTEED",
+        `${t.name}.${c.info.column} is under a unique constraint but its rule does not guarantee distinct outputs: ${
+          can
+            ? "add 'unique: true'"
+            : `${c.rule.strategy} cannot guarantee them; choose a strategy that can (e.g. hash) with 'unique: true'`
+        }`,
+        { file: src.file, ...src.locate(c.rule.path), path: c.rule.path },
+        "warning",
+      ));
     }
   }
   return out;

@@ -17,7 +17,7 @@ import type { TableRef } from "../strategies/types.ts";
 export async function copySequences(
   source: postgres.Sql,
   target: postgres.Sql,
-  sequences: readonly OwnedSequence[],
+  sequences: readonly (Pick<OwnedSequence, "sequence"> & { table: string | null })[],
   copied: ReadonlySet<string>,
 ): Promise<number> {
   let n = 0;

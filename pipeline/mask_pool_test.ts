@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { PipelineError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { Keyring } from "../strategies/keyring.ts";
+import { Keyring } from "../strategies/keyed/keyring.ts";
 import { StrategyRegistry } from "../strategies/registry.ts";
 import { column as textColumn, TEST_MASTER } from "../strategies/_test_utils.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";

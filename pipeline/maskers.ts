@@ -1,15 +1,15 @@
 /**
  * Turns planned column rules into running maskers: validates params with the strategy's schema, gives
  * each column the subkey of its domain, and reports a rule that does not fit its column as a
- * {@link ConfigIssue} located in the policy.
+ * diagnostic located in the policy.
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
-import { ConfigError } from "../errors.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import { configErrorOf } from "../errors.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
-import { didYouMean as closest, formatIssues } from "../config/diagnostics.ts";
+import { didYouMean as closest } from "../config/diagnostics.ts";
 import type { ColumnRuleSpec, PolicySource, TablePlan } from "./plan.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import type { MaskerRecipe } from "./_mask_protocol.ts";
@@ -111,8 +111,8 @@ export async function tableMaskers(
   plan: TablePlan,
   factory: MaskerFactory,
   src: PolicySource,
-): Promise<{ columns: MaskedColumn[]; issues: ConfigIssue[] }> {
-  const issues: ConfigIssue[] = [];
+): Promise<{ columns: MaskedColumn[]; issues: Diagnostic[] }> {
+  const issues: Diagnostic[] = [];
   const columns: MaskedColumn[] = [];
   for (const c of plan.columns) {
     if (c.rule === null) {
@@ -125,12 +125,13 @@ export async function tableMaskers(
     } catch (e) {
       const message = `${plan.name}.${c.info.column}: ${(e as Error).message}`;
       const hint = (e as { hint?: string }).hint;
-      issues.push({
-        path: c.rule.path,
-        message: hint ? `${message} (${hint})` : message,
+      issues.push(diagnostic("STRATEGY_PARAMS", hint ? `${message} (${hint})` : message, {
         file: src.file,
         ...src.locate(c.rule.path),
-      });
+        path: c.rule.path,
+        table: plan.name,
+        column: c.info.column,
+      }));
     }
   }
   if (issues.length > 0) await closeMaskers(columns);
@@ -146,9 +147,8 @@ function toSpec(rule: ColumnRuleSpec): StrategySpec {
   return { strategy: rule.strategy, domain: rule.domain, unique: rule.unique, ...rule.params };
 }
 
-/** Throws a {@link ConfigError} `CHECK_FAILED` when there are issues. */
-export function throwIfIssues(issues: ConfigIssue[], what: string): void {
-  if (issues.length === 0) return;
-  const message = issues.length === 1 ? formatIssues(issues) : `${issues.length} problems in the policy`;
-  throw new ConfigError("CHECK_FAILED", `${what}: ${message}`, issues);
+/** Throws a `ConfigError` (see `configErrorOf`) when any diagnostic is an error. */
+export function throwIfIssues(diagnostics: Diagnostic[], what: string): void {
+  if (!diagnostics.some((d) => d.severity === "error")) return;
+  throw configErrorOf(what, diagnostics.filter((d) => d.severity === "error"));
 }

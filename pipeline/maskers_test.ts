@@ -3,7 +3,7 @@ import { column as textColumn } from "../strategies/_test_utils.ts";
 import { z } from "zod";
 import { parsePolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import { keep } from "../strategies/keep.ts";
 import { nullStrategy } from "../strategies/null.ts";
 import { StrategyRegistry } from "../strategies/registry.ts";
@@ -177,12 +177,14 @@ Deno.test("tableMaskers() builds one masker per masked column and locates the ru
     sequences: [],
   };
   const plan = planTables(src, catalog);
-  assert.deepEqual(plan.issues, []);
+  assert.deepEqual(plan.diagnostics, []);
   closed.length = 0;
   const built = await tableMaskers(plan.tables[0], await factory(), src);
-  assert.deepEqual(built.issues, [
+  assert.deepEqual(built.issues.map((d) => ({ ...d.location, message: d.message })), [
     {
       path: ["tables", "public.customer", "columns", "phone"],
+      table: "public.customer",
+      column: "phone",
       message:
         'public.customer.phone: Cannot write NULL into "customer"."phone" as the column is NOT NULL (use redact or constant for this column)',
       file: "p.yaml",
@@ -191,6 +193,8 @@ Deno.test("tableMaskers() builds one masker per masked column and locates the ru
     },
     {
       path: ["tables", "public.customer", "columns", "age"],
+      table: "public.customer",
+      column: "age",
       message: "public.customer.age: strategy 'digits' cannot write text values (it writes integer, numeric)",
       file: "p.yaml",
       line: 10,
@@ -202,9 +206,10 @@ Deno.test("tableMaskers() builds one masker per masked column and locates the ru
   assert.throws(() => throwIfIssues(built.issues, "Cannot run"), (e) => {
     assert.ok(e instanceof ConfigError);
     assert.deepEqual([e.code, e.exitCode, e.message], [
-      "CHECK_FAILED",
+      "STRATEGY_PARAMS",
       2,
-      "Cannot run: 2 problems in the policy",
+      "Cannot run: p.yaml:9:7: tables.public.customer.columns.phone: public.customer.phone: Cannot write NULL " +
+      'into "customer"."phone" as the column is NOT NULL (use redact or constant for this column) (and 1 more)',
     ]);
     return true;
   });

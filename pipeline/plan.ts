@@ -1,11 +1,11 @@
 /**
  * The fail-closed planner: matches the policy against the source catalog. Every column of every copied
  * table must be classified (unless `unlisted: keep`); tables and columns the policy names must exist.
- * What it finds is a list of {@link ConfigIssue}s located in the policy file, plus warnings.
+ * What it finds is a list of diagnostics located in the policy file (errors and warnings).
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
+import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagnostic.ts";
 import type { Policy } from "../config/schema.ts";
 import { COLUMN_RESERVED_KEYS } from "../config/schema.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
@@ -14,8 +14,11 @@ import { didYouMean as closest } from "../config/diagnostics.ts";
 
 /** Where a policy came from and how to find a key in it (config/load.ts's LoadedPolicy fits). */
 export interface PolicySource {
+  /** The validated policy. */
   policy: Policy;
+  /** The policy file's path, for messages. */
   file: string;
+  /** Line and column of a key of the policy, by its path, when the file has it. */
   locate(path: readonly (string | number)[]): { line: number; col: number } | undefined;
 }
 
@@ -46,20 +49,11 @@ export interface TablePlan {
   columns: PlannedColumn[];
 }
 
-/** A finding that does not stop the run. */
-export interface Warning {
-  code: string;
-  message: string;
-  file?: string;
-  line?: number;
-  col?: number;
-}
-
 /** The planner's result. */
 export interface Plan {
   tables: TablePlan[];
-  issues: ConfigIssue[];
-  warnings: Warning[];
+  /** Errors (the run cannot start) and warnings, located in the policy. */
+  diagnostics: Diagnostic[];
   /** YAML to paste into the policy for unclassified columns, or "" when there are none. */
   suggestion: string;
 }
@@ -86,25 +80,31 @@ export function ruleSpec(
 /** Matches the policy with the catalog. */
 export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: ColumnInfo) => string): Plan {
   const { policy } = src;
-  const issues: ConfigIssue[] = [];
-  const warnings: Warning[] = [];
-  const at = (path: (string | number)[]) => ({ file: src.file, ...src.locate(path) });
-  const issue = (path: (string | number)[], message: string) => issues.push({ path, message, ...at(path) });
+  const diagnostics: Diagnostic[] = [];
+  const at = (path: (string | number)[]) => ({ file: src.file, ...src.locate(path), path });
+  const issue = (code: DiagnosticCode, path: (string | number)[], message: string) =>
+    diagnostics.push(diagnostic(code, message, at(path)));
   const names = [...catalog.tables.keys()];
 
   for (const [name, rule] of Object.entries(policy.tables)) {
     const schema = name.slice(0, name.indexOf("."));
     if (!policy.schemas.includes(schema)) {
-      issue(["tables", name], `table '${name}' is in schema '${schema}', which 'schemas:' does not select`);
+      issue(
+        "TABLE_NOT_SELECTED",
+        ["tables", name],
+        `table '${name}' is in schema '${schema}', which 'schemas:' does not select`,
+      );
     } else if (catalog.partitions?.has(name)) {
       const root = catalog.partitions.get(name)!;
       issue(
+        "TABLE_PARTITION",
         ["tables", name],
         `table '${name}' is a partition of '${root}': its rows are read and masked through '${root}', whose rules apply to every partition — move these rules to '${root}'`,
       );
     } else if (!catalog.tables.has(name)) {
       const near = closest(name, names);
       issue(
+        "TABLE_UNKNOWN",
         ["tables", name],
         `table '${name}' does not exist in the source${near ? ` — did you mean '${near}'?` : ""}`,
       );
@@ -115,6 +115,7 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
         if (!cols.includes(col)) {
           const near = closest(col, cols);
           issue(
+            "COLUMN_UNKNOWN",
             ["tables", name, "columns", col],
             `column '${col}' does not exist in ${name}${near ? ` — did you mean '${near}'?` : ""}`,
           );
@@ -134,12 +135,9 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
       const path = ["tables", name, "columns", c.column];
       if (c.generated) {
         if (r !== undefined && ruleSpec(r, path).strategy !== "keep") {
-          warnings.push({
-            code: "GENERATED_COLUMN",
-            message:
-              `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`,
-            ...at(path),
-          });
+          const message =
+            `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`;
+          diagnostics.push(diagnostic("GENERATED_COLUMN", message, at(path), "warning"));
         }
         continue;
       }
@@ -161,6 +159,7 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
     const path = inPolicy ? ["tables", name, "columns"] : ["tables"];
     for (const c of cols) {
       issue(
+        "COLUMN_UNCLASSIFIED",
         path,
         `column ${name}.${c.column} (${c.type}) is not classified by the policy: add a rule for it (or 'keep')`,
       );
@@ -171,13 +170,14 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
     const parent = tables.find((t) => t.name === fk.parent);
     if (child?.rows === "copy" && parent?.rows === "skip") {
       issue(
+        "FOREIGN_KEY_SKIPPED_PARENT",
         ["tables", fk.parent],
         `${fk.child} is copied but references ${fk.parent}, whose rows are skipped: foreign key '${fk.name}' would fail — skip ${fk.child} too, or copy ${fk.parent}`,
       );
     }
   }
   const suggestion = unclassified.size === 0 ? "" : suggestYaml(unclassified, suggest);
-  return { tables, issues, warnings, suggestion };
+  return { tables, diagnostics, suggestion };
 }
 
 function suggestYaml(unclassified: Map<string, ColumnInfo[]>, suggest?: (c: ColumnInfo) => string): string {

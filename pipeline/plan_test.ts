@@ -3,7 +3,19 @@ import { column as textColumn } from "../strategies/_test_utils.ts";
 import { parsePolicy } from "../config/load.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
-import { planTables, ruleSpec } from "./plan.ts";
+import { type Plan, planTables, ruleSpec } from "./plan.ts";
+import type { Diagnostic } from "../core/diagnostic.ts";
+
+/** A diagnostic's location and message, for comparing with the expected ones. */
+function flat(d: Diagnostic) {
+  return { ...d.location, message: d.message };
+}
+function errorsOf(plan: Plan) {
+  return plan.diagnostics.filter((d) => d.severity === "error").map(flat);
+}
+function warningsOf(plan: Plan) {
+  return plan.diagnostics.filter((d) => d.severity === "warning").map((d) => ({ code: d.code, ...flat(d) }));
+}
 
 function col(table: string, column: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
   return textColumn({ table, column, ...extra });
@@ -60,8 +72,8 @@ Deno.test("planTables() plans every column of a fully classified policy with no 
   public.audit_log: { rows: skip }
 `);
   const plan = planTables(src, CATALOG);
-  assert.deepEqual(plan.issues, []);
-  assert.deepEqual(plan.warnings, []);
+  assert.deepEqual(errorsOf(plan), []);
+  assert.deepEqual(warningsOf(plan), []);
   assert.equal(plan.suggestion, "");
   const customer = plan.tables.find((t) => t.name === "public.customer")!;
   // The generated column is not in the COPY column list; kept columns have no rule.
@@ -93,7 +105,7 @@ Deno.test("planTables() names every column the policy leaves out, located in the
   public.audit_log: { rows: skip }
 `);
   const plan = planTables(src, CATALOG, (c) => c.column === "email" ? "fake.email" : "keep");
-  assert.deepEqual(plan.issues, [
+  assert.deepEqual(errorsOf(plan), [
     {
       path: ["tables", "public.customer", "columns"],
       message:
@@ -145,7 +157,7 @@ Deno.test("planTables() names every column the policy leaves out, located in the
 
 Deno.test("planTables() with unlisted: keep keeps the columns the policy leaves out", () => {
   const plan = planTables(policy("", "keep"), CATALOG);
-  assert.deepEqual(plan.issues, []);
+  assert.deepEqual(errorsOf(plan), []);
   assert.equal(plan.tables.length, 3);
   assert.ok(plan.tables.every((t) => t.rows === "copy" && t.columns.every((c) => c.rule === null)));
 });
@@ -163,7 +175,7 @@ tables:
     "keep",
   );
   const plan = planTables(src, CATALOG);
-  assert.deepEqual(plan.issues.map((i) => [i.line, i.message]), [
+  assert.deepEqual(errorsOf(plan).map((i) => [i.line, i.message]), [
     [7, "table 'public.custmer' does not exist in the source — did you mean 'public.customer'?"],
     [10, "column 'emial' does not exist in public.customer — did you mean 'email'?"],
     [10, "column 'zzz' does not exist in public.customer"],
@@ -180,9 +192,10 @@ Deno.test("planTables() warns about a masking rule on a generated column", () =>
     "keep",
   );
   const plan = planTables(src, CATALOG);
-  assert.deepEqual(plan.issues, []);
-  assert.deepEqual(plan.warnings, [{
+  assert.deepEqual(errorsOf(plan), []);
+  assert.deepEqual(warningsOf(plan), [{
     code: "GENERATED_COLUMN",
+    path: ["tables", "public.customer", "columns", "email_lower"],
     message:
       "public.customer.email_lower is a generated column: the target computes it, so its rule is not applied",
     file: "p.yaml",
@@ -193,7 +206,7 @@ Deno.test("planTables() warns about a masking rule on a generated column", () =>
 
 Deno.test("planTables() refuses copying a table whose referenced table is skipped", () => {
   const plan = planTables(policy("tables:\n  public.customer: { rows: skip }\n", "keep"), CATALOG);
-  assert.deepEqual(plan.issues.map((i) => [i.path, i.line, i.message]), [[
+  assert.deepEqual(errorsOf(plan).map((i) => [i.path, i.line, i.message]), [[
     ["tables", "public.customer"],
     6,
     "public.invoice is copied but references public.customer, whose rows are skipped: foreign key " +

@@ -5,10 +5,10 @@
  * @module
  */
 import type postgres from "postgres";
-import type { ConfigIssue } from "../errors.ts";
+import type { Diagnostic } from "../core/diagnostic.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { introspect } from "../pg/introspect.ts";
-import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
@@ -23,8 +23,8 @@ export interface Prepared {
   plan: Plan;
   /** Maskers of each copied table, by `schema.table`. */
   maskers: Map<string, MaskedColumn[]>;
-  /** Every problem: catalog mismatches and rules that do not fit their column. */
-  issues: ConfigIssue[];
+  /** Every finding: catalog mismatches and rules that do not fit their column (errors), and warnings. */
+  diagnostics: Diagnostic[];
   /** The copied (not skipped) tables. */
   copied: TablePlan[];
   /** A fingerprint of the policy key (not the key), or "no-key". */
@@ -44,12 +44,15 @@ export async function prepare(
   const keyring = src.policy.key ? await Keyring.create(decodeKey(src.policy.key)) : null;
   const factory = new MaskerFactory(registry, keyring);
   const maskers = new Map<string, MaskedColumn[]>();
-  const issues = [...plan.issues, ...foreignKeyIssues(src, plan.tables, catalog.foreignKeys)];
-  plan.warnings.push(...uniquenessWarnings(src, plan.tables, registry));
+  const diagnostics = [
+    ...plan.diagnostics,
+    ...foreignKeyIssues(src, plan.tables, catalog.foreignKeys),
+    ...uniquenessWarnings(src, plan.tables, registry),
+  ];
   const copied = plan.tables.filter((t) => t.rows === "copy");
   for (const t of copied) {
     const built = await tableMaskers(t, factory, src);
-    issues.push(...built.issues);
+    diagnostics.push(...built.issues);
     if (built.issues.length === 0) maskers.set(t.name, built.columns);
   }
   const keyFingerprint = keyring
@@ -60,7 +63,7 @@ export async function prepare(
     catalog,
     plan,
     maskers,
-    issues,
+    diagnostics,
     copied,
     async close() {
       for (const cols of maskers.values()) await closeMaskers(cols);

@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { ConfigIssue } from "../errors.ts";
-import { EXIT, PrivaciError } from "../errors.ts";
+import { type Diagnostic, diagnostic, hasErrors } from "../core/diagnostic.ts";
+import { ConfigError, EXIT, PrivaciError } from "../errors.ts";
 import { connect, openClient, redactUrl } from "../pg/connect.ts";
 import { introspect, liftNotValid } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
@@ -21,7 +21,7 @@ import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { throwIfIssues } from "./maskers.ts";
 import { checkRules } from "../config/validate_rules.ts";
 import type { LoadedPolicy } from "../config/load.ts";
-import type { PolicySource, Warning } from "./plan.ts";
+import type { PolicySource } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
 import { type Chunk, planChunks } from "./chunks.ts";
@@ -68,6 +68,7 @@ export interface RunOptions {
   jobs?: number;
   /** Stops the run: in-flight tables are rolled back. */
   signal?: AbortSignal;
+  /** Called with each progress event (the plan, rows so far, retries, each finished table). */
   onProgress?: (event: ProgressEvent) => void;
   /** PrivaCI's version, for the report. */
   version?: string;
@@ -75,7 +76,13 @@ export interface RunOptions {
   resume?: boolean;
   /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
   retries?: number;
+  /** Delay before the first retry in milliseconds (default 500), doubled for each further one, at most 8 s. */
   retryDelayMs?: number;
+  /**
+   * Called once with the run's report, whether the run succeeded or failed (then with status `failed`,
+   * the error and what completed), before `run` returns or throws.
+   */
+  onReport?: (report: RunReport) => void;
   /** Create the schema (`schema: copy`) and set sequences, but copy no rows. */
   schemaOnly?: boolean;
   /** Tables estimated larger than this are split into primary-key ranges (default: policy `options.chunk_rows`). */
@@ -89,12 +96,15 @@ export interface RunOptions {
 
 /** The outcome of {@link check}. */
 export interface CheckResult {
+  /** True when no diagnostic is an error. */
   ok: boolean;
-  issues: ConfigIssue[];
-  warnings: Warning[];
+  /** Errors (the policy cannot be run as it is) and warnings, located in the policy. */
+  diagnostics: Diagnostic[];
   /** YAML for unclassified columns, to paste into the policy. */
   suggestion: string;
+  /** Tables the run would copy. */
   tables: number;
+  /** Columns of those tables, every one classified when `ok`. */
   columns: number;
 }
 
@@ -103,16 +113,15 @@ export async function check(src: PolicySource, options: RunOptions = {}): Promis
   const registry = options.registry ?? builtinStrategies();
   const ruleIssues = ruleProblems(src, registry);
   if (ruleIssues.length > 0) {
-    return { ok: false, issues: ruleIssues, warnings: [], suggestion: "", tables: 0, columns: 0 };
+    return { ok: false, diagnostics: ruleIssues, suggestion: "", tables: 0, columns: 0 };
   }
   const source = await connect(src.policy.source, "source");
   try {
     const prepared = await prepare(src, source, registry);
     await prepared.close();
     return {
-      ok: prepared.issues.length === 0,
-      issues: prepared.issues,
-      warnings: prepared.plan.warnings,
+      ok: !hasErrors(prepared.diagnostics),
+      diagnostics: prepared.diagnostics,
       suggestion: prepared.plan.suggestion,
       tables: prepared.copied.length,
       columns: prepared.copied.reduce((n, t) => n + t.columns.length, 0),
@@ -122,12 +131,77 @@ export async function check(src: PolicySource, options: RunOptions = {}): Promis
   }
 }
 
-/** Copies and masks the source into the target as the policy says. */
+/** What a run has done so far: the report is built from it whether the run ends well or not. */
+interface RunFacts {
+  startedAt: Date;
+  t0: number;
+  runId: string;
+  snapshot: string;
+  resumed?: RunReport["resumed"];
+  reports: Map<string, TableReport>;
+  sequences: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Copies and masks the source into the target as the policy says.
+ *
+ * @throws {PrivaciError} when the run fails; `options.onReport` has then received the failed report.
+ */
 export async function run(src: PolicySource, options: RunOptions = {}): Promise<RunReport> {
+  const facts: RunFacts = {
+    startedAt: new Date(),
+    t0: performance.now(),
+    runId: "",
+    snapshot: "",
+    reports: new Map(),
+    sequences: 0,
+    diagnostics: [],
+  };
+  let report: RunReport;
+  try {
+    await copyAll(src, options, facts);
+    report = runReport(src, options, facts);
+  } catch (e) {
+    options.onReport?.(runReport(src, options, facts, e));
+    throw e;
+  }
+  options.onReport?.(report);
+  return report;
+}
+
+/** The report of a run from what it did; with `error`, the report of a failed run. */
+function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, error?: unknown): RunReport {
+  const tables = [...facts.reports.values()];
+  const failed = error !== undefined;
+  const cause = error instanceof PrivaciError
+    ? { code: error.code, message: error.message }
+    : { code: "INTERNAL", message: error instanceof Error ? error.message : String(error) };
+  const stopping = failed && error instanceof ConfigError ? error.diagnostics : [];
+  return {
+    privaci: options.version ?? "",
+    status: failed ? "failed" : "done",
+    runId: facts.runId,
+    ...(facts.resumed ? { resumed: facts.resumed } : {}),
+    startedAt: facts.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    ms: performance.now() - facts.t0,
+    source: redactUrl(src.policy.source),
+    target: redactUrl(src.policy.target),
+    snapshot: facts.snapshot,
+    ok: !failed,
+    tables,
+    sequences: facts.sequences,
+    diagnostics: [...facts.diagnostics, ...stopping],
+    totals: totals(tables),
+    ...(failed ? { error: cause } : {}),
+  };
+}
+
+async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts): Promise<void> {
   const { policy } = src;
   const registry = options.registry ?? builtinStrategies();
-  const startedAt = new Date();
-  const t0 = performance.now();
+  const reports = facts.reports;
   const emit = options.onProgress ?? (() => {});
   throwIfIssues(ruleProblems(src, registry), "Cannot run");
   const source = await connect(policy.source, "source");
@@ -147,18 +221,18 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
   };
   options.signal?.addEventListener("abort", endOnAbort, { once: true });
   let snapshot: SourceSnapshot | null = null;
-  const reports = new Map<string, TableReport>();
   let prepared;
   let activeRun: string | null = null;
-  let resumed: RunReport["resumed"];
   let pool: MaskPool | null = null;
   try {
     // Workers start only when a table needs them, and end with the run, whatever its outcome.
     pool = new MaskPool({ size: options.maskWorkers ?? policy.options.mask_workers ?? defaultMaskWorkers() });
     await assertDistinct(source, target);
     snapshot = await SourceSnapshot.open(policy.source);
+    facts.snapshot = snapshot.id;
     prepared = await prepare(src, snapshot.sql, registry);
-    throwIfIssues(prepared.issues, "Cannot run");
+    facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
+    throwIfIssues(prepared.diagnostics, "Cannot run");
     const names = prepared.copied.map((t) => t.name);
     await ensureState(target);
     const hash = await policyHash(policy, prepared.keyFingerprint);
@@ -174,6 +248,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
     }
     activeRun = runId;
+    facts.runId = runId;
     let schemaPlan: SchemaPlan | null = null;
     if (policy.schema === "copy") {
       schemaPlan = await planForTarget(source, target, {
@@ -191,11 +266,9 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
     }
     const targetCatalog = await introspect(target, policy.schemas);
     throwIfIssues(
-      missingInTarget(prepared.copied, targetCatalog).map((i) => ({
-        ...i,
-        file: src.file,
-        ...src.locate(i.path),
-      })),
+      missingInTarget(prepared.copied, targetCatalog).map((d) =>
+        diagnostic(d.code, d.message, { ...d.location, file: src.file, ...src.locate(d.location.path ?? []) })
+      ),
       "Cannot run as the target schema does not match",
     );
     const copiedNames = options.schemaOnly ? [] : names;
@@ -216,7 +289,7 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
     );
     const complete = copiedNames.filter((n) => !todoUnits.some((u) => u.table === n));
-    resumed = options.resume
+    facts.resumed = options.resume
       ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
       : undefined;
     const refOf = (name: string) => prepared!.catalog.tables.get(name)!;
@@ -323,35 +396,23 @@ export async function run(src: PolicySource, options: RunOptions = {}): Promise<
       }
     });
     await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic, refOf);
-    let sequences: number;
     if (schemaPlan) {
       await createPostData(policy.target, schemaPlan, jobs);
-      sequences = schemaPlan.sequences.length;
+      facts.sequences = schemaPlan.sequences.length;
+      facts.diagnostics.push(...schemaPlan.notes.map((n) => diagnostic("SCHEMA_NOTE", n, {}, "note")));
     } else {
-      sequences = await copySequences(snapshot.sql, target, prepared.catalog.sequences, new Set(copiedNames));
+      facts.sequences = await copySequences(
+        snapshot.sql,
+        target,
+        [
+          ...prepared.catalog.sequences,
+          ...(prepared.catalog.unownedSequences ?? []).map((sequence) => ({ sequence, table: null })),
+        ],
+        new Set(copiedNames),
+      );
     }
     await finishRun(target, runId, "done");
     activeRun = null;
-    const tables = [...reports.values()];
-    return {
-      runId,
-      ...(resumed ? { resumed } : {}),
-      privaci: options.version ?? "",
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      ms: performance.now() - t0,
-      source: redactUrl(policy.source),
-      target: redactUrl(policy.target),
-      snapshot: snapshot.id,
-      ok: true,
-      tables,
-      sequences,
-      warnings: [
-        ...prepared.plan.warnings,
-        ...(schemaPlan?.notes ?? []).map((message) => ({ code: "SCHEMA_NOTE", message })),
-      ],
-      totals: totals(tables),
-    };
   } catch (e) {
     if (activeRun !== null) {
       // After an abort the catalog connection is already closed: record the failure on a fresh one.
@@ -398,7 +459,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   let prepared;
   try {
     prepared = await prepare(src, snapshot.sql, registry);
-    throwIfIssues(prepared.issues, "Cannot plan");
+    throwIfIssues(prepared.diagnostics, "Cannot plan");
     const out: string[] = [];
     if (policy.schema === "copy") {
       const plan = await planForTarget(source, target, {
@@ -429,6 +490,6 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
 }
 
 /** Rule problems found without a database (unknown strategies, bad params, missing key), when the policy came from a file. */
-function ruleProblems(src: PolicySource, registry: StrategyRegistry): ConfigIssue[] {
+function ruleProblems(src: PolicySource, registry: StrategyRegistry): Diagnostic[] {
   return "text" in src ? checkRules(src as LoadedPolicy, registry) : [];
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type postgres from "postgres";
-import type { ConfigIssue } from "../errors.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { quoteTable } from "../pg/source.ts";
@@ -42,27 +42,26 @@ export async function assertDistinct(source: postgres.Sql, target: postgres.Sql)
   }
 }
 
-/** Issues for tables or columns that the target lacks (with `schema: existing`). */
-export function missingInTarget(plans: readonly TablePlan[], target: Catalog): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+/** Errors for tables or columns that the target lacks (with `schema: existing`), with their policy paths. */
+export function missingInTarget(plans: readonly TablePlan[], target: Catalog): Diagnostic[] {
+  const issues: Diagnostic[] = [];
   for (const p of plans) {
     if (p.rows === "skip") continue;
     const t = target.tables.get(p.name);
     if (!t) {
-      issues.push({
-        path: ["tables", p.name],
-        message:
-          `table ${p.name} does not exist in the target: create it first (the app's migrations) or set 'schema: copy'`,
-      });
+      const message =
+        `table ${p.name} does not exist in the target: create it first (the app's migrations) or set 'schema: copy'`;
+      issues.push(diagnostic("TARGET_SCHEMA_MISMATCH", message, { path: ["tables", p.name], table: p.name }));
       continue;
     }
     const have = new Set(t.columns.filter((c) => !c.generated).map((c) => c.column));
     for (const c of p.columns) {
       if (!have.has(c.info.column)) {
-        issues.push({
-          path: ["tables", p.name, "columns", c.info.column],
-          message: `column ${p.name}.${c.info.column} does not exist (or is generated) in the target`,
-        });
+        issues.push(diagnostic(
+          "TARGET_SCHEMA_MISMATCH",
+          `column ${p.name}.${c.info.column} does not exist (or is generated) in the target`,
+          { path: ["tables", p.name, "columns", c.info.column], table: p.name, column: c.info.column },
+        ));
       }
     }
   }

@@ -8,6 +8,7 @@
 import { parse } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
+import { diagnostic } from "../core/diagnostic.ts";
 import { interpolate } from "../config/interpolate.ts";
 import { type PluginRef, PluginRefSchema } from "../config/schema.ts";
 
@@ -25,7 +26,10 @@ function interpolateEntry(entry: unknown, index: number, file: string): void {
       throw new ConfigError(
         problem.kind === "missing" ? "CONFIG_VARIABLE_MISSING" : "CONFIG_INVALID",
         `Cannot read the plugins of the policy: plugins.${index}.${key} ${why}`,
-        [{ path: ["plugins", index, key], message: why, file }],
+        [diagnostic(problem.kind === "missing" ? "CONFIG_VARIABLE_MISSING" : "CONFIG_INVALID", why, {
+          file,
+          path: ["plugins", index, key],
+        })],
       );
     }
     fields[key] = result.value;
@@ -58,11 +62,12 @@ export async function readPolicyPlugins(file: string): Promise<PluginRef[]> {
     throw new ConfigError(
       "CONFIG_INVALID",
       `Cannot read the plugins of the policy: ${file}`,
-      parsed.error.issues.map((i) => ({
-        path: ["plugins", ...i.path.map((p) => typeof p === "symbol" ? String(p) : p)],
-        message: i.message,
-        file,
-      })),
+      parsed.error.issues.map((i) =>
+        diagnostic("CONFIG_INVALID", i.message, {
+          file,
+          path: ["plugins", ...i.path.map((p) => typeof p === "symbol" ? String(p) : p)],
+        })
+      ),
     );
   }
   return parsed.data;

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from "node:path";
 import type { Policy } from "../config/schema.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { decodeKey, Keyring } from "../strategies/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { loadPlugins } from "./loader.ts";
 

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { formatDiagnostics } from "../core/diagnostic.ts";
 import type { RunReport } from "./report.ts";
 
 /** Human-readable byte size. */
@@ -55,9 +56,8 @@ export function formatText(report: RunReport): string {
         `so the copy is consistent per table, not across all tables`,
     );
   }
-  for (const w of report.warnings) {
-    out.push(`warning: ${w.file && w.line ? `${w.file}:${w.line}:${w.col ?? 1}: ` : ""}${w.message}`);
-  }
+  const found = formatDiagnostics(report.diagnostics, { severity: true });
+  if (found) out.push(found);
   if (report.error) out.push(`error: ${report.error.message}`);
   return out.join("\n") + "\n";
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { diagnostic } from "../core/diagnostic.ts";
 import { formatJson } from "./format_json.ts";
 import { formatBytes, formatText } from "./format_text.ts";
 import { type RunReport, type TableReport, totals } from "./report.ts";
@@ -33,6 +34,7 @@ const TABLES: TableReport[] = [
 function report(extra: Partial<RunReport> = {}): RunReport {
   return {
     privaci: "0.1.0",
+    status: "done",
     runId: "run-1",
     startedAt: "2026-01-02T03:04:05.000Z",
     finishedAt: "2026-01-02T03:04:07.000Z",
@@ -43,7 +45,7 @@ function report(extra: Partial<RunReport> = {}): RunReport {
     ok: true,
     tables: TABLES,
     sequences: 2,
-    warnings: [],
+    diagnostics: [],
     totals: totals(TABLES),
     ...extra,
   };
@@ -84,20 +86,21 @@ Deno.test("formatText() prints an aligned table and a summary line", () => {
   );
 });
 
-Deno.test("formatText() adds warnings with their location, and the error of a failed run", () => {
+Deno.test("formatText() adds diagnostics with their severity and location, and the error of a failed run", () => {
   const text = formatText(report({
+    status: "failed",
     ok: false,
-    warnings: [
-      { code: "GENERATED_COLUMN", message: "t.g is generated", file: "p.yaml", line: 7, col: 9 },
-      { code: "X", message: "no location" },
+    diagnostics: [
+      diagnostic("GENERATED_COLUMN", "t.g is generated", { file: "p.yaml", line: 7, col: 9 }, "warning"),
+      diagnostic("SCHEMA_NOTE", "no location", {}, "note"),
     ],
     error: { code: "PG_COPY", message: "Cannot load public.orders" },
   }));
   const tail = text.split("\n").slice(-5);
   assert.deepEqual(tail, [
     "FAILED: 1520 rows in 2 tables, 3.0 MiB in 2.00 s (760 rows/s); 2 columns masked, 7 kept; 2 sequences set",
+    "note: no location",
     "warning: p.yaml:7:9: t.g is generated",
-    "warning: no location",
     "error: Cannot load public.orders",
     "",
   ]);

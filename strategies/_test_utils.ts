@@ -5,7 +5,7 @@
  * @module
  */
 import { builtinStrategies } from "./builtins.ts";
-import { Keyring } from "./keyring.ts";
+import { Keyring } from "./keyed/keyring.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, StrategySpec } from "./types.ts";
 
 /** A fixed 32-byte master key for tests. */

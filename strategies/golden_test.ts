@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { fakeFirstName, fakeFullName, fakeLastName } from "./fake_name.ts";
+import { fakeFirstName, fakeFullName, fakeLastName } from "./fake/name.ts";
 import { LocaleData } from "./fake/locale.ts";
 import { maskValues, subkey, TEST_MASTER } from "./_test_utils.ts";
 import type { ColumnInfo } from "./types.ts";

@@ -13,10 +13,10 @@
 import { z } from "zod";
 import { PrivaciError } from "../errors.ts";
 import { columnLabel, fit, requireFamily, requireKey } from "./_column.ts";
-import { base32, InjectiveToken } from "./_injective.ts";
+import { base32, InjectiveToken } from "./keyed/_injective.ts";
 import { memoMasker } from "./_memo.ts";
-import { IntegerPermutation, Permutation128, Permutation64 } from "./_permutation.ts";
-import { Prf } from "./_prf.ts";
+import { IntegerPermutation, Permutation128, Permutation64 } from "./keyed/_permutation.ts";
+import { Prf } from "./keyed/_prf.ts";
 import { StrategyParamsError } from "./errors.ts";
 import type { ColumnInfo, StrategyDefinition } from "./types.ts";
 
@@ -146,6 +146,7 @@ export const hash = {
     description: "Writes a keyed pseudonym: hex or base32 text, an integer in the column's range, or a UUID",
     columnTypes: ["string", "integer", "numeric", "uuid"],
     deterministic: true,
+    reproduces: "nothing",
     unique: true,
     keyed: true,
     examples: [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parsePath } from "./json_paths.ts";
-import { EMAIL } from "./fake_email_test.ts";
+import { EMAIL } from "./fake/email_test.ts";
 import { maskValues, runCases } from "./_test_utils.ts";
 
 const JSONB = { family: "json" as const, type: "jsonb", baseType: "jsonb" };

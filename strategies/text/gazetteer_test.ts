@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { GAZETTEER_DATA_PATH, renderGazetteerData } from "./_gazetteer_build.ts";
 import {
   COMMON,
   ENGLISH,
@@ -12,12 +11,6 @@ import {
   TITLE,
   WIDE,
 } from "./gazetteer.ts";
-
-Deno.test("_gazetteer_data.ts is up to date with its builder and the dependencies (regenerate: deno run -A strategies/text/_gazetteer_build.ts)", async () => {
-  const expected = await renderGazetteerData();
-  const actual = await Deno.readTextFile(GAZETTEER_DATA_PATH);
-  assert.equal(actual, expected);
-});
 
 Deno.test("gazetteer() reads names of many locales, places, titles and ordinary words from the generated module", () => {
   const g = gazetteer();

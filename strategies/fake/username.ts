@@ -1,0 +1,55 @@
+/**
+ * `fake.username`: a realistic login (`jsmith42`, `anna_muller`) chosen from the key and the
+ * case-folded input. With `unique: true` it ends with `_` and an injective token of the input.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { createFake, localeParam, withToken } from "./_common.ts";
+import { asciiNameParts } from "./email.ts";
+import type { StrategyDefinition } from "../types.ts";
+
+const params = z.strictObject({ locale: localeParam });
+type Params = z.infer<typeof params>;
+const TWEAK = 0x21;
+
+/** The `fake.username` strategy. */
+export const fakeUsername = {
+  meta: {
+    name: "fake.username",
+    description: "Writes a realistic username built from a fake name",
+    columnTypes: ["string"],
+    deterministic: true,
+    reproduces: "pool",
+    unique: true,
+    keyed: true,
+    examples: [{ input: "alice_w" }],
+  },
+  params,
+  create(init) {
+    return createFake<Params>({
+      name: "fake.username",
+      minLength: 1,
+      make: ({ prf, data, token, max }) => (v) => {
+        const input = v.trim().toLowerCase();
+        const rng = prf.rng(TWEAK, input);
+        const [first, last] = asciiNameParts(data, rng);
+        let name: string;
+        switch (rng.below(4)) {
+          case 0:
+            name = `${first[0]}${last}${rng.int(1, 99)}`;
+            break;
+          case 1:
+            name = `${first}_${last}`;
+            break;
+          case 2:
+            name = `${first}.${last}`;
+            break;
+          default:
+            name = `${first}${rng.int(1, 9999)}`;
+        }
+        return token !== null ? withToken(name, "_", token.encode(v), max) : name;
+      },
+    }, init);
+  },
+} satisfies StrategyDefinition<Params>;
