@@ -238,9 +238,6 @@ ${columns}  public.accounts:
 
       await t.step({
         name: "a plugin built on the published SDK is signed, published and run",
-        // Fails today with "Plugin (unsigned) stopped unexpectedly: exit code 1": the sandbox starts its
-        // shim from the package's own URL under --no-remote. Off until the self-contained shim lands (#14).
-        ignore: true,
         fn: async () => {
           const src = join(work, "upper");
           const dist = join(work, "upper_dist");
