@@ -140,6 +140,10 @@ export type TableRule = {
   columns: Record<string, ColumnRule>;
   /** An SQL filter on the source rows (`WHERE` body), to copy a subset. */
   where?: string | undefined;
+  /** Columns that together could single a person out: `verify` measures k-anonymity over them. */
+  quasi_identifiers?: string[] | undefined;
+  /** The smallest group of rows sharing their quasi-identifiers that `verify` accepts (default 5). */
+  k_min?: number | undefined;
 };
 
 /** A trusted plugin entry. */
