@@ -100,7 +100,7 @@ export function buildCli(): Command {
         .argParser(nonNegativeInt),
     )
     .option("--report <file>", "also write the JSON report to this file")
-    .option("--json", "print the report as JSON on stdout")
+    .option("--json", "print the report as JSON on stdout (also when the run fails)")
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       const loaded = await load(opts.config);
@@ -126,7 +126,9 @@ export function buildCli(): Command {
       Deno.addSignalListener("SIGTERM", onTerm);
       // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
       let written: Promise<void> = Promise.resolve();
+      let last: RunReport | undefined;
       const writeReport = (report: RunReport) => {
+        last = report;
         if (opts.report) written = Deno.writeTextFile(opts.report, formatJson(report));
       };
       try {
@@ -150,6 +152,7 @@ export function buildCli(): Command {
         await written.catch((w) =>
           err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
         );
+        if (opts.json && last) console.log(formatJson(last).trimEnd());
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
