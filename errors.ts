@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   "TARGET_NOT_EMPTY",
   "TARGET_IS_SOURCE",
   "USAGE",
+  "VERIFY_FAILED",
 ] as const;
 
 /** A stable, documented error code. */
@@ -76,6 +77,7 @@ export class PrivaciError extends Error {
   /** What the user can do about it. */
   readonly hint?: string;
 
+  /** An error with a code from {@link ERROR_CODES}; the exit code defaults to 1 (the run failed). */
   constructor(code: ErrorCode, message: string, options: PrivaciErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PrivaciError";
@@ -90,6 +92,7 @@ export class ConfigError extends PrivaciError {
   /** Every problem found, not just the first. */
   readonly diagnostics: Diagnostic[];
 
+  /** A policy error with every finding (its exit code is 2). */
   constructor(
     code: ErrorCode,
     message: string,
@@ -111,6 +114,7 @@ export class PgError extends PrivaciError {
   /** Column the failure concerns, when the server said. */
   readonly column?: string;
 
+  /** A database error with the server's SQLSTATE and the table and column when known. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -136,6 +140,7 @@ export class PipelineError extends PrivaciError {
   /** 1-based ordinal of the row in the table's COPY stream, when known. */
   readonly row?: number;
 
+  /** A masking error located by table, column, strategy and row, never by value. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -151,6 +156,20 @@ export class PipelineError extends PrivaciError {
   }
 }
 
+/** The codes a {@link PluginError} carries. */
+export type PluginErrorCode = Extract<ErrorCode, `PLUGIN_${string}`>;
+
+/** Where a plugin failed while masking: the table, the column and the rows of the batch. */
+export interface PluginErrorLocation {
+  /** `schema.table`. */
+  table: string;
+  column: string;
+  /** 1-based ordinals of the batch's first and last rows in the table's stream (or in its chunk). */
+  rows: { first: number; last: number };
+  /** The chunk of a table split into key ranges, when it is one (0-based, as progress reports it). */
+  chunk?: number;
+}
+
 /** A plugin could not be resolved, verified, or failed while running. Exit code 3. */
 export class PluginError extends PrivaciError {
   /** The plugin's name, e.g. `@acme/privaci-nhs`. */
@@ -159,11 +178,14 @@ export class PluginError extends PrivaciError {
   readonly version?: string;
   /** The plugin strategy involved, when known. */
   readonly strategy?: string;
+  /** Where it failed, when it failed while masking rows. */
+  readonly location?: PluginErrorLocation;
 
+  /** A plugin error naming the plugin, its version and strategy when known (exit code 3). */
   constructor(
     code: ErrorCode,
     message: string,
-    fields: { plugin: string; version?: string; strategy?: string },
+    fields: { plugin: string; version?: string; strategy?: string; location?: PluginErrorLocation },
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.plugin, ...options });
@@ -171,6 +193,29 @@ export class PluginError extends PrivaciError {
     this.plugin = fields.plugin;
     if (fields.version !== undefined) this.version = fields.version;
     if (fields.strategy !== undefined) this.strategy = fields.strategy;
+    if (fields.location !== undefined) this.location = fields.location;
+  }
+
+  /** The same error, located at `where` (named at the end of the message); unchanged when already located. */
+  locate(where: PluginErrorLocation): PluginError {
+    if (this.location) return this;
+    const { first, last } = where.rows;
+    const chunk = where.chunk !== undefined ? ` of chunk ${where.chunk}` : "";
+    return new PluginError(
+      this.code,
+      `${this.message} (table ${where.table}, column ${where.column}, rows ${first}-${last}${chunk})`,
+      {
+        plugin: this.plugin,
+        ...(this.version !== undefined ? { version: this.version } : {}),
+        ...(this.strategy !== undefined ? { strategy: this.strategy } : {}),
+        location: where,
+      },
+      {
+        exitCode: this.exitCode,
+        ...(this.hint !== undefined ? { hint: this.hint } : {}),
+        ...(this.cause !== undefined ? { cause: this.cause } : {}),
+      },
+    );
   }
 }
 

@@ -12,10 +12,12 @@
  */
 import nlp from "compromise";
 import process from "node:process";
-import { detectSpans } from "../strategies/text/detect.ts";
+import { type DetectOptions, detectSpans } from "../strategies/text/detect.ts";
+import { heldoutGroups, type HeldoutScore, scoreHeldout } from "./text_heldout.ts";
 import { ENTITIES } from "../strategies/text/entities.ts";
 import { ticketCorpus } from "../strategies/text/testdata/ticket_corpus.ts";
 import { textScrub } from "../strategies/text/text_scrub.ts";
+import { DetectorPool } from "../strategies/text/pool.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
 import { scoreTickets } from "./text_tickets.ts";
 import { parseConll, scoreConll } from "./text_wnut.ts";
@@ -69,9 +71,13 @@ async function timed(fn: () => Promise<void> | void): Promise<Timing> {
 }
 
 /** Timing of the scrubber with its worker pool, over `texts` in batches of 2,000 rows. */
-async function scrubberSpeed(texts: string[], workers: number): Promise<Timing> {
+async function scrubberSpeed(
+  texts: string[],
+  workers: number,
+  extra: Record<string, unknown> = {},
+): Promise<Timing> {
   const masker = await textScrub.create({
-    params: textScrub.params.parse({ replace: "tag", workers }),
+    params: textScrub.params.parse({ replace: "tag", workers, ...extra }),
     column: COLUMN,
     key: null,
     domain: "text.scrub",
@@ -103,21 +109,38 @@ function compromiseSpeed(texts: string[]): Promise<Timing> {
 }
 
 const fmt = (x: number) => x.toFixed(3);
+/** Whether text.scrub runs compromise by default (its `nlp` param). */
+const DEFAULT_NLP = textScrub.params.parse({}).nlp;
 const json = Deno.args.includes("--json");
 const entities = new Set(ENTITIES);
 
+/** The detector configurations compared on every labelled set. */
+const VARIANTS: Record<string, DetectOptions> = {
+  "model + rules (default)": { entities, nlp: DEFAULT_NLP },
+  "model + rules + compromise": { entities, nlp: true },
+  "model + rules, no unknown_as_person": { entities, nlp: DEFAULT_NLP, unknownAsPerson: false },
+  "rules + compromise (no model)": { entities, nlp: true, model: false },
+};
 const sentences = parseConll(await Deno.readTextFile(WNUT));
-const wnut = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
-const wnutStrict = scoreConll(
-  sentences,
-  (texts) => texts.map((t) => detectSpans(t, { entities, unknownAsPerson: false })),
+const wnut = Object.fromEntries(
+  Object.entries(VARIANTS).map((
+    [name, o],
+  ) => [name, scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, o)))]),
 );
-const wnutRulesOnly = scoreConll(
-  sentences,
-  (texts) => texts.map((t) => detectSpans(t, { entities, nlp: false })),
+const heldout: Record<string, Record<string, HeldoutScore>> = {};
+for (const [group, texts] of await heldoutGroups()) {
+  heldout[group] = Object.fromEntries(
+    Object.entries(VARIANTS).map((
+      [name, o],
+    ) => [name, scoreHeldout(texts, texts.map((t) => detectSpans(t.text, o)))]),
+  );
+}
+const seed = arg("--seed", 20261202);
+const tickets = ticketCorpus(arg("--tickets", 2600), seed);
+const ticketScores = scoreTickets(
+  tickets,
+  tickets.map((t) => detectSpans(t.text, VARIANTS["model + rules (default)"])),
 );
-const tickets = ticketCorpus(arg("--tickets", 2600), 42);
-const ticketScores = scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, { entities })));
 
 const pool: string[] = [...tickets.map((t) => t.text), ...sentences.map((s) => s.tokens.join(" "))];
 const target = arg("--words", 300_000);
@@ -134,11 +157,11 @@ const alone = await compromiseSpeed(aloneTexts);
 const scrubWords = words(speedTexts);
 const aloneWords = words(aloneTexts);
 
+const memory = await workerMemory();
 const result = {
   wnut,
-  wnutStrict,
-  wnutRulesOnly,
-  tickets: ticketScores,
+  heldout,
+  tickets: { seed, ...ticketScores },
   speed: {
     cores,
     words: scrubWords,
@@ -149,26 +172,35 @@ const result = {
     compromiseWordsPerCpuSecond: Math.round(aloneWords / alone.cpu),
     loadAverage: Deno.loadavg()[0],
   },
+  memory,
 };
+const line = (
+  name: string,
+  s: { recall: number; precision: number; gold?: number; persons?: number },
+  extra = "",
+) =>
+  console.log(
+    `  ${name.padEnd(38)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}${extra}  (gold ${
+      s.gold ?? s.persons
+    })`,
+  );
 if (json) {
   console.log(JSON.stringify(result, null, 2));
 } else {
-  console.log("WNUT-17 dev (token level)");
-  for (const [e, s] of Object.entries(wnut)) {
-    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  console.log("WNUT-17 dev (token level; never trained on)");
+  for (const [variant, scores] of Object.entries(wnut)) {
+    console.log(` ${variant}`);
+    for (const [e, s] of Object.entries(scores)) line(e, s);
   }
-  console.log("WNUT-17 dev with unknown_as_person: false");
-  for (const [e, s] of Object.entries(wnutStrict)) {
-    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
+  console.log("Held-out corpus files (tools/ner/config.ts role heldout), person tokens");
+  for (const [group, variants] of Object.entries(heldout)) {
+    console.log(` ${group}`);
+    for (const [variant, s] of Object.entries(variants)) {
+      line(variant, s, `  other removed ${(100 * s.otherRemoved).toFixed(1)}%`);
+    }
   }
-  console.log("WNUT-17 dev with nlp: false (rules only, no compromise)");
-  for (const [e, s] of Object.entries(wnutRulesOnly)) {
-    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
-  }
-  console.log(`Synthetic tickets (${tickets.length}, seed 42, token level)`);
-  for (const [e, s] of Object.entries(ticketScores.entities)) {
-    console.log(`  ${e.padEnd(14)} recall ${fmt(s.recall)}  precision ${fmt(s.precision)}  (gold ${s.gold})`);
-  }
+  console.log(`Synthetic tickets (${tickets.length}, seed ${seed}, token level)`);
+  for (const [e, s] of Object.entries(ticketScores.entities)) line(e, s);
   console.log("Persons per locale");
   for (const [l, s] of Object.entries(ticketScores.locales)) {
     console.log(
@@ -183,4 +215,34 @@ if (json) {
   console.log(
     `  compromise alone  ${sp.compromiseWordsPerSecond} words/s wall, ${sp.compromiseWordsPerCpuSecond} words per CPU-second (${sp.compromiseWords} words, one thread)`,
   );
+  console.log(
+    `Memory per detector worker: ${
+      memory.perWorkerMiB.toFixed(0)
+    } MiB RSS (process RSS with 0 and 2 workers loaded: ${memory.rssNoWorkersMiB.toFixed(0)} and ${
+      memory.rssTwoWorkersMiB.toFixed(0)
+    } MiB)`,
+  );
+}
+
+/**
+ * Memory one detector worker adds: the process's resident set with a pool of two warmed-up workers,
+ * after detecting the bench texts, minus the same process before the pool, halved.
+ */
+async function workerMemory(): Promise<
+  { rssNoWorkersMiB: number; rssTwoWorkersMiB: number; perWorkerMiB: number }
+> {
+  const MiB = 1024 * 1024;
+  const before = Deno.memoryUsage().rss;
+  const pool = await DetectorPool.create({ size: 2, entities: [...entities], nlp: DEFAULT_NLP });
+  try {
+    await pool.detect(speedTexts.slice(0, 4000));
+    const after = Deno.memoryUsage().rss;
+    return {
+      rssNoWorkersMiB: before / MiB,
+      rssTwoWorkersMiB: after / MiB,
+      perWorkerMiB: (after - before) / 2 / MiB,
+    };
+  } finally {
+    pool.close();
+  }
 }

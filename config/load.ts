@@ -25,6 +25,7 @@ export interface LoadOptions {
 
 /** Where {@link LoadedPolicy.locate} points: the key (default) or its value. */
 export interface LocateOptions {
+  /** `key` for the key's position (default), `value` for its value's. */
   at?: "key" | "value";
 }
 

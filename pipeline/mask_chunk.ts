@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { PipelineError, PrivaciError } from "../errors.ts";
+import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
 import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
 import type { MaskerRecipe } from "./_mask_protocol.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
@@ -133,6 +133,11 @@ export class ChunkMasker {
         const got = m.masker!.mask(valuesOf(m.index), batch);
         out = got instanceof Promise ? await got : got;
       } catch (e) {
+        // A plugin failure keeps its PLUGIN_* code and exit code 3, located at the batch.
+        if (e instanceof PluginError) {
+          const where = { first: firstRow, last: firstRow + rows - 1 };
+          throw e.locate({ table: qualified(table), column: m.column.column, rows: where });
+        }
         throw new PipelineError(
           e instanceof PrivaciError ? e.code : "STRATEGY_FAILED",
           `Cannot mask ${

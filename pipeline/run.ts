@@ -67,6 +67,7 @@ export interface RunOptions {
   jobs?: number;
   /** Stops the run: in-flight tables are rolled back. */
   signal?: AbortSignal;
+  /** Called with each progress event (the plan, rows so far, retries, each finished table). */
   onProgress?: (event: ProgressEvent) => void;
   /** PrivaCI's version, for the report. */
   version?: string;
@@ -74,6 +75,7 @@ export interface RunOptions {
   resume?: boolean;
   /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
   retries?: number;
+  /** Delay before the first retry in milliseconds (default 500), doubled for each further one, at most 8 s. */
   retryDelayMs?: number;
   /**
    * Called once with the run's report, whether the run succeeded or failed (then with status `failed`,
@@ -99,7 +101,9 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** YAML for unclassified columns, to paste into the policy. */
   suggestion: string;
+  /** Tables the run would copy. */
   tables: number;
+  /** Columns of those tables, every one classified when `ok`. */
   columns: number;
 }
 

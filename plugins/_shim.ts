@@ -3,17 +3,53 @@
  * permissions, reads the verified plugin bytes from the host, imports them from a `data:` URL (so nothing
  * is re-read from a path) and then serves init/mask/close requests.
  *
- * Before any plugin code runs it takes the stdin/stdout handles for itself, makes `Deno.stdin`,
- * `Deno.stdout`, `caches`, `localStorage` and `sessionStorage` throw (storage persists to disk even without
- * permissions), and sends console output to stderr so it cannot corrupt the protocol.
+ * The host does not run this file: it runs `_shim_source.ts`, this file and its imports bundled into one
+ * self-contained module (regenerate with `deno run -A plugins/_shim_build.ts`), written to the sandbox's
+ * private directory, so plugins work wherever the CLI runs (a remote `jsr:` run included).
+ *
+ * Before any plugin code runs it reads the host's reply key, takes the stdin/stdout handles for itself,
+ * makes `Deno.stdin`, `Deno.stdout`, `caches`, `localStorage`, `sessionStorage`, `Worker` and
+ * `navigator.gpu` throw (storage persists to disk even without permissions; a worker would escape the
+ * memory limits; WebGPU reaches devices without any permission), and sends console output to stderr.
+ * Nothing here is trusted by the host beyond the reply tag: every reply is checked as untrusted input.
  *
  * @module
  */
 import { describePlugin, type PluginModule, type PluginStrategy } from "./sdk/mod.ts";
-import { encodeFrame, FrameReader, type Request } from "./protocol.ts";
+import { encodeTaggedFrame, FrameReader, type Request, taggedBytes } from "./protocol.ts";
+
+// Captured before plugin code can replace them: the key is only ever passed to these.
+const subtle = crypto.subtle;
+const sign = SubtleCrypto.prototype.sign;
+const apply = Reflect.apply;
+const stringify = JSON.stringify;
+const encoder = new TextEncoder();
+const encode = TextEncoder.prototype.encode;
 
 const reader = new FrameReader(Deno.stdin.readable);
 const writer = Deno.stdout.writable.getWriter();
+const write = WritableStreamDefaultWriter.prototype.write;
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+const hello = await reader.read() as Request | null;
+if (hello?.t !== "hello") Deno.exit(70);
+const replyKey = await subtle.importKey(
+  "raw",
+  fromBase64(hello.key),
+  { name: "HMAC", hash: "SHA-256" },
+  false,
+  ["sign"],
+);
+let seq = 0;
+
+async function reply(message: unknown): Promise<void> {
+  const body: Uint8Array = apply(encode, encoder, [apply(stringify, JSON, [message])]);
+  const tag = new Uint8Array(await apply(sign, subtle, ["HMAC", replyKey, taggedBytes(seq++, body)]));
+  await apply(write, writer, [encodeTaggedFrame(tag, body)]);
+}
 
 function denied(kind: string, name: string): () => never {
   return () => {
@@ -26,6 +62,11 @@ for (const name of ["stdin", "stdout"]) {
 for (const name of ["caches", "localStorage", "sessionStorage"]) {
   Object.defineProperty(globalThis, name, { get: denied("storage", name), configurable: false });
 }
+Object.defineProperty(globalThis, "Worker", { get: denied("worker", "Worker"), configurable: false });
+Object.defineProperty(Object.getPrototypeOf(navigator), "gpu", {
+  get: denied("gpu", "navigator.gpu"),
+  configurable: false,
+});
 const toStderr = console.error.bind(console);
 for (const name of ["log", "info", "debug", "dir", "dirxml", "table"] as const) {
   Object.defineProperty(console, name, { value: toStderr, configurable: false, writable: false });
@@ -40,12 +81,10 @@ interface Instance {
 let plugin: PluginModule | undefined;
 const instances = new Map<number, Instance>();
 
-function fromBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
-
 async function handle(req: Request): Promise<unknown> {
   switch (req.t) {
+    case "hello":
+      throw new TypeError("The sandbox was already started");
     case "load": {
       const mod = await import(`data:application/javascript;base64,${req.module}`);
       const value = mod.default as PluginModule | undefined;
@@ -91,16 +130,39 @@ async function handle(req: Request): Promise<unknown> {
   }
 }
 
+/** What an error reply carries; the host maps it to its own words and never prints it as it is. */
+function describeError(e: unknown): { t: "error"; name: string; message: string; stack: string } {
+  const field = (get: () => unknown) => {
+    try {
+      const v = get();
+      return typeof v === "string" ? v : "";
+    } catch {
+      return "";
+    }
+  };
+  const err = e as { name?: unknown; message?: unknown; stack?: unknown } | null;
+  return {
+    t: "error",
+    name: field(() => err?.name),
+    message: field(() => err?.message),
+    stack: field(() => err?.stack),
+  };
+}
+
+await reply({ t: "ok" });
 while (true) {
   const req = await reader.read() as Request | null;
   if (req === null) break;
-  let frame: Uint8Array;
+  let message: unknown;
   try {
-    frame = encodeFrame(await handle(req));
+    message = await handle(req);
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    frame = encodeFrame({ t: "error", name: String(err.name), message: String(err.message) });
+    message = describeError(e);
   }
-  await writer.write(frame);
+  try {
+    await reply(message);
+  } catch (e) {
+    await reply(describeError(e));
+  }
 }
 Deno.exit(0);

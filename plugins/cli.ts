@@ -16,6 +16,16 @@ import { policyBase } from "./loader.ts";
 import { generateKeyPair, importSigningKey, isPublisher } from "./signing.ts";
 import { fetchVerified } from "./trust.ts";
 import { readPolicyPlugins } from "./_policy_plugins.ts";
+import { requireDenoRuntime } from "./_runtime.ts";
+import { printable } from "./_text.ts";
+
+/** The longest manifest text (a strategy description) printed. */
+const TEXT_CHARS = 200;
+
+/** A strategy line as the commands print it: the description made printable and capped. */
+function strategyLine(name: string, description: string): string {
+  return `  ${name}  ${printable(description, TEXT_CHARS)}`;
+}
 
 /** Where the command writes its results (stdout by default). */
 export interface PluginCommandIo {
@@ -77,6 +87,7 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
     .requiredOption("-k, --key <file>", "the publisher's private key (from plugin keygen)")
     .option("-o, --out <dir>", "where to write mod.js, plugin.json and plugin.json.sig", "dist")
     .action(async (entry, opts) => {
+      requireDenoRuntime("plugin sign");
       const key = await importSigningKey(await Deno.readTextFile(opts.key)).catch((e) => {
         throw usage(`Cannot read the private key ${opts.key}: ${(e as Error).message}`);
       });
@@ -99,6 +110,7 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
     .option("-c, --config <file>", "the policy file", "privaci.yaml")
     .option("--lock <file>", "the lock file (default: privaci.lock beside the policy)")
     .action(async (use, opts) => {
+      requireDenoRuntime("plugin verify");
       const publisher = await publisherFor(use, opts.publisher, opts.config);
       const lockFile = opts.lock ?? lockBeside(opts.config);
       const locked = (await readLock(lockFile)).plugins[use];
@@ -107,9 +119,11 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
         : await verifyPlugin(use, { publisher, lockFile, hostVersion });
       const m = verified.manifest;
       print(`ok ${m.name}@${m.version} signed by ${publisher}`);
-      print(`  module ${m.integrity}, plugin API ${m.apiVersion}, supports PrivaCI ${m.privaci}`);
+      print(
+        `  module ${m.integrity}, plugin API ${m.apiVersion}, supports PrivaCI ${printable(m.privaci, 40)}`,
+      );
       print(locked ? `  matches ${lockFile}` : `  not in ${lockFile} (run: privaci plugin add ${use})`);
-      for (const s of m.strategies) print(`  ${m.name}/${s.name}  ${s.description}`);
+      for (const s of m.strategies) print(strategyLine(`${m.name}/${s.name}`, s.description));
     });
 
   plugin.command("add")
@@ -119,11 +133,12 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
     .option("-c, --config <file>", "the policy file", "privaci.yaml")
     .option("--lock <file>", "the lock file (default: privaci.lock beside the policy)")
     .action(async (use, opts) => {
+      requireDenoRuntime("plugin add");
       const publisher = await publisherFor(use, opts.publisher, opts.config);
       const lockFile = opts.lock ?? lockBeside(opts.config);
       const { manifest } = await addPlugin(use, { publisher, lockFile, hostVersion });
       print(`added ${manifest.name}@${manifest.version} to ${lockFile}`);
-      for (const s of manifest.strategies) print(`  ${manifest.name}/${s.name}  ${s.description}`);
+      for (const s of manifest.strategies) print(strategyLine(`${manifest.name}/${s.name}`, s.description));
     });
 
   plugin.command("list")
@@ -161,7 +176,7 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
           use: ref.use,
           status: `${manifest.name}@${manifest.version}`,
           strategies: manifest.strategies.flatMap((s) => [
-            { name: `${manifest.name}/${s.name}`, description: s.description },
+            { name: `${manifest.name}/${s.name}`, description: printable(s.description, TEXT_CHARS) },
             ...(ref.alias
               ? [{ name: `${ref.alias}/${s.name}`, description: `alias of ${manifest.name}/${s.name}` }]
               : []),
@@ -176,7 +191,7 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
       for (const s of builtins) print(`  ${s.name}  ${s.description}`);
       for (const p of plugins) {
         print(`plugin ${p.use} (${p.status}):`);
-        for (const s of p.strategies) print(`  ${s.name}  ${s.description}`);
+        for (const s of p.strategies) print(strategyLine(s.name, s.description));
       }
     });
 

@@ -1,7 +1,9 @@
 /**
  * Loads the plugins a policy trusts: each is fetched, checked against the lock and its publisher's
- * signature, started in its own sandbox from the verified bytes, and exposed as strategies named
- * `@scope/name/strategy` (and `alias/strategy` when the policy gives an alias).
+ * signature, loaded once in a sandbox from the verified bytes to check that it declares what its signed
+ * manifest says, and exposed as strategies named `@scope/name/strategy` (and `alias/strategy` when the
+ * policy gives an alias). Each column a plugin masks then gets a sandbox of its own (the first one reuses
+ * the sandbox that checked the module).
  *
  * @module
  */
@@ -15,19 +17,22 @@ import { readLock } from "./lock.ts";
 import type { Manifest } from "./manifest.ts";
 import { Sandbox } from "./sandbox.ts";
 import { toBase64 } from "./signing.ts";
-import { fetchVerified } from "./trust.ts";
+import { fetchVerified, type VerifiedPlugin } from "./trust.ts";
+import { requireDenoRuntime } from "./_runtime.ts";
 import { pluginStrategies } from "./_strategy.ts";
 
 /** Default time budget of one batch, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default time budget of one column (all its batches together), in milliseconds. */
+export const DEFAULT_TOTAL_MS = 60 * 60_000;
 /** Default heap limit of a sandbox, in MiB. */
 export const DEFAULT_MEMORY_MB = 256;
 
 /** The strategies of the loaded plugins and a way to stop their sandboxes. */
 export interface LoadedPlugins {
   strategies: StrategyDefinition[];
-  /** The running sandboxes, by plugin name (for diagnostics and tests). */
-  sandboxes: ReadonlyMap<string, Sandbox>;
+  /** Every sandbox started so far, oldest first, with the plugin it runs (for diagnostics and tests). */
+  sandboxes: readonly { plugin: string; sandbox: Sandbox }[];
   /** Stops every sandbox. */
   close(): Promise<void>;
 }
@@ -36,12 +41,16 @@ export interface LoadedPlugins {
 export interface LoadPluginsOptions {
   /** `privaci.lock`, beside the policy; relative `file:` specifiers resolve from its directory. */
   lockFile: string;
-  /** The policy's keyring; a plugin only gets `keyring.derive("plugin:<name>")`. */
+  /** The policy's keyring; a plugin only gets keys derived for its publisher, name and domain. */
   keyring: Keyring | null;
   /** This PrivaCI's version (deno.json). */
   hostVersion: string;
   /** Time budget of one batch (and of loading), in milliseconds. */
   timeoutMs?: number;
+  /** Time budget of one column, all batches together, in milliseconds. */
+  totalMs?: number;
+  /** CPU-time cap of each sandbox process, in seconds (default: the column budget plus a minute). */
+  cpuSeconds?: number;
   /** Heap limit of each sandbox, in MiB. */
   memoryMb?: number;
 }
@@ -80,13 +89,30 @@ export async function loadPlugins(
   refs: readonly PluginRef[],
   options: LoadPluginsOptions,
 ): Promise<LoadedPlugins> {
-  const sandboxes = new Map<string, Sandbox>();
+  const sandboxes: { plugin: string; sandbox: Sandbox }[] = [];
   const strategies: StrategyDefinition[] = [];
   const close = async () => {
-    await Promise.all([...sandboxes.values()].map((s) => s.close()));
+    await Promise.all(sandboxes.map((s) => s.sandbox.close()));
   };
   if (refs.length === 0) return { strategies, sandboxes, close };
+  requireDenoRuntime("a policy with plugins");
+  const totalMs = options.totalMs ?? DEFAULT_TOTAL_MS;
+  const limits = {
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    totalMs,
+    cpuSeconds: options.cpuSeconds ?? Math.ceil(totalMs / 1000) + 60,
+    memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
+  };
+  /** Starts a sandbox and loads the verified module into it. */
+  const start = async (verified: VerifiedPlugin): Promise<{ sandbox: Sandbox; described: unknown }> => {
+    const { manifest } = verified;
+    const sandbox = new Sandbox({ plugin: manifest.name, version: manifest.version, ...limits });
+    sandboxes.push({ plugin: manifest.name, sandbox });
+    const reply = await sandbox.request({ t: "load", module: toBase64(verified.module) }, "loading");
+    return { sandbox, described: reply.t === "loaded" ? reply.plugin : undefined };
+  };
   const lock = await readLock(options.lockFile);
+  const loaded = new Set<string>();
   const base = policyBase(options.lockFile);
   try {
     for (const ref of refs) {
@@ -106,21 +132,15 @@ export async function loadPlugins(
         locked,
       });
       const { manifest } = verified;
-      if (sandboxes.has(manifest.name)) {
+      if (loaded.has(manifest.name)) {
         throw new PluginError("PLUGIN_LOCK", `Cannot load plugin ${manifest.name} twice`, {
           plugin: manifest.name,
         });
       }
-      const sandbox = new Sandbox({
-        plugin: manifest.name,
-        version: manifest.version,
-        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        memoryMb: options.memoryMb ?? DEFAULT_MEMORY_MB,
-      });
-      sandboxes.set(manifest.name, sandbox);
-      const reply = await sandbox.request({ t: "load", module: toBase64(verified.module) }, "loading");
-      if (reply.t !== "loaded" || !sameDescription(manifest, reply.plugin)) {
-        throw sandbox.abort(
+      loaded.add(manifest.name);
+      const first = await start(verified);
+      if (!sameDescription(manifest, first.described)) {
+        throw first.sandbox.abort(
           new PluginError(
             "PLUGIN_INTEGRITY",
             `Cannot load plugin ${manifest.name}@${manifest.version} as its module declares other strategies than its signed manifest`,
@@ -128,11 +148,26 @@ export async function loadPlugins(
           ),
         );
       }
-      const pluginKey = options.keyring ? await options.keyring.derive(`plugin:${manifest.name}`) : null;
+      // The sandbox that checked the module serves the first column; every later column starts its own.
+      let spare: Sandbox | undefined = first.sandbox;
+      const sandbox = async () => {
+        const reuse = spare;
+        spare = undefined;
+        return reuse ?? (await start(verified)).sandbox;
+      };
       for (const strategy of manifest.strategies) {
         const names = [`${manifest.name}/${strategy.name}`];
         if (ref.alias) names.push(`${ref.alias}/${strategy.name}`);
-        strategies.push(...pluginStrategies({ manifest, strategy, sandbox, pluginKey, names }));
+        strategies.push(
+          ...pluginStrategies({
+            manifest,
+            strategy,
+            sandbox,
+            keyring: options.keyring,
+            publisher: ref.publisher,
+            names,
+          }),
+        );
       }
     }
   } catch (e) {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { PluginError } from "../errors.ts";
 import { TYPE_FAMILIES } from "../strategies/types.ts";
 import { parseRange, parseVersion, satisfies } from "./semver.ts";
+import { printable } from "./_text.ts";
 
 /** The plugin API version this host speaks. */
 export const PLUGIN_API_VERSION = 1;
@@ -119,14 +120,18 @@ export function checkCompatibility(manifest: Manifest, hostVersion: string): voi
   if (!range || !host) {
     throw new PluginError(
       "PLUGIN_VERSION",
-      `Cannot load plugin ${manifest.name}@${manifest.version} as its supported PrivaCI range is not a semver range: "${manifest.privaci}"`,
+      `Cannot load plugin ${manifest.name}@${manifest.version} as its supported PrivaCI range is not a semver range: "${
+        printable(manifest.privaci, 40)
+      }"`,
       fields,
     );
   }
   if (!satisfies(host, range)) {
     throw new PluginError(
       "PLUGIN_VERSION",
-      `Cannot load plugin ${manifest.name}@${manifest.version} as it supports PrivaCI ${manifest.privaci}: this is ${hostVersion}`,
+      `Cannot load plugin ${manifest.name}@${manifest.version} as it supports PrivaCI ${
+        printable(manifest.privaci, 40)
+      }: this is ${hostVersion}`,
       fields,
       { hint: "Upgrade PrivaCI or use a release of the plugin that supports this version" },
     );

@@ -36,7 +36,7 @@ Deno.test("FrameReader refuses a frame cut short and a length over the limit", a
   const huge = new Uint8Array(8);
   new DataView(huge.buffer).setUint32(0, MAX_FRAME_BYTES + 1);
   await assert.rejects(new FrameReader(streamOf([huge])).read(), {
-    name: "RangeError",
+    name: "FrameTooLargeError",
     message: `Cannot read a frame as it is larger than ${MAX_FRAME_BYTES} bytes: ${MAX_FRAME_BYTES + 1}`,
   });
 });

@@ -100,6 +100,7 @@ export const array = {
     description: "Masks every element of an array column with another strategy",
     columnTypes: ["array"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: false,
     examples: [

@@ -23,6 +23,7 @@ export const constant = {
     name: "constant",
     description: "Writes one fixed value in every row",
     deterministic: true,
+    reproduces: "placeholder",
     unique: false,
     keyed: false,
     examples: [

@@ -146,6 +146,7 @@ export const hash = {
     description: "Writes a keyed pseudonym: hex or base32 text, an integer in the column's range, or a UUID",
     columnTypes: ["string", "integer", "numeric", "uuid"],
     deterministic: true,
+    reproduces: "nothing",
     unique: true,
     keyed: true,
     examples: [

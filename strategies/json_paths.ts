@@ -120,6 +120,7 @@ export const json = {
     description: "Masks values inside JSON documents by path, each with its own strategy",
     columnTypes: ["json", "string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: false,
     examples: [

@@ -13,6 +13,7 @@ export const keep = {
     name: "keep",
     description: "Copies the value unchanged (for columns that hold no personal data)",
     deterministic: true,
+    reproduces: "input",
     unique: true,
     keyed: false,
     examples: [{ input: "42", output: "42" }],

@@ -13,6 +13,7 @@ export const nullStrategy = {
     name: "null",
     description: "Writes NULL whatever the input",
     deterministic: true,
+    reproduces: "placeholder",
     unique: false,
     keyed: false,
     examples: [{ input: "alice@example.com", output: null }],

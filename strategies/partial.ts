@@ -31,6 +31,7 @@ export const partial = {
     description: "Keeps the first and last characters and masks the rest, keeping the length",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: false,
     examples: [

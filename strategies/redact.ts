@@ -58,6 +58,7 @@ export const redact = {
     name: "redact",
     description: "Writes a type-appropriate placeholder (or the one given) in every non-NULL row",
     deterministic: true,
+    reproduces: "placeholder",
     unique: false,
     keyed: false,
     examples: [

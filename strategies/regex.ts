@@ -33,6 +33,7 @@ export const regex = {
     description: "Replaces the matches of a regular expression",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: false,
     examples: [

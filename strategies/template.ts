@@ -39,6 +39,7 @@ export const template = {
     description: "Composes other strategies and fixed text into one value",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: false,
     examples: [

@@ -14,7 +14,9 @@ export type Cell = string | null;
 
 /** A table, as `schema` and `table`. */
 export interface TableRef {
+  /** The schema name. */
   schema: string;
+  /** The table name. */
   table: string;
 }
 
@@ -66,6 +68,17 @@ export interface ColumnInfo extends TableRef {
   identity: "" | "a" | "d";
 }
 
+/**
+ * Which source values a strategy's outputs may equal, as `privaci verify` reads it: `nothing` (any equality
+ * is a leak), `placeholder` (one fixed value or NULL, which the source may hold too), `pool` (realistic
+ * values that collide with real ones by chance), `coarse` (a generalisation that often equals real values)
+ * and `input` (parts or all of the input may pass through unchanged).
+ */
+export const REPRODUCTIONS = ["nothing", "placeholder", "pool", "coarse", "input"] as const;
+
+/** What a strategy may reproduce, see {@link REPRODUCTIONS}. */
+export type Reproduction = (typeof REPRODUCTIONS)[number];
+
 /** Static description of a strategy, the same for built-ins and plugins. */
 export interface StrategyMeta {
   /** Name used in the policy, e.g. `fake.email` or `@acme/nhs/nhs_number`. */
@@ -76,6 +89,8 @@ export interface StrategyMeta {
   columnTypes?: readonly TypeFamily[];
   /** Same key, input and params always give the same output. */
   deterministic: boolean;
+  /** Which source values its outputs may equal (`verify` reports those apart); absent means `nothing`. */
+  reproduces?: Reproduction;
   /** Can guarantee distinct outputs for distinct inputs when the policy asks `unique: true`. */
   unique: boolean;
   /** Needs the policy key. */
@@ -86,7 +101,9 @@ export interface StrategyMeta {
 
 /** One documented use of a strategy. */
 export interface StrategyExample {
+  /** Params of the rule, as written in the policy. */
   params?: Record<string, unknown>;
+  /** The input value (COPY text, or `null`). */
   input: Cell;
   /** The exact output when it does not depend on the key, else omitted. */
   output?: Cell;
@@ -115,9 +132,13 @@ export interface StrategyInit<P> {
 
 /** A strategy reference with its params, as the policy spells it in long form. */
 export interface StrategySpec {
+  /** The strategy's name, e.g. `fake.email`. */
   strategy: string;
+  /** Values with the same domain mask the same way (joins across tables keep working). */
   domain?: string;
+  /** Distinct inputs must give distinct outputs. */
   unique?: boolean;
+  /** The strategy's own params. */
   [param: string]: unknown;
 }
 
@@ -143,6 +164,7 @@ export interface ColumnMasker {
 
 /** A strategy: meta, a params schema and a factory. Add it to a {@link StrategyRegistry}. */
 export interface StrategyDefinition<P = Record<string, unknown>> {
+  /** What the strategy is and does: name, description, column types, examples. */
   meta: StrategyMeta;
   /** Validates and defaults the params a policy gives. */
   params: z.ZodType<P>;

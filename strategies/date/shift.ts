@@ -29,6 +29,7 @@ export const dateShift = {
     description: "Shifts dates by a keyed offset of up to max_days days, the same for one entity with by:",
     columnTypes: ["date", "timestamp", "string"],
     deterministic: true,
+    reproduces: "coarse",
     unique: false,
     keyed: true,
     examples: [

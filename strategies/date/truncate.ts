@@ -22,6 +22,7 @@ export const dateTruncate = {
     description: "Truncates dates and timestamps to their year, month or day",
     columnTypes: ["date", "timestamp", "string"],
     deterministic: true,
+    reproduces: "coarse",
     unique: false,
     keyed: false,
     examples: [

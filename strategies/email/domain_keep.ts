@@ -22,6 +22,7 @@ export const emailDomainKeep = {
     description: "Replaces the local part of an e-mail address with a pseudonym and keeps the domain",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [{ input: "alice.smith@corp.example", note: "…@corp.example" }],

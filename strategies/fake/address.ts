@@ -25,6 +25,7 @@ function addressStrategy(
       description,
       columnTypes: ["string"],
       deterministic: true,
+      reproduces: "pool",
       unique: false,
       keyed: true,
       examples: [{ input }, { params: { locale: "fr" }, input }],

@@ -48,6 +48,7 @@ export const fakeCard = {
     description: "Writes a Luhn-valid card number of the same brand and length as the input",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "nothing",
     unique: true,
     keyed: true,
     examples: [{ input: "4111 1111 1111 1111" }, {

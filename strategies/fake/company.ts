@@ -19,6 +19,7 @@ function companyStrategy(name: string, description: string, path: string, tweak:
       description,
       columnTypes: ["string"],
       deterministic: true,
+      reproduces: "pool",
       unique: false,
       keyed: true,
       examples: [{ input }, { params: { locale: "de" }, input }],

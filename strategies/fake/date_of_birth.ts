@@ -29,6 +29,7 @@ export const fakeDateOfBirth = {
     description: "Writes a birth date in the same age band (birth-year block) as the input",
     columnTypes: ["date", "timestamp", "string"],
     deterministic: true,
+    reproduces: "pool",
     unique: false,
     keyed: true,
     examples: [

@@ -69,6 +69,7 @@ export const fakeEmail = {
     description: "Writes a realistic e-mail address at a reserved example domain (or the domain given)",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [

@@ -40,6 +40,7 @@ export const fakeIban = {
     description: "Writes a mod-97-valid IBAN of the same country and length as the input",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "nothing",
     unique: true,
     keyed: true,
     examples: [{ input: "DE89 3704 0044 0532 0130 00" }, { input: "GB29NWBK60161331926819" }],

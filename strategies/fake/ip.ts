@@ -70,6 +70,7 @@ export const fakeIp = {
     description: "Writes an IP address of the same family (keyed permutation of the address space)",
     columnTypes: ["string", "network"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [{ input: "192.0.2.10" }, { input: "2001:db8::1" }],

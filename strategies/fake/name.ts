@@ -154,6 +154,7 @@ function nameStrategy(
       description,
       columnTypes: ["string"],
       deterministic: true,
+      reproduces: "pool",
       unique: false,
       keyed: true,
       examples: [

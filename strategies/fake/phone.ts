@@ -29,6 +29,7 @@ export const fakePhone = {
     description: "Writes a phone number with the input's layout and new digits (keyed permutation)",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [

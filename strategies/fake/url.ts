@@ -21,6 +21,7 @@ export const fakeUrl = {
     description: "Writes a realistic https URL on a made-up domain",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [{ input: "https://alice.example.com/profile" }],

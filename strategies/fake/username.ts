@@ -20,6 +20,7 @@ export const fakeUsername = {
     description: "Writes a realistic username built from a fake name",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [{ input: "alice_w" }],

@@ -26,6 +26,7 @@ export const numberNoise = {
     description: "Adds keyed noise of up to ratio × value or abs to a number, in the column's type",
     columnTypes: ["numeric", "integer", "float"],
     deterministic: true,
+    reproduces: "coarse",
     unique: false,
     keyed: true,
     examples: [{ params: { ratio: 0.1 }, input: "1250.00", note: "between 1125.00 and 1375.00" }, {

@@ -23,6 +23,7 @@ export const numberRound = {
     description: "Rounds numbers to the nearest multiple of to",
     columnTypes: ["numeric", "integer", "float"],
     deterministic: true,
+    reproduces: "coarse",
     unique: false,
     keyed: false,
     examples: [

@@ -12,6 +12,11 @@ export interface InitMessage {
   entities: Entity[];
   nlp: boolean;
   unknownAsPerson: boolean;
+  /** Whether the person-name model runs, and its threshold (null: the shipped one). */
+  model: boolean;
+  threshold: number | null;
+  /** Folded names the customer listed. */
+  knownNames: string[];
 }
 
 /** Detects spans in a slice of a batch; answered by `spans` or `error` with the same id. */

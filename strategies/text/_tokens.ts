@@ -6,6 +6,7 @@
  */
 import { fold } from "./fold.ts";
 import type { WordFlags } from "./_word_table.ts";
+import { TITLE } from "./gazetteer.ts";
 
 /** Casing of a token. */
 export const LOWER = 0;
@@ -21,6 +22,8 @@ export interface Tokens {
   count: number;
   start: number[];
   end: number[];
+  /** The token's text as written. */
+  word: string[];
   key: string[];
   flags: number[];
   casing: number[];
@@ -45,6 +48,7 @@ export function tokenize(text: string, flagsOf: WordFlags): Tokens {
     count: 0,
     start: [],
     end: [],
+    word: [],
     key: [],
     flags: [],
     casing: [],
@@ -63,16 +67,19 @@ export function tokenize(text: string, flagsOf: WordFlags): Tokens {
     const n = t.count;
     const initial = n > 0 && t.end[n - 1] - t.start[n - 1] === 1 && t.casing[n - 1] === MIXED &&
       /^\. ?$/.test(gap);
-    const breaks = !initial && BREAK.test(gap);
+    // "Mr. Leiva", "Dr. Bailey": the full stop of a title ends no sentence.
+    const afterTitle = n > 0 && (t.flags[n - 1] & TITLE) !== 0 && /^\. ?$/.test(gap);
+    const breaks = !initial && !afterTitle && BREAK.test(gap);
     if (breaks && !first) sentence++;
     t.start.push(m.index);
     t.end.push(m.index + word.length);
+    t.word.push(word);
     const key = word.charCodeAt(0) === 64 ? word : fold(word);
     t.key.push(key);
     t.flags.push(flagsFor(word, key, flagsOf));
     t.casing.push(casingOf(word));
     t.sentenceStart.push(first || breaks);
-    t.joined.push(!first && (gap === " " || JOIN.test(gap) || initial));
+    t.joined.push(!first && (gap === " " || JOIN.test(gap) || initial || afterTitle));
     t.afterInitial.push(initial);
     t.sentence.push(sentence);
     t.count++;

@@ -16,7 +16,14 @@ self.onmessage = (event: MessageEvent<InitMessage | DetectMessage>) => {
   const msg = event.data;
   if (msg.type === "init") {
     try {
-      options = { entities: new Set(msg.entities), nlp: msg.nlp, unknownAsPerson: msg.unknownAsPerson };
+      options = {
+        entities: new Set(msg.entities),
+        nlp: msg.nlp,
+        unknownAsPerson: msg.unknownAsPerson,
+        model: msg.model,
+        threshold: msg.threshold ?? undefined,
+        knownNames: msg.knownNames.length > 0 ? new Set(msg.knownNames) : undefined,
+      };
       gazetteer();
       detectSpans("Warm up with Maria Rossi in Berlin", options);
       self.postMessage({ type: "ready" });

@@ -7,6 +7,7 @@
 import { type Entity, resolveOverlaps, type Span } from "./entities.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { findNames } from "./names.ts";
+import { nerModel } from "./_ner_model.ts";
 import { findAddresses } from "./detectors/address.ts";
 import { findCards } from "./detectors/card.ts";
 import { findDatesOfBirth } from "./detectors/date_of_birth.ts";
@@ -24,6 +25,12 @@ export interface DetectOptions {
   nlp?: boolean;
   /** Take unknown capitalised words no other rule settles for names (default true). */
   unknownAsPerson?: boolean;
+  /** Let the person-name model mark names (default true). */
+  model?: boolean;
+  /** The model's probability from which a word is a name (default: the shipped model's tuned threshold). */
+  threshold?: number;
+  /** Folded names the customer listed, found in any casing. */
+  knownNames?: ReadonlySet<string>;
 }
 
 const DIGIT = /\d/;
@@ -62,7 +69,15 @@ export function detectSpans(text: string, options: DetectOptions, rowNames?: Rea
       unknownAsPerson: options.unknownAsPerson,
       gazetteer: gazetteer(),
       rowNames,
+      knownNames: options.knownNames,
+      model: options.model === false ? undefined : modelOf(options.threshold),
     });
   }
   return out.length < 2 ? out : resolveOverlaps(out);
+}
+
+/** The shipped model with the threshold asked for (or its own). */
+function modelOf(threshold: number | undefined) {
+  const ner = nerModel();
+  return { ner, threshold: threshold ?? ner.threshold };
 }

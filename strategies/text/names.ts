@@ -25,6 +25,8 @@ import {
   type WordFlags,
 } from "./gazetteer.ts";
 import { compromiseNames } from "./_nlp.ts";
+import { ROLES } from "./_roles.ts";
+import { type NerModel, personProbabilities } from "./_ner_model.ts";
 import { LOWER, MIXED, TITLE_CASE, tokenize, type Tokens, UPPER } from "./_tokens.ts";
 
 const NAME = GIVEN | FAMILY;
@@ -94,6 +96,10 @@ export interface NameOptions {
   nlp?: boolean;
   /** Take unknown capitalised words no other rule settles for names (default true). */
   unknownAsPerson?: boolean;
+  /** The person-name model and the probability from which it takes a word for a name; none: rules only. */
+  model?: { ner: NerModel; threshold: number };
+  /** Folded names the customer listed (`known_names`), found in any casing like the row's own names. */
+  knownNames?: ReadonlySet<string>;
 }
 
 /**
@@ -139,7 +145,9 @@ export function findNames(
       name[i] = 1;
       continue;
     }
-    if (rowNames?.has(key) && (casing !== LOWER || !(f & COMMON))) {
+    if (
+      (rowNames?.has(key) || options.knownNames?.has(key)) && (casing !== LOWER || !(f & COMMON))
+    ) {
       name[i] = 1;
       continue;
     }
@@ -176,6 +184,10 @@ export function findNames(
       tk.sentenceStart[i] && tk.casing[i] === LOWER && tk.flags[i] === 0 && !covered[i] &&
       tk.key[i].length >= 3 && !ENGLISH_SHAPE.test(tk.key[i]) && subjectOf(tk, i)
     ) name[i] = 1;
+  }
+  if (options.model) {
+    modelNames(text, tk, name, covered, options.model);
+    answers(text, tk, name, covered);
   }
   chains(tk, name, plain);
 
@@ -269,6 +281,58 @@ export function findNames(
     while (j + 1 < n && name[j + 1] && tk.joined[j + 1]) j++;
     out.push({ start: tk.start[i], end: tk.end[j], entity: "person" });
     i = j;
+  }
+}
+
+/** The model probability a lower-case dictionary word needs, whatever the threshold, to be a name. */
+const LOWER_WORD_PROBABILITY = 0.5;
+
+/** Marks the words the model gives at least `threshold`, except titles, greetings and function words. */
+function modelNames(
+  text: string,
+  tk: Tokens,
+  name: Uint8Array,
+  covered: Uint8Array,
+  model: { ner: NerModel; threshold: number },
+): void {
+  const probs = personProbabilities(text, tk, model.ner);
+  for (let i = 0; i < tk.count; i++) {
+    if (name[i] || covered[i] || probs[i] < model.threshold) continue;
+    const f = tk.flags[i];
+    if ((f & (TITLE | GREETING | CALENDAR) || ROLES.has(tk.key[i])) && !(f & NAME)) continue;
+    if (f & STOP && (tk.casing[i] === LOWER || !(f & NAME))) continue;
+    // A lower-case dictionary word needs the model's confidence, not just its recall-minded threshold.
+    if (
+      tk.casing[i] === LOWER && f & (COMMON | ENGLISH) && !(f & NAME) && probs[i] < LOWER_WORD_PROBABILITY
+    ) {
+      continue;
+    }
+    name[i] = 1;
+  }
+}
+
+/** "What's your last name?" and the like: the answer after the question is a name, in any casing. */
+const NAME_QUESTION = /\b(?:name|surname|spell)\b[^?\n]{0,20}\?/gi;
+
+/**
+ * Marks up to three words answering a question for a name: the first words after the question mark
+ * (past a speaker label such as "Customer:") that are name words or words no list knows.
+ */
+function answers(text: string, tk: Tokens, name: Uint8Array, covered: Uint8Array): void {
+  if (!text.includes("?")) return;
+  NAME_QUESTION.lastIndex = 0;
+  for (let m = NAME_QUESTION.exec(text); m !== null; m = NAME_QUESTION.exec(text)) {
+    const after = m.index + m[0].length;
+    let i = 0;
+    while (i < tk.count && tk.start[i] < after) i++;
+    // A speaker label ("Customer: …", "A: …") opens the answer.
+    if (i + 1 < tk.count && /^\s*:/.test(text.slice(tk.end[i], tk.start[i + 1]))) i++;
+    for (let k = 0; k < 3 && i < tk.count; k++, i++) {
+      const f = tk.flags[i];
+      if (covered[i] || (k > 0 && !tk.joined[i])) break;
+      if (f & (STOP | GREETING | COMMON | ENGLISH | TITLE) && !(f & NAME)) break;
+      name[i] = 1;
+    }
   }
 }
 
@@ -383,7 +447,10 @@ function cues(
     const prev = tk.flags[i - 1];
     const capital = tk.casing[i] === TITLE_CASE || (tk.casing[i] === UPPER && !plain(i));
     const unknown = !(f & (COMMON | STOP)) && (capital || !(f & ENGLISH));
+    const role = ROLES.has(tk.key[i - 1]) && tk.casing[i - 1] !== LOWER &&
+      tk.sentence[i - 1] === tk.sentence[i];
     if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
+    else if (role && ((capital && !(f & (COMMON | PLACE))) || (f & NAME && !(f & COMMON)))) name[i] = 1;
     else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME))) {
       name[i] = 1;
     } else if (unknown || capital) {

@@ -17,6 +17,12 @@ export interface PoolOptions {
   nlp?: boolean;
   /** Take unknown capitalised words no other rule settles for names (default true). */
   unknownAsPerson?: boolean;
+  /** Let the person-name model mark names (default true). */
+  model?: boolean;
+  /** The model's threshold (default: the shipped model's own). */
+  threshold?: number;
+  /** Folded names the customer listed, found in any casing. */
+  knownNames?: readonly string[];
 }
 
 interface Pending {
@@ -102,6 +108,9 @@ export class DetectorPool {
         entities: [...this.#options.entities],
         nlp: this.#options.nlp ?? true,
         unknownAsPerson: this.#options.unknownAsPerson ?? true,
+        model: this.#options.model ?? true,
+        threshold: this.#options.threshold ?? null,
+        knownNames: [...(this.#options.knownNames ?? [])],
       };
       worker.postMessage(init);
     });
@@ -120,7 +129,15 @@ export class DetectorPool {
       // for the gazetteer and compromise when workers do the work.
       const { detectSpans } = await import("./detect.ts");
       const entities = new Set(this.#options.entities);
-      const opts = { entities, nlp: this.#options.nlp, unknownAsPerson: this.#options.unknownAsPerson };
+      const o = this.#options;
+      const opts = {
+        entities,
+        nlp: o.nlp,
+        unknownAsPerson: o.unknownAsPerson,
+        model: o.model,
+        threshold: o.threshold,
+        knownNames: o.knownNames?.length ? new Set(o.knownNames) : undefined,
+      };
       return texts.map((t, i) =>
         t === null ? [] : detectSpans(t, opts, names?.[i]?.length ? new Set(names[i]) : undefined)
       );

@@ -47,11 +47,34 @@ Deno.test("DetectorPool.detect() refuses work after close", async () => {
 Deno.test("DetectorPool workers honour nlp and unknownAsPerson as the calling thread does", async () => {
   const text = "We talked to Zorvex about the refund.";
   for (const unknownAsPerson of [true, false]) {
-    const pool = await DetectorPool.create({ size: 1, entities: ["person"], nlp: false, unknownAsPerson });
-    const inline = await DetectorPool.create({ size: 0, entities: ["person"], nlp: false, unknownAsPerson });
+    const options = { entities: ["person"] as const, nlp: false, unknownAsPerson, model: false };
+    const pool = await DetectorPool.create({ size: 1, ...options, entities: [...options.entities] });
+    const inline = await DetectorPool.create({ size: 0, ...options, entities: [...options.entities] });
     try {
       const [got] = await pool.detect([text]);
       assert.deepEqual(got.map((s) => text.slice(s.start, s.end)), unknownAsPerson ? ["Zorvex"] : []);
+      assert.deepEqual(await inline.detect([text]), [got]);
+    } finally {
+      pool.close();
+      inline.close();
+    }
+  }
+});
+
+Deno.test("DetectorPool workers honour the model, its threshold and known names as the calling thread does", async () => {
+  const text = "zyxqua wrote that the parcel never came, blorvik said the same";
+  const cases = [
+    { options: { model: false }, expected: [] },
+    { options: { model: false, knownNames: ["zyxqua"] }, expected: ["zyxqua"] },
+    { options: { model: true, threshold: 0.999 }, expected: [] },
+  ];
+  for (const { options, expected } of cases) {
+    const o = { entities: ["person" as const], nlp: false, unknownAsPerson: false, ...options };
+    const pool = await DetectorPool.create({ size: 1, ...o });
+    const inline = await DetectorPool.create({ size: 0, ...o });
+    try {
+      const [got] = await pool.detect([text]);
+      assert.deepEqual(got.map((s) => text.slice(s.start, s.end)), expected);
       assert.deepEqual(await inline.detect([text]), [got]);
     } finally {
       pool.close();

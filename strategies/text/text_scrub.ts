@@ -13,6 +13,7 @@ import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
 import { rowNameSet } from "./row_names.ts";
 import { DetectorPool } from "./pool.ts";
+import { NER_WEIGHTS } from "./_ner_weights.ts";
 import { splitNameMasker } from "./_split_name.ts";
 import {
   applySpans,
@@ -65,6 +66,28 @@ export const TextScrubParams = z.strictObject({
   /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
   nlp: z.boolean().default(true),
   /**
+   * Find person names with the statistical model trained by tools/ner (default true). Without it only
+   * the word lists, cues and compromise decide.
+   */
+  person_model: z.boolean().default(true).describe(
+    "Find person names with the statistical model trained by tools/ner (trained on public labelled corpora, see THIRD_PARTY_NOTICES.md)",
+  ),
+  /**
+   * The model's probability from which a word is taken for part of a name. The default (the shipped
+   * model's tuned threshold, see docs/strategies.md) favours recall: a missed name leaks, a masked
+   * ordinary word does not. Raise it to mask fewer ordinary words.
+   */
+  person_threshold: z.number().gt(0).lt(1).optional().describe(
+    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold}, tuned for recall on held-out text: lower finds more names, higher masks fewer ordinary words`,
+  ),
+  /**
+   * Your own list of names to find in any casing in every row (staff, customers' names no public list
+   * holds, product code names that are people's names); each entry may hold several words.
+   */
+  known_names: z.array(z.string().min(1)).default([]).describe(
+    "Your own names to find in any casing in every row (names no public list holds); an entry may hold several words",
+  ),
+  /**
    * Take capitalised words that no list, cue or compromise explains for person names (default true):
    * more names found in user-written text, at the price of masking some product and title words.
    */
@@ -82,6 +105,7 @@ export const textScrub = {
       "Replaces names, places, organisations, contact, payment and id numbers found in free text, keeping the rest",
     columnTypes: ["string"],
     deterministic: true,
+    reproduces: "input",
     unique: false,
     keyed: true,
     examples: [
@@ -131,6 +155,9 @@ export const textScrub = {
       entities,
       nlp: params.nlp,
       unknownAsPerson: params.unknown_as_person,
+      model: params.person_model,
+      threshold: params.person_threshold,
+      knownNames: [...rowNameSet(params.known_names)],
     });
     return new TextScrubMasker({
       pool,

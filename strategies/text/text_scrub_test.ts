@@ -142,7 +142,11 @@ Deno.test("text.scrub refuses replace: hash without a key", async () => {
 });
 
 Deno.test("text.scrub finds the row's own names from names_from columns in any casing", async () => {
-  const m = await masker({ names_from: ["first_name", "last_name"], entities: ["person"] });
+  const m = await masker({
+    names_from: ["first_name", "last_name"],
+    entities: ["person"],
+    person_model: false,
+  });
   assert.deepEqual(m.reads, ["first_name", "last_name"]);
   const out = await m.mask(
     ["ask quorin about it", "ask quorin about it"],
@@ -154,4 +158,19 @@ Deno.test("text.scrub finds the row's own names from names_from columns in any c
 Deno.test("text.scrub cuts the result to the column's maximum length", async () => {
   const m = await masker({ entities: ["email"] }, MASTER, { ...COLUMN, maxLength: 12 });
   assert.deepEqual(await m.mask(["a@bc.io x", "mail me: a@bc.io"], batch()), ["[EMAIL] x", "mail me: [EM"]);
+});
+
+Deno.test("text.scrub finds the customer's known_names in any casing, in every row", async () => {
+  const m = await masker({ known_names: ["Quorin Blathwick"], entities: ["person"], person_model: false });
+  const out = await m.mask(["ask QUORIN about it", "blathwick called"], batch());
+  assert.deepEqual(out, ["ask [PERSON] about it", "[PERSON] called"]);
+});
+
+Deno.test("text.scrub finds with its model names no word list holds", async () => {
+  const text = "Yesterday Mr. Okonkwo-Baptiste and Ifeoma Adaeze Nwachukwu visited the branch.";
+  const withModel = await masker({ entities: ["person"], nlp: false, unknown_as_person: false });
+  assert.equal(
+    (await withModel.mask([text], batch()))[0],
+    "Yesterday Mr. [PERSON] and [PERSON] visited the branch.",
+  );
 });

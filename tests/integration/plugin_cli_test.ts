@@ -5,7 +5,8 @@ import { loadPlugins } from "../../plugins/loader.ts";
 import { readLock } from "../../plugins/lock.ts";
 import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
 import { Keyring } from "../../strategies/keyed/keyring.ts";
-import { HOST_VERSION, withTempDir } from "../fixtures/plugins/_kit.ts";
+import { signPackage } from "../../plugins/package.ts";
+import { HOST_VERSION, newPublisher, withTempDir, writePackage } from "../fixtures/plugins/_kit.ts";
 import { maskWith } from "../fixtures/plugins/_mask.ts";
 import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
 
@@ -193,6 +194,49 @@ Deno.test("privaci plugin commands read ${VAR} references in the policy's plugin
       );
     } finally {
       Deno.env.delete("ACME_TEST_PUBLISHER");
+    }
+  });
+});
+
+Deno.test("privaci plugin add, verify and list print manifest text without control characters, capped", async () => {
+  await withTempDir(async (dir) => {
+    const publisher = await newPublisher();
+    const evil = "Masks \x1b[2J\x1b]0;owned\x07\x1b]52;c;ZXZpbA==\x07 names\r\n\u202eoverride " +
+      "x".repeat(400);
+    const module = new TextEncoder().encode("export default {};\n");
+    const pkg = await signPackage(module, {
+      name: "@evil/escapes",
+      version: "1.0.0",
+      apiVersion: 1,
+      privaci: ">=0.1.0",
+      strategies: [{
+        name: "x",
+        description: evil,
+        params: {},
+        deterministic: false,
+        unique: false,
+        keyed: false,
+      }],
+    }, publisher.key);
+    await writePackage(join(dir, "escapes"), pkg.files);
+    const config = join(dir, "privaci.yaml");
+    await Deno.writeTextFile(
+      config,
+      `plugins:\n  - use: "file:./escapes/"\n    publisher: "${publisher.publisher}"\n`,
+    );
+    const lines = [
+      ...await cli("verify", "file:./escapes/", "-c", config),
+      ...await cli("add", "file:./escapes/", "-c", config),
+      ...await cli("verify", "file:./escapes/", "-c", config),
+      ...await cli("list", "-c", config),
+      ...(await cli("list", "-c", config, "--json")).join("\n").split("\n"),
+    ];
+    const shown = lines.filter((l) => l.includes("names override"));
+    assert.equal(shown.length, 5, lines.join("\n"));
+    for (const line of shown) {
+      // deno-lint-ignore no-control-regex
+      assert.equal(/[\x00-\x1f\x7f-\x9f\u202a-\u202e]|\\u001b/.test(line), false, JSON.stringify(line));
+      assert.ok(line.length < 260, `${line.length} characters`);
     }
   });
 });

@@ -95,8 +95,12 @@ Deno.test("loadPlugins() masks a batch with a plugin signed, published to a JSR-
         ]);
         assert.equal(upperDef.params.safeParse({ suffix: 3 }).success, false);
         assert.equal(upperDef.params.safeParse({ other: "x" }).success, false);
-        const sandbox = loaded.sandboxes.get("@acme/upper")!;
-        assert.equal(sandbox.running, true);
+        // Each masked column ran in a sandbox of its own; all are stopped once their column is closed.
+        assert.equal(loaded.sandboxes.length, 2);
+        const { sandbox } = loaded.sandboxes[1];
+        await sandbox.status;
+        assert.equal(loaded.sandboxes.every((s) => s.plugin === "@acme/upper"), true);
+        assert.equal(loaded.sandboxes.some((s) => s.sandbox.running), false);
         await loaded.close();
         assert.equal(sandbox.running, false);
       } finally {
@@ -109,7 +113,7 @@ Deno.test("loadPlugins() masks a batch with a plugin signed, published to a JSR-
   });
 });
 
-Deno.test("loadPlugins() gives a plugin a key derived for its name and the column's domain, never the master key", async () => {
+Deno.test("loadPlugins() gives a plugin a key derived for its publisher, its name and the column's domain, never the master key", async () => {
   await withTempDir(async (dir) => {
     const acme = await newPublisher();
     const pkg = await signedModule(await fixtureModule("upper"), acme);
@@ -128,15 +132,8 @@ Deno.test("loadPlugins() gives a plugin a key derived for its name and the colum
       const keyTag = loaded.strategies.find((s) => s.meta.name === "@acme/upper/key_tag")!;
       const domainKey = await keyring.derive("domain:customer");
       const got = await maskWith(keyTag, ["x", "y"], { key: domainKey, domain: "customer" });
-      const pluginKey = await crypto.subtle.importKey(
-        "raw",
-        await keyring.derive("plugin:@acme/upper") as Uint8Array<ArrayBuffer>,
-        { name: "HMAC", hash: "SHA-256" },
-        false,
-        ["sign"],
-      );
-      const expected = new Uint8Array(
-        await crypto.subtle.sign("HMAC", pluginKey, new TextEncoder().encode("domain:customer")),
+      const expected = await keyring.derive(
+        `plugin:${JSON.stringify([acme.publisher, "@acme/upper", "customer"])}`,
       );
       const hex = (b: Uint8Array) => [...b.slice(0, 4)].map((x) => x.toString(16).padStart(2, "0")).join("");
       assert.deepEqual(got, [hex(expected), hex(expected)]);
@@ -147,6 +144,36 @@ Deno.test("loadPlugins() gives a plugin a key derived for its name and the colum
     } finally {
       await loaded.close();
     }
+  });
+});
+
+Deno.test("loadPlugins() gives a plugin another publisher signed under the same name another key", async () => {
+  await withTempDir(async (dir) => {
+    const acme = await newPublisher();
+    const mallory = await newPublisher();
+    const keyring = await Keyring.create(crypto.getRandomValues(new Uint8Array(32)));
+    const tags: string[] = [];
+    for (const [name, who] of [["acme", acme], ["mallory", mallory]] as const) {
+      // The same module, declaring the same plugin name, signed by each publisher.
+      await writePackage(join(dir, name), (await signedModule(await fixtureModule("upper"), who)).files);
+      const lockFile = join(dir, `${name}.lock`);
+      const use = `file:./${name}/`;
+      await addPlugin(use, { publisher: who.publisher, lockFile, hostVersion: HOST_VERSION });
+      const loaded = await loadPlugins([{ use, publisher: who.publisher }], {
+        lockFile,
+        keyring,
+        hostVersion: HOST_VERSION,
+      });
+      try {
+        const keyTag = loaded.strategies.find((s) => s.meta.name === "@acme/upper/key_tag")!;
+        const domainKey = await keyring.derive("domain:customer");
+        tags.push((await maskWith(keyTag, ["x"], { key: domainKey, domain: "customer" }))[0]!);
+      } finally {
+        await loaded.close();
+      }
+    }
+    assert.equal(tags.length, 2);
+    assert.notEqual(tags[0], tags[1]);
   });
 });
 

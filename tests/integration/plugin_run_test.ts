@@ -162,10 +162,15 @@ for (
           () => assert.fail("the run should fail"),
           (e: unknown) => e,
         );
-        const plugin = error instanceof PluginError ? error : (error as { cause?: unknown }).cause;
-        assert.ok(plugin instanceof PluginError, `a PluginError or one as cause: ${error}`);
-        assert.equal(plugin.code, code);
-        assert.equal(String((error as Error).message).includes("secret-"), false);
+        // The plugin's own error, with its code and exit code 3, located at the table, column and rows.
+        assert.ok(error instanceof PluginError, String(error));
+        assert.equal(error.code, code);
+        assert.equal(error.exitCode, 3);
+        assert.equal(error.location?.table, "public.person");
+        assert.equal(error.location?.column, "nhs");
+        assert.equal(error.location?.rows.first, 1);
+        assert.match(error.message, /\(table public\.person, column nhs, rows 1-\d+\)$/);
+        assert.equal(String(error.message).includes("secret-"), false);
         assert.equal(
           new TextDecoder().decode(await copyOut(dbs.targetUrl, "select count(*) from person")).trim(),
           "0",

@@ -6,71 +6,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PluginError } from "../../errors.ts";
 import { addPlugin } from "../../plugins/add.ts";
-import { type LoadedPlugins, loadPlugins } from "../../plugins/loader.ts";
+import { loadPlugins } from "../../plugins/loader.ts";
 import { signPackage } from "../../plugins/package.ts";
-import {
-  fixtureModule,
-  HOST_VERSION,
-  newPublisher,
-  type Publisher,
-  signedModule,
-  writePackage,
-} from "../fixtures/plugins/_kit.ts";
-import { maskWith } from "../fixtures/plugins/_mask.ts";
+import { HOST_VERSION, newPublisher, writePackage } from "../fixtures/plugins/_kit.ts";
+import { assertFields, type AttemptOptions, HostileFixture } from "../fixtures/plugins/_hostile.ts";
 
-const SECRET = "secret-value-4711";
-const dir = await Deno.makeTempDir({ prefix: "privaci_hostile_" });
-const lockFile = join(dir, "privaci.lock");
-let evil: Publisher;
-const HOSTILE = "file:./hostile/";
+const fixture = new HostileFixture("hostile", "@evil/hostile");
+const dir = await fixture.dir();
 
-async function setup(): Promise<void> {
-  if (evil) return;
-  evil = await newPublisher();
-  await writePackage(join(dir, "hostile"), (await signedModule(await fixtureModule("hostile"), evil)).files);
-  await addPlugin(HOSTILE, { publisher: evil.publisher, lockFile, hostVersion: HOST_VERSION });
-}
-
-async function withHostile(
-  options: { timeoutMs?: number; memoryMb?: number },
-  fn: (loaded: LoadedPlugins) => Promise<void>,
-): Promise<void> {
-  await setup();
-  const loaded = await loadPlugins([{ use: HOSTILE, publisher: evil.publisher }], {
-    lockFile,
-    keyring: null,
-    hostVersion: HOST_VERSION,
-    ...options,
-  });
-  try {
-    await fn(loaded);
-  } finally {
-    await loaded.close();
-  }
-}
-
-/** Masks with one hostile strategy and returns the error, after checking the sandbox was killed for it. */
-async function attempt(
-  strategy: string,
-  options: { params?: Record<string, unknown>; timeoutMs?: number; memoryMb?: number } = {},
-): Promise<{ error: PluginError; status: Deno.CommandStatus }> {
-  let result: { error: PluginError; status: Deno.CommandStatus } | undefined;
-  await withHostile(options, async (loaded) => {
-    const def = loaded.strategies.find((s) => s.meta.name === `@evil/hostile/${strategy}`)!;
-    const sandbox = loaded.sandboxes.get("@evil/hostile")!;
-    const error = await maskWith(def, [SECRET, null, "x"], { params: options.params }).then(
-      () => assert.fail(`${strategy} should have failed`),
-      (e: unknown) => e,
-    );
-    assert.ok(error instanceof PluginError, String(error));
-    // The sandbox is stopped by the failure itself, before anyone calls close().
-    const status = await sandbox.status;
-    assert.equal(sandbox.running, false);
-    assert.equal(sandbox.failure, error);
-    assert.equal(error.message.includes(SECRET), false);
-    result = { error, status };
-  });
-  return result!;
+function attempt(strategy: string, options: AttemptOptions = {}) {
+  return fixture.attempt(strategy, options);
 }
 
 function permission(what: string): Partial<PluginError> {
@@ -80,12 +25,6 @@ function permission(what: string): Partial<PluginError> {
     version: "1.0.0",
     message: `Plugin @evil/hostile was denied ${what} access while masking: plugins run with no permissions`,
   };
-}
-
-function assertFields(error: PluginError, expected: Partial<PluginError>): void {
-  for (const [key, value] of Object.entries(expected)) {
-    assert.equal(error[key as keyof PluginError], value, key);
-  }
 }
 
 Deno.test("hostile plugin: reading a file is denied", async () => {
@@ -193,7 +132,7 @@ Deno.test("hostile plugin: a batch of the wrong length is refused", async () => 
   assertFields(error, {
     code: "PLUGIN_OUTPUT",
     message: "Plugin @evil/hostile strategy wrong_length returned 2 values for a batch of 3",
-    hint: "mask() must return one string or null per input value",
+    hint: "mask() must return one string or null per input value, fitting the column",
   });
 });
 
@@ -227,9 +166,9 @@ Deno.test("hostile plugin: writing to the protocol channel is denied", async () 
 Deno.test("hostile plugin: corrupting the protocol through node:process is detected", async () => {
   const { error, status } = await attempt("node_stdout");
   assertFields(error, {
-    code: "PLUGIN_ERROR",
+    code: "PLUGIN_OUTPUT",
     strategy: "node_stdout",
-    message: "Plugin @evil/hostile broke the sandbox protocol while masking",
+    message: "Plugin @evil/hostile wrote to the sandbox's reply channel outside the protocol while masking",
   });
   assert.equal(status.signal, "SIGKILL");
 });
@@ -309,5 +248,5 @@ Deno.test("hostile plugin: npm imports are denied at load, cached or not, and no
 });
 
 Deno.test("hostile plugin suite: remove the temporary packages", async () => {
-  await Deno.remove(dir, { recursive: true });
+  await fixture.remove();
 });

@@ -1,12 +1,15 @@
 /**
- * Payment card numbers: 13–19 digits in groups separated by single spaces or dashes, a known issuer
- * prefix, and a valid Luhn check digit.
+ * Payment card numbers: 12–19 digits in groups separated by single spaces or dashes, an issuer prefix
+ * whose range allows that length, and a valid Luhn check digit. Visa, Mastercard (51–55, 2221–2720), Mir
+ * (2200–2204), Amex (34, 37), Diners Club (300–305, 3095, 36, 38, 39; enRoute 2014, 2149), JCB (3528–3589;
+ * 2131 and 1800 with 15 digits), Discover,
+ * UnionPay (62, 81) and Maestro (50, 56–69: 12 to 19 digits).
  *
  * @module
  */
 import type { Span } from "../entities.ts";
 
-const CANDIDATE = /(?<![\d.,+-])\d(?:[ -]?\d){12,18}(?![\d-]|[.,]\d)/g;
+const CANDIDATE = /(?<![\d.,+-])\d(?:[ -]?\d){11,18}(?![\d-]|[.,]\d)/g;
 
 /** True when the digit string passes the Luhn check. */
 export function luhnValid(digits: string): boolean {
@@ -25,8 +28,26 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro, UnionPay prefixes. */
-const ISSUER = /^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6|50|5[6-8])/;
+/** Issuer prefixes and the lengths their ranges allow. */
+const ISSUERS: readonly [RegExp, number, number][] = [
+  [/^4/, 13, 19], // Visa
+  [/^(?:5[1-5]|2(?:2[2-9]|[3-6]|7[01]|720))/, 16, 16], // Mastercard
+  [/^220[0-4]/, 16, 19], // Mir
+  [/^3[47]/, 15, 15], // American Express
+  [/^(?:30[0-5]|3095|3[689])/, 14, 19], // Diners Club
+  [/^35(?:2[89]|[3-8])/, 16, 19], // JCB
+  [/^(?:2131|1800)/, 15, 15], // JCB, 15-digit ranges
+  [/^(?:2014|2149)/, 15, 15], // Diners Club enRoute
+  [/^(?:6011|64[4-9]|65)/, 16, 19], // Discover
+  [/^(?:62|81)/, 16, 19], // UnionPay
+  [/^(?:50|5[6-9]|6)/, 12, 19], // Maestro
+];
+
+/** Whether some issuer's range holds `digits` at its length. */
+export function issuerFits(digits: string): boolean {
+  const n = digits.length;
+  return ISSUERS.some(([re, min, max]) => n >= min && n <= max && re.test(digits));
+}
 
 /** Appends a span for every Luhn-valid card number in `text`. */
 export function findCards(text: string, out: Span[]): void {
@@ -36,7 +57,7 @@ export function findCards(text: string, out: Span[]): void {
     const seps = raw.match(/[ -]/g);
     if (seps && new Set(seps).size > 1) continue;
     const digits = raw.replace(/[ -]/g, "");
-    if (digits.length < 13 || digits.length > 19 || !ISSUER.test(digits) || !luhnValid(digits)) continue;
+    if (!issuerFits(digits) || !luhnValid(digits)) continue;
     out.push({ start: m.index, end: m.index + raw.length, entity: "card" });
   }
 }

@@ -24,3 +24,25 @@ Deno.test("findCards() never fires on a number failing Luhn, mixed separators or
   assert.deepEqual(found(findCards, "4111 1111 1111 1112 and 4111-1111 1111-1111 and 1234567812345670"), []);
   assert.equal(luhnValid("1234567812345670"), true);
 });
+
+Deno.test("findCards() finds 12-digit Maestro, 14-digit Diners, 15- and 16-digit JCB and 19-digit UnionPay numbers", () => {
+  const text =
+    "Maestro 5018 0000 0009, Diners 3056 930902 5904, Diners 3900 0000 0000 05, JCB 3530 1113 3330 0000, JCB 213100000000001, " +
+    "UnionPay 6212 3456 7890 1234 569 and Mir 2200 0000 0000 0004.";
+  assert.deepEqual(found(findCards, text), [
+    "card:5018 0000 0009",
+    "card:3056 930902 5904",
+    "card:3900 0000 0000 05",
+    "card:3530 1113 3330 0000",
+    "card:213100000000001",
+    "card:6212 3456 7890 1234 569",
+    "card:2200 0000 0000 0004",
+  ]);
+});
+
+Deno.test("findCards() refuses a Luhn-valid number whose issuer range does not allow its length", () => {
+  // 12 digits with a Visa prefix, 15 with a Mastercard prefix: valid Luhn, no such card.
+  assert.equal(luhnValid("400000000002"), true);
+  assert.equal(luhnValid("510000000000003"), true);
+  assert.deepEqual(found(findCards, "ids 400000000002 and 510000000000003"), []);
+});

@@ -1,7 +1,9 @@
 /**
  * Telephone numbers. International: `+` or `00`, a country code and 7–14 more digits. National: a trunk
  * `0` and 9–11 digits in total (most of Europe, Asia), or the North American 3-3-4 plan with valid area
- * and exchange codes. Groups may be split by spaces, dots, dashes, slashes or a parenthesised area code.
+ * and exchange codes, or an Indian mobile number in two groups of five. Groups may be split by spaces,
+ * dots, dashes, slashes or a parenthesised area code. An extension after the number ("x4587", "ext. 12",
+ * "extension 301", "#22") belongs to it.
  *
  * @module
  */
@@ -9,6 +11,8 @@ import type { Span } from "../entities.ts";
 
 const CANDIDATE = /(?<![\w+.\/-])(?:\+|00)?\(?\d[\d\s().\/-]{4,22}\d(?![\w]|[.,-]\d)/g;
 const NANP = /^(?:\+?1[\s.-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})$/;
+const EXTENSION = /^,? ?(?:x|ext\.?|extn\.?|extension|durchwahl|poste|#) ?\d{1,6}(?!\d)/i;
+const INDIAN_MOBILE = /^(?:\+?91[\s-]?)?[6-9]\d{4}[\s-]?\d{5}$/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 const THOUSANDS = /^\d{1,3}(?:[ .,]\d{3})+$/;
 const CUE =
@@ -23,7 +27,11 @@ export function findPhones(text: string, out: Span[]): void {
     const cut = raw.search(/\n|\s{2}|\t/);
     if (cut !== -1) raw = raw.slice(0, cut).replace(/[\s(.\/-]+$/, "");
     const cued = CUE.test(text.slice(Math.max(0, m.index - 40), m.index));
-    if (isPhone(raw, cued)) out.push({ start: m.index, end: m.index + raw.length, entity: "phone" });
+    if (!isPhone(raw, cued)) continue;
+    const ext = raw.length === m[0].length ? EXTENSION.exec(text.slice(m.index + raw.length)) : null;
+    const end = m.index + raw.length + (ext?.[0].length ?? 0);
+    out.push({ start: m.index, end, entity: "phone" });
+    CANDIDATE.lastIndex = Math.max(CANDIDATE.lastIndex, end);
   }
 }
 
@@ -44,6 +52,7 @@ export function isPhone(raw: string, cued = false): boolean {
   if (cued && digits.length >= 6 && digits.length <= 15) return true;
   if (THOUSANDS.test(raw)) return false;
   if (NANP.test(raw)) return digits.length === 10 || digits.length === 11;
+  if (INDIAN_MOBILE.test(raw)) return true;
   // Three or more groups ("941 04 61 34", "8 (980) 778-08-55"), or a bracketed area code.
   const groups = raw.split(/[\s().\/-]+/).filter((g) => g.length > 0).length;
   if ((groups >= 3 || /^\(\d{2,4}\)/.test(raw)) && digits.length >= 8 && digits.length <= 12) return true;

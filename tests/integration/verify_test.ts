@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { loadPolicy } from "../../config/load.ts";
+import { run } from "../../pipeline/run.ts";
+import type { VerifyReport } from "../../verify/findings.ts";
+import { exec, withDbs } from "../_pg.ts";
+import { privaci } from "../fixtures/core/cli.ts";
+import { plantedValues, type PolicyKind, policyYaml, seedSql } from "../fixtures/verify/shop.ts";
+
+/** Seeds the shop, copies it under the policy of `kind`, and runs `privaci verify --json` on the copy. */
+async function verifyShop(kind: PolicyKind, extra: string[] = []) {
+  return await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, seedSql());
+    const dir = await Deno.makeTempDir({ prefix: "privaci_verify_" });
+    try {
+      const file = `${dir}/privaci.yaml`;
+      await Deno.writeTextFile(file, policyYaml(kind, { source: sourceUrl, target: targetUrl }));
+      const copied = await run(await loadPolicy(file), { jobs: 1, maskWorkers: 0 });
+      assert.ok(copied.ok);
+      const r = await privaci(["verify", "-c", file, "--json", "--quiet", ...extra]);
+      const report = JSON.parse(r.stdout) as VerifyReport;
+      return { ...r, report, dir };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+/** `table.column check` of every finding at or above medium, sorted. */
+function failing(report: VerifyReport): string[] {
+  return report.findings.filter((f) => f.risk !== "low").map((f) => `${f.table}.${f.column} ${f.check}`)
+    .sort();
+}
+
+function assertNoPlantedValue(text: string): void {
+  for (const v of plantedValues()) {
+    assert.ok(!text.includes(v), `the report holds a source value (${v.length} chars)`);
+  }
+}
+
+Deno.test("privaci verify exits 0 on a copy masked by a correct policy", async () => {
+  const { code, stderr, report, stdout } = await verifyShop("correct");
+  assert.equal(code, 0, stderr);
+  assert.deepEqual(failing(report), []);
+  assert.equal(report.ok, true);
+  // Every masked column was replayed, and the fakes' chance equalities are not findings.
+  assert.deepEqual(
+    report.replay.map((r) => r.column).sort(),
+    ["birth_date", "email", "first_name", "last_name", "notes", "phone"],
+  );
+  assert.ok(report.replay.every((r) => r.expected));
+  // text.scrub keeps the notes without personal data as they were: equal, and declared so.
+  const notes = report.replay.find((r) => r.column === "notes")!;
+  assert.equal(notes.reproduces, "input");
+  assert.ok(notes.ownValues! > 30, `notes kept: ${notes.ownValues}`);
+  assert.deepEqual(report.integrity.map((i) => [i.table, i.sourceRows, i.targetRows]), [
+    ["public.customers", 40, 40],
+    ["public.orders", 60, 60],
+  ]);
+  const orders = report.kAnonymity.find((k) => k.table === "public.orders")!;
+  assert.equal(orders.k, 20);
+  assert.equal(orders.shareBelow, 0);
+  assertNoPlantedValue(stdout);
+});
+
+Deno.test("privaci verify exits 1 naming exactly the kept personal column and the scrubbed column that still holds a name", async () => {
+  const { code, stderr, report, stdout } = await verifyShop("leaky");
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /error: Verification found 4 finding\(s\) at or above 'medium' risk/);
+  assert.deepEqual(failing(report), [
+    "public.customers.email containment",
+    "public.customers.email residual",
+    "public.customers.notes containment",
+    "public.customers.notes residual",
+  ]);
+  const email = report.residual.find((r) => r.column === "email")!;
+  assert.equal(email.risk, "high");
+  assert.equal(email.counts.email, 40);
+  const notes = report.residual.find((r) => r.column === "notes")!;
+  assert.deepEqual(notes.counts, { person: 1 });
+  assert.equal(notes.contexts.person, "Spoke with [PERSON] about the refund");
+  const from = report.containment.find((c) => c.column === "notes")!.from;
+  assert.deepEqual(from, ["public.customers.first_name", "public.customers.last_name"]);
+  // Findings point at the policy lines of the two rules.
+  const lines = report.findings.filter((f) => f.risk !== "low").map((f) => f.policy?.line);
+  assert.deepEqual([...new Set(lines)].sort(), [12, 17]);
+  assertNoPlantedValue(stdout);
+});
+
+Deno.test("privaci verify reports k = 1 for quasi-identifiers with a unique combination", async () => {
+  const { code, report } = await verifyShop("quasi");
+  assert.equal(code, 1);
+  const k = report.kAnonymity.find((x) => x.table === "public.customers")!;
+  assert.equal(k.k, 1);
+  assert.deepEqual(k.quasiIdentifiers, ["postcode", "birth_date", "gender"]);
+  assert.ok(k.shareBelow > 0 && k.shareBelow <= 1);
+  assert.equal(k.withoutColumn.length, 3);
+  assert.deepEqual(failing(report), ["public.customers.postcode, birth_date, gender k-anonymity"]);
+  assert.equal(report.findings.find((f) => f.check === "k-anonymity")!.risk, "high");
+});

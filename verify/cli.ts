@@ -1,0 +1,128 @@
+/**
+ * The `privaci verify` command, and the reports `verify` and `run --verify` write: text on stdout,
+ * `--json`, `--sarif FILE`, `--html FILE`. Findings at or above `--fail-on` end in a `VERIFY_FAILED`
+ * error (exit 1) after the reports are written.
+ *
+ * @module
+ */
+import { Command, Option } from "@commander-js/extra-typings";
+import type { LoadedPolicy } from "../config/load.ts";
+import { loadPolicy } from "../config/load.ts";
+import { PrivaciError } from "../errors.ts";
+import { policyRegistry } from "../plugins/policy_registry.ts";
+import { formatHtml } from "../report/format_html.ts";
+import { formatSarif } from "../report/format_sarif.ts";
+import type { RunReport } from "../report/report.ts";
+import type { StrategyRegistry } from "../strategies/registry.ts";
+import { type Risk, RISKS, type VerifyReport } from "./findings.ts";
+import { formatVerifyText } from "./format_text.ts";
+import { verify } from "./verify.ts";
+
+/** Where the reports go. */
+export interface VerifyOutput {
+  json?: boolean;
+  sarif?: string;
+  html?: string;
+  /** Include these run figures in the HTML page. */
+  run?: RunReport;
+}
+
+/** The `--fail-on` option, shared by `verify` and `run --verify`. */
+export function failOnOption(): Option<"--fail-on <risk>", undefined, "medium", Risk> {
+  return new Option("--fail-on <risk>", "exit 1 when a finding is at or above this risk")
+    .choices(RISKS)
+    .default("medium" as const);
+}
+
+/** The `--sample` option. */
+export function sampleOption(): Option<"--sample <rows>", undefined, undefined, number> {
+  return new Option("--sample <rows>", "residual scan: at most this many rows per column (default: all)")
+    .argParser((v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new PrivaciError("USAGE", `Cannot use --sample as it is not a positive integer: '${v}'`, {
+          exitCode: 2,
+        });
+      }
+      return n;
+    });
+}
+
+/** Verifies a loaded policy's target, writes the reports, and throws `VERIFY_FAILED` on findings. */
+export async function verifyAndReport(
+  loaded: LoadedPolicy,
+  options: {
+    registry: StrategyRegistry;
+    version: string;
+    failOn: Risk;
+    sample?: number;
+    quiet?: boolean;
+    output: VerifyOutput;
+  },
+): Promise<VerifyReport> {
+  const report = await verify(loaded, {
+    registry: options.registry,
+    version: options.version,
+    failOn: options.failOn,
+    ...(options.sample ? { sample: options.sample } : {}),
+    onPhase: options.quiet ? undefined : (p) => console.error(`verify: ${p}`),
+  });
+  await writeVerifyReports(report, options.output);
+  if (!report.ok) {
+    const n = report.findings.filter((f) => RISKS.indexOf(f.risk) >= RISKS.indexOf(report.failOn)).length;
+    throw new PrivaciError(
+      "VERIFY_FAILED",
+      `Verification found ${n} finding(s) at or above '${report.failOn}' risk in the target`,
+      { hint: "fix the policy rules the findings name and run again (or raise --fail-on)" },
+    );
+  }
+  return report;
+}
+
+/** Prints the text or JSON report and writes the SARIF and HTML files asked for. */
+export async function writeVerifyReports(report: VerifyReport, output: VerifyOutput): Promise<void> {
+  if (output.sarif) await Deno.writeTextFile(output.sarif, formatSarif(report));
+  if (output.html) {
+    await Deno.writeTextFile(
+      output.html,
+      formatHtml({ verify: report, ...(output.run ? { run: output.run } : {}) }),
+    );
+  }
+  if (output.json) console.log(JSON.stringify(report, null, 2));
+  else console.log(formatVerifyText(report).trimEnd());
+}
+
+/** `privaci verify`. */
+export function verifyCommand(version: string): Command {
+  return new Command("verify")
+    .description(
+      "audit the masked target against its source and policy: replayed values, residual personal data, integrity, k-anonymity",
+    )
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .addOption(failOnOption())
+    .addOption(sampleOption())
+    .option("--json", "print the report as JSON on stdout")
+    .option("--sarif <file>", "also write the findings as SARIF 2.1.0 (code scanning)")
+    .option("--html <file>", "also write a self-contained HTML report")
+    .option("-q, --quiet", "no progress lines")
+    .action(async (opts) => {
+      const loaded = await loadPolicy(opts.config);
+      const plugins = await policyRegistry(loaded, { hostVersion: version });
+      try {
+        await verifyAndReport(loaded, {
+          registry: plugins.registry,
+          version,
+          failOn: opts.failOn,
+          ...(opts.sample ? { sample: opts.sample } : {}),
+          quiet: opts.quiet ?? false,
+          output: {
+            json: opts.json ?? false,
+            ...(opts.sarif ? { sarif: opts.sarif } : {}),
+            ...(opts.html ? { html: opts.html } : {}),
+          },
+        });
+      } finally {
+        await plugins.close();
+      }
+    });
+}

@@ -1,0 +1,157 @@
+/**
+ * What `privaci verify` reports: located findings with a risk level, and the measurements behind them
+ * (replay counts, residual detections, integrity, k-anonymity). Counts, names and redacted contexts only,
+ * never a cell value.
+ *
+ * @module
+ */
+
+/** Risk levels, lowest first. `--fail-on` takes one of them. */
+export const RISKS = ["low", "medium", "high"] as const;
+
+/** A risk level, see {@link RISKS}. */
+export type Risk = (typeof RISKS)[number];
+
+/** Every check `verify` runs, in report order. */
+export const CHECKS = [
+  "replay-value",
+  "replay-own",
+  "containment",
+  "residual",
+  "row-count",
+  "foreign-key",
+  "sequence",
+  "unique",
+  "k-anonymity",
+] as const;
+
+/** One check, see {@link CHECKS}. */
+export type Check = (typeof CHECKS)[number];
+
+/** One problem in the masked copy, located by table, column and check. */
+export interface Finding {
+  check: Check;
+  risk: Risk;
+  /** `schema.table`. */
+  table: string;
+  /** The column, when the finding is about one. */
+  column?: string;
+  /** How many rows (or values, occurrences, groups: the message says which) are concerned. */
+  count: number;
+  /** One sentence, naming what was found and where; never a value. */
+  message: string;
+  /** Where the column's (or table's) rule is in the policy file. */
+  policy?: { file: string; line?: number; col?: number };
+}
+
+/** True when `risk` is at or above `threshold`. */
+export function atLeast(risk: Risk, threshold: Risk): boolean {
+  return RISKS.indexOf(risk) >= RISKS.indexOf(threshold);
+}
+
+/** The replay counts of one masked column. */
+export interface ReplayResult {
+  table: string;
+  column: string;
+  strategy: string;
+  /** What the strategy declares it may reproduce (`nothing` when it declares nothing). */
+  reproduces: string;
+  /** Non-NULL target values compared. */
+  values: number;
+  /** Target rows whose value equals some source value of the same column. */
+  equalValues: number;
+  /** Target rows that hold their own row's source value (by primary key); `null` without a primary key. */
+  ownValues: number | null;
+  /** True when the strategy's declaration explains the equalities. */
+  expected: boolean;
+}
+
+/** Source values of masked columns found inside another column of the target. */
+export interface ContainmentResult {
+  table: string;
+  column: string;
+  /** Target rows scanned. */
+  rows: number;
+  /** Tokens of the column equal to a token of a masked column's source values. */
+  occurrences: number;
+  /** Distinct such tokens. */
+  distinct: number;
+  /** The masked columns (`schema.table.column`) the tokens came from. */
+  from: string[];
+}
+
+/** The residual scan of one kept or scrubbed column. */
+export interface ResidualResult {
+  table: string;
+  column: string;
+  /** The column's rule: `keep` or the strategy name. */
+  rule: string;
+  /** Rows scanned, and of how many non-NULL rows (they differ under `--sample`). */
+  scanned: number;
+  rows: number;
+  /** Words scanned (whitespace-separated), for throughput figures. */
+  words: number;
+  /** Rows with at least one detection. */
+  rowsWithFindings: number;
+  /** Detections per detector (entity type). */
+  counts: Record<string, number>;
+  /** At most one redacted context per detector: detected spans replaced by tags, cut short. */
+  contexts: Record<string, string>;
+  risk: Risk | null;
+}
+
+/** k-anonymity of one table over its declared quasi-identifiers. */
+export interface KAnonymityResult {
+  table: string;
+  quasiIdentifiers: string[];
+  kMin: number;
+  rows: number;
+  /** The smallest group size (0 for an empty table). */
+  k: number;
+  /** Share of rows in groups smaller than `kMin`. */
+  shareBelow: number;
+  /** Group sizes: how many groups have each size (sizes above 20 are pooled into 21). */
+  histogram: { size: number; groups: number }[];
+  /** Share below `kMin` with each quasi-identifier left out, best first. */
+  withoutColumn: { column: string; shareBelow: number; k: number }[];
+}
+
+/** Integrity measurements of one table. */
+export interface IntegrityResult {
+  table: string;
+  sourceRows: number;
+  targetRows: number;
+}
+
+/** Everything `privaci verify` found. */
+export interface VerifyReport {
+  privaci: string;
+  startedAt: string;
+  ms: number;
+  source: string;
+  target: string;
+  /** Rows per table the residual scan read at most, when `--sample` was given. */
+  sample?: number;
+  ok: boolean;
+  failOn: Risk;
+  /** The tables checked, with the strategy per masked column (kept columns are left out). */
+  tables: { table: string; rows: "copy" | "skip"; masked: Record<string, string>; kept: number }[];
+  findings: Finding[];
+  replay: ReplayResult[];
+  containment: ContainmentResult[];
+  residual: ResidualResult[];
+  integrity: IntegrityResult[];
+  kAnonymity: KAnonymityResult[];
+  /** Seconds per phase. */
+  timings: Record<string, number>;
+  /** What was not checked, and why. */
+  notes: string[];
+}
+
+/** Findings sorted by risk (highest first), then table, column and check. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return findings.slice().sort((a, b) =>
+    RISKS.indexOf(b.risk) - RISKS.indexOf(a.risk) || a.table.localeCompare(b.table) ||
+    (a.column ?? "").localeCompare(b.column ?? "") || CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check)
+  );
+}
