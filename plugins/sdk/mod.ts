@@ -140,8 +140,12 @@ export interface PluginModule extends Readonly<PluginDefinition> {
   readonly kind: "privaci.plugin";
 }
 
-const NAME = /^@[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_-]*$/;
-const STRATEGY = /^[a-z][a-z0-9_.-]*$/;
+/** What a plugin name looks like: `@scope/name`, lower case. The host's manifest check uses the same. */
+export const PLUGIN_NAME_PATTERN: RegExp = /^@[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_-]*$/;
+/** What a strategy name looks like: lower case letters, digits, `_`, `.`, `-`. */
+export const STRATEGY_NAME_PATTERN: RegExp = /^[a-z][a-z0-9_.-]*$/;
+const NAME = PLUGIN_NAME_PATTERN;
+const STRATEGY = STRATEGY_NAME_PATTERN;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**
