@@ -10,7 +10,7 @@
 import { type Diagnostic, diagnostic, hasErrors } from "../core/diagnostic.ts";
 import { ConfigError, EXIT, PrivaciError } from "../errors.ts";
 import { connect, openClient, redactUrl } from "../pg/connect.ts";
-import { introspect } from "../pg/introspect.ts";
+import { introspect, liftNotValid } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
 import type { RunReport, TableReport } from "../report/report.ts";
 import { totals } from "../report/report.ts";
@@ -264,8 +264,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
         );
       }
     }
+    const targetCatalog = await introspect(target, policy.schemas);
     throwIfIssues(
-      missingInTarget(prepared.copied, await introspect(target, policy.schemas)).map((d) =>
+      missingInTarget(prepared.copied, targetCatalog).map((d) =>
         diagnostic(d.code, d.message, { ...d.location, file: src.file, ...src.locate(d.location.path ?? []) })
       ),
       "Cannot run as the target schema does not match",
@@ -350,17 +351,22 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
           async () => {
             // A lost COMMIT reply is ambiguous: never load a chunk twice if its checkpoint made it.
             if (attempt++ > 0 && (await completedUnits(target, runId)).has(unit)) return null;
+            const lift = liftNotValid(targetCatalog.notValid?.get(name) ?? []);
+            const setup = [
+              ...(tableOrder.cyclic.has(name) ? ["set local session_replication_role = replica"] : []),
+              ...lift.drop,
+            ];
             return await copyTable(byName.get(name)!, maskers.get(name)!, {
               snapshot: snap,
               targetUrl: policy.target,
               pool: masking,
               ...(chunk.where ? { range: chunk.where } : {}),
-              ...(tableOrder.cyclic.has(name)
-                ? { setup: ["set local session_replication_role = replica"] }
-                : {}),
+              ...(setup.length > 0 ? { setup } : {}),
               ...(options.signal ? { signal: options.signal } : {}),
-              beforeCommit: (tx, rows) =>
-                checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id }),
+              beforeCommit: async (tx, rows) => {
+                for (const s of lift.restore) await tx.unsafe(s);
+                await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id });
+              },
               onTick: (table, rows, bytes) =>
                 emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
             });
@@ -398,7 +404,10 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
       facts.sequences = await copySequences(
         snapshot.sql,
         target,
-        prepared.catalog.sequences,
+        [
+          ...prepared.catalog.sequences,
+          ...(prepared.catalog.unownedSequences ?? []).map((sequence) => ({ sequence, table: null })),
+        ],
         new Set(copiedNames),
       );
     }
