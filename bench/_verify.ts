@@ -26,6 +26,8 @@ export interface VerifyTiming {
   residualWordsPerSecondPerCore: number;
   detectorThreads: number;
   findings: number;
+  /** `risk check table.column` of each finding. */
+  located: string[];
   exitCode: number;
   sample: number | null;
 }
@@ -74,7 +76,7 @@ export async function timeVerify(options: {
   const report = JSON.parse(await stdout) as {
     timings: Record<string, number>;
     residual: { words: number }[];
-    findings: unknown[];
+    findings: { risk: string; check: string; table: string; column?: string }[];
   };
   const words = report.residual.reduce((n, r) => n + r.words, 0);
   const threads = Math.min(4, navigator.hardwareConcurrency);
@@ -90,6 +92,7 @@ export async function timeVerify(options: {
     residualWordsPerSecondPerCore: residualSeconds > 0 ? words / residualSeconds / threads : 0,
     detectorThreads: threads,
     findings: report.findings.length,
+    located: report.findings.map((f) => `${f.risk} ${f.check} ${f.table}${f.column ? `.${f.column}` : ""}`),
     exitCode: result.code,
     sample: options.sample ?? null,
   };
