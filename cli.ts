@@ -21,6 +21,8 @@ import { policyRegistry } from "./plugins/policy_registry.ts";
 import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
 import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
+import { preview } from "./preview/preview.ts";
+import { formatPreview } from "./preview/format.ts";
 
 const color = !Deno.env.get("NO_COLOR") && Deno.stderr.isTerminal();
 const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -102,7 +104,7 @@ export function buildCli(): Command {
         .argParser(nonNegativeInt),
     )
     .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
-    .option("--json", "print the report as JSON on stdout")
+    .option("--json", "print the report as JSON on stdout (also when the run fails)")
     .option("--verify", "verify the target after the copy (as `privaci verify` does)")
     .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
@@ -131,7 +133,9 @@ export function buildCli(): Command {
       // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
       let written: Promise<void> = Promise.resolve();
       const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
+      let last: RunReport | undefined;
       const writeReport = (report: RunReport) => {
+        last = report;
         // With --verify, a finished run's page is written after the verification, with it.
         if (html && (!opts.verify || !report.ok)) {
           written = Deno.writeTextFile(html, formatHtml({ run: report }));
@@ -167,6 +171,7 @@ export function buildCli(): Command {
         await written.catch((w) =>
           err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
         );
+        if (opts.json && last) console.log(formatJson(last).trimEnd());
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
@@ -258,6 +263,29 @@ export function buildCli(): Command {
       else if (!opts.out && !opts.check) console.log(result.yaml.trimEnd());
       if (!opts.quiet) err(formatScanSummary(result, { color, out: opts.out }));
       if (opts.check && result.flagged.length > 0) throw new ExitRequest(EXIT.runFailed);
+    });
+
+  program.command("preview")
+    .description(
+      "show a few source rows of each table before and after masking, exactly as run masks them; " +
+        "prints source values (for the policy's author at a terminal), writes nothing",
+    )
+    .option("-c, --config <file>", "the policy file", "privaci.yaml")
+    .option("-t, --table <name>", "only this table (schema.table)")
+    .addOption(new Option("-n, --rows <n>", "rows per table").default(5).argParser(positiveInt))
+    .option("--json", "print the rows as JSON on stdout")
+    .action(async (opts) => {
+      const loaded = await load(opts.config);
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
+      const tables = await preview(loaded, {
+        registry: plugins.registry,
+        rows: opts.rows,
+        ...(opts.table ? { table: opts.table } : {}),
+      }).finally(() => plugins.close());
+      if (opts.json) console.log(JSON.stringify(tables, null, 2));
+      else {console.log(
+          formatPreview(tables, { color: !Deno.env.get("NO_COLOR") && Deno.stdout.isTerminal() }),
+        );}
     });
 
   program.addCommand(pluginCommand());

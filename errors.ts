@@ -77,6 +77,7 @@ export class PrivaciError extends Error {
   /** What the user can do about it. */
   readonly hint?: string;
 
+  /** An error with a code from {@link ERROR_CODES}; the exit code defaults to 1 (the run failed). */
   constructor(code: ErrorCode, message: string, options: PrivaciErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PrivaciError";
@@ -91,6 +92,7 @@ export class ConfigError extends PrivaciError {
   /** Every problem found, not just the first. */
   readonly diagnostics: Diagnostic[];
 
+  /** A policy error with every finding (its exit code is 2). */
   constructor(
     code: ErrorCode,
     message: string,
@@ -112,6 +114,7 @@ export class PgError extends PrivaciError {
   /** Column the failure concerns, when the server said. */
   readonly column?: string;
 
+  /** A database error with the server's SQLSTATE and the table and column when known. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -137,6 +140,7 @@ export class PipelineError extends PrivaciError {
   /** 1-based ordinal of the row in the table's COPY stream, when known. */
   readonly row?: number;
 
+  /** A masking error located by table, column, strategy and row, never by value. */
   constructor(
     code: ErrorCode,
     message: string,
@@ -177,6 +181,7 @@ export class PluginError extends PrivaciError {
   /** Where it failed, when it failed while masking rows. */
   readonly location?: PluginErrorLocation;
 
+  /** A plugin error naming the plugin, its version and strategy when known (exit code 3). */
   constructor(
     code: ErrorCode,
     message: string,

@@ -33,9 +33,6 @@ export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
   }),
 ]);
 
-/** A column rule in long form, as the planner uses it. */
-export type ColumnRule = z.infer<typeof ColumnRuleSchema>;
-
 /** The zod type of a table rule (see {@linkcode TableRuleSchema}). */
 export type TableRuleSchemaType = z.ZodObject<{
   rows: z.ZodDefault<z.ZodEnum<{ copy: "copy"; skip: "skip" }>>;
@@ -120,9 +117,83 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
   }).default({ batch_rows: 2000, chunk_rows: 1_000_000 }),
 });
 
-/** A validated policy. */
-export type Policy = z.infer<typeof PolicySchema>;
+/** A column rule: a strategy name, or the long form with the strategy's params beside PrivaCI's keys. */
+export type ColumnRule = string | ColumnRuleLong;
+
+/** A column rule in long form. */
+export type ColumnRuleLong = {
+  /** The strategy's name, e.g. `fake.email`. */
+  strategy: string;
+  /** Values with the same domain mask the same way, so joins across tables keep working. */
+  domain?: string | undefined;
+  /** Distinct inputs must give distinct outputs. */
+  unique?: boolean | undefined;
+  /** The strategy's own params. */
+  [param: string]: unknown;
+};
+
 /** One table's rules. */
-export type TableRule = z.infer<typeof TableRuleSchema>;
+export type TableRule = {
+  /** `copy` (default) or `skip`: no rows are copied (the table still exists in the target). */
+  rows: "copy" | "skip";
+  /** Column rules by column name. */
+  columns: Record<string, ColumnRule>;
+  /** An SQL filter on the source rows (`WHERE` body), to copy a subset. */
+  where?: string | undefined;
+  /** Columns that together could single a person out: `verify` measures k-anonymity over them. */
+  quasi_identifiers?: string[] | undefined;
+  /** The smallest group of rows sharing their quasi-identifiers that `verify` accepts (default 5). */
+  k_min?: number | undefined;
+};
+
 /** A trusted plugin entry. */
-export type PluginRef = z.infer<typeof PluginRefSchema>;
+export type PluginRef = {
+  /** Where the plugin comes from: `jsr:@scope/name@range`, an `https:` URL or a `file:` path. */
+  use: string;
+  /** The publisher's key, `ed25519:<base64 public key>`; the plugin's signature must verify with it. */
+  publisher: string;
+  /** A short name to address the plugin's strategies by (`<alias>/<strategy>`). */
+  alias?: string | undefined;
+};
+
+/** A validated policy. */
+export type Policy = {
+  /** The policy format version, 1. */
+  version: 1;
+  /** The source database's `postgres://` URL. */
+  source: string;
+  /** The target database's `postgres://` URL. */
+  target: string;
+  /** The key keyed strategies derive their keys from (at least 32 bytes). */
+  key?: string | undefined;
+  /** `existing` (the target has the tables) or `copy` (PrivaCI creates them from the source). */
+  schema: "existing" | "copy";
+  /** What to do with a column no rule names: `error` (default) or `keep`. */
+  unlisted: "error" | "keep";
+  /** The source schemas to copy. */
+  schemas: string[];
+  /** Rules by `schema.table`. */
+  tables: Record<string, TableRule>;
+  /** The plugins the policy trusts. */
+  plugins: PluginRef[];
+  /** Tuning. */
+  options: {
+    /** Tables copied at once. */
+    jobs?: number | undefined;
+    /** Worker threads that mask Level 1 columns; 0 masks on the main thread. */
+    mask_workers?: number | undefined;
+    /** Rows per stream chunk. */
+    batch_rows: number;
+    /** Tables estimated larger than this are split into primary-key ranges. */
+    chunk_rows: number;
+  };
+};
+
+// The types above are the published ones (object types, not interfaces, so they fit Record<string, unknown>); these fail to compile when a schema's output drifts
+// from them.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _policyMatches: Same<Policy, z.output<typeof PolicySchema>> = true;
+const _tableRuleMatches: Same<TableRule, z.output<typeof TableRuleSchema>> = true;
+const _pluginRefMatches: Same<PluginRef, z.output<typeof PluginRefSchema>> = true;
+const _columnRuleMatches: Same<ColumnRule, z.output<typeof ColumnRuleSchema>> = true;
+void [_policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];

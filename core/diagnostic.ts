@@ -76,10 +76,13 @@ export interface Location {
 
 /** One finding. */
 export interface Diagnostic {
+  /** `error` stops the command; `warning` and `note` do not. */
   severity: Severity;
+  /** A stable code, one of {@link DIAGNOSTIC_CODES}. */
   code: DiagnosticCode;
   /** What is wrong, with the fix where one is known. */
   message: string;
+  /** Where in the policy (and which table and column) the finding is. */
   location: Location;
 }
 

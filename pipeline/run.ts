@@ -10,7 +10,7 @@
 import { type Diagnostic, diagnostic, hasErrors } from "../core/diagnostic.ts";
 import { ConfigError, EXIT, PrivaciError } from "../errors.ts";
 import { connect, openClient, redactUrl } from "../pg/connect.ts";
-import { introspect } from "../pg/introspect.ts";
+import { introspect, liftNotValid } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
 import type { RunReport, TableReport } from "../report/report.ts";
 import { totals } from "../report/report.ts";
@@ -19,8 +19,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { throwIfIssues } from "./maskers.ts";
-import { checkRules } from "../config/validate_rules.ts";
-import type { LoadedPolicy } from "../config/load.ts";
+import { bindPolicy } from "./bind.ts";
 import type { PolicySource } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
@@ -68,6 +67,7 @@ export interface RunOptions {
   jobs?: number;
   /** Stops the run: in-flight tables are rolled back. */
   signal?: AbortSignal;
+  /** Called with each progress event (the plan, rows so far, retries, each finished table). */
   onProgress?: (event: ProgressEvent) => void;
   /** PrivaCI's version, for the report. */
   version?: string;
@@ -75,6 +75,7 @@ export interface RunOptions {
   resume?: boolean;
   /** Attempts after a lost connection, per table (default 3), with backoff from `retryDelayMs` (default 500). */
   retries?: number;
+  /** Delay before the first retry in milliseconds (default 500), doubled for each further one, at most 8 s. */
   retryDelayMs?: number;
   /**
    * Called once with the run's report, whether the run succeeded or failed (then with status `failed`,
@@ -100,20 +101,23 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** YAML for unclassified columns, to paste into the policy. */
   suggestion: string;
+  /** Tables the run would copy. */
   tables: number;
+  /** Columns of those tables, every one classified when `ok`. */
   columns: number;
 }
 
 /** Validates the policy against the live source catalog without copying anything. */
 export async function check(src: PolicySource, options: RunOptions = {}): Promise<CheckResult> {
   const registry = options.registry ?? builtinStrategies();
-  const ruleIssues = ruleProblems(src, registry);
-  if (ruleIssues.length > 0) {
-    return { ok: false, diagnostics: ruleIssues, suggestion: "", tables: 0, columns: 0 };
+  const bound = bindPolicy(src, registry);
+  if (bound.diagnostics.length > 0) {
+    return { ok: false, diagnostics: bound.diagnostics, suggestion: "", tables: 0, columns: 0 };
   }
+  const keyring = await src.keyring();
   const source = await connect(src.policy.source, "source");
   try {
-    const prepared = await prepare(src, source, registry);
+    const prepared = await prepare(src, source, { registry, bound, keyring });
     await prepared.close();
     return {
       ok: !hasErrors(prepared.diagnostics),
@@ -199,7 +203,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
   const registry = options.registry ?? builtinStrategies();
   const reports = facts.reports;
   const emit = options.onProgress ?? (() => {});
-  throwIfIssues(ruleProblems(src, registry), "Cannot run");
+  const bound = bindPolicy(src, registry);
+  throwIfIssues(bound.diagnostics, "Cannot run");
+  const keyring = await src.keyring();
   const source = await connect(policy.source, "source");
   let target;
   try {
@@ -226,7 +232,7 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
     await assertDistinct(source, target);
     snapshot = await SourceSnapshot.open(policy.source);
     facts.snapshot = snapshot.id;
-    prepared = await prepare(src, snapshot.sql, registry);
+    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
     facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
     throwIfIssues(prepared.diagnostics, "Cannot run");
     const names = prepared.copied.map((t) => t.name);
@@ -260,8 +266,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
         );
       }
     }
+    const targetCatalog = await introspect(target, policy.schemas);
     throwIfIssues(
-      missingInTarget(prepared.copied, await introspect(target, policy.schemas)).map((d) =>
+      missingInTarget(prepared.copied, targetCatalog).map((d) =>
         diagnostic(d.code, d.message, { ...d.location, file: src.file, ...src.locate(d.location.path ?? []) })
       ),
       "Cannot run as the target schema does not match",
@@ -346,17 +353,22 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
           async () => {
             // A lost COMMIT reply is ambiguous: never load a chunk twice if its checkpoint made it.
             if (attempt++ > 0 && (await completedUnits(target, runId)).has(unit)) return null;
+            const lift = liftNotValid(targetCatalog.notValid?.get(name) ?? []);
+            const setup = [
+              ...(tableOrder.cyclic.has(name) ? ["set local session_replication_role = replica"] : []),
+              ...lift.drop,
+            ];
             return await copyTable(byName.get(name)!, maskers.get(name)!, {
               snapshot: snap,
               targetUrl: policy.target,
               pool: masking,
               ...(chunk.where ? { range: chunk.where } : {}),
-              ...(tableOrder.cyclic.has(name)
-                ? { setup: ["set local session_replication_role = replica"] }
-                : {}),
+              ...(setup.length > 0 ? { setup } : {}),
               ...(options.signal ? { signal: options.signal } : {}),
-              beforeCommit: (tx, rows) =>
-                checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id }),
+              beforeCommit: async (tx, rows) => {
+                for (const s of lift.restore) await tx.unsafe(s);
+                await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id });
+              },
               onTick: (table, rows, bytes) =>
                 emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
             });
@@ -394,7 +406,10 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
       facts.sequences = await copySequences(
         snapshot.sql,
         target,
-        prepared.catalog.sequences,
+        [
+          ...prepared.catalog.sequences,
+          ...(prepared.catalog.unownedSequences ?? []).map((sequence) => ({ sequence, table: null })),
+        ],
         new Set(copiedNames),
       );
     }
@@ -436,7 +451,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
 export async function dryRun(src: PolicySource, options: RunOptions = {}): Promise<string> {
   const { policy } = src;
   const registry = options.registry ?? builtinStrategies();
-  throwIfIssues(ruleProblems(src, registry), "Cannot plan");
+  const bound = bindPolicy(src, registry);
+  throwIfIssues(bound.diagnostics, "Cannot plan");
+  const keyring = await src.keyring();
   const source = await connect(policy.source, "source");
   const target = await connect(policy.target, "target").catch(async (e) => {
     await source.end({ timeout: 0 });
@@ -445,7 +462,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   const snapshot = await SourceSnapshot.open(policy.source);
   let prepared;
   try {
-    prepared = await prepare(src, snapshot.sql, registry);
+    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
     throwIfIssues(prepared.diagnostics, "Cannot plan");
     const out: string[] = [];
     if (policy.schema === "copy") {
@@ -460,7 +477,9 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
       const chunks = t.rows === "skip"
         ? []
         : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
-      const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${c.rule!.strategy}`);
+      const masked = t.columns.filter((c) => c.rule).map((c) =>
+        `${c.info.column}:${c.rule!.definition.meta.name}`
+      );
       out.push(
         `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
           masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
@@ -474,9 +493,4 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
     await source.end({ timeout: 0 });
     await target.end({ timeout: 0 });
   }
-}
-
-/** Rule problems found without a database (unknown strategies, bad params, missing key), when the policy came from a file. */
-function ruleProblems(src: PolicySource, registry: StrategyRegistry): Diagnostic[] {
-  return "text" in src ? checkRules(src as LoadedPolicy, registry) : [];
 }

@@ -9,7 +9,8 @@
 import { z } from "zod";
 import { PluginError } from "../errors.ts";
 import { fetchBytes } from "./_fetch.ts";
-import { maxSatisfying, parseRange } from "./semver.ts";
+// @ts-types="npm:@types/semver@7.8.0"
+import semver from "semver";
 import { sha256Hex } from "./signing.ts";
 
 const PackageMetaSchema = z.looseObject({
@@ -54,8 +55,7 @@ async function readJson(url: URL, plugin: string): Promise<unknown> {
  * @throws {PluginError} `PLUGIN_RESOLVE` when the registry has no such package or no matching version.
  */
 export async function resolveJsrVersion(name: string, range: string): Promise<string> {
-  const parsedRange = parseRange(range);
-  if (!parsedRange) {
+  if (semver.validRange(range) === null) {
     throw new PluginError(
       "PLUGIN_RESOLVE",
       `Cannot resolve plugin ${name} as its version range is not valid: "${range}"`,
@@ -75,9 +75,10 @@ export async function resolveJsrVersion(name: string, range: string): Promise<st
       },
     );
   }
-  const versions = Object.entries(meta.data.versions).filter(([, v]) => !v.yanked).map(([k]) => k);
-  const best = maxSatisfying(versions, parsedRange);
-  if (best === undefined) {
+  const versions = Object.entries(meta.data.versions).filter(([k, v]) => !v.yanked && semver.valid(k) === k)
+    .map(([k]) => k);
+  const best = semver.maxSatisfying(versions, range);
+  if (best === null) {
     throw new PluginError(
       "PLUGIN_RESOLVE",
       `Cannot resolve plugin ${name} as no published version matches "${range}"`,

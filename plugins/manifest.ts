@@ -8,11 +8,13 @@
 import { z } from "zod";
 import { PluginError } from "../errors.ts";
 import { TYPE_FAMILIES } from "../strategies/types.ts";
-import { parseRange, parseVersion, satisfies } from "./semver.ts";
+// @ts-types="npm:@types/semver@7.8.0"
+import semver from "semver";
 import { printable } from "./_text.ts";
+import { PLUGIN_API_VERSION, PLUGIN_NAME_PATTERN, STRATEGY_NAME_PATTERN } from "./sdk/mod.ts";
 
-/** The plugin API version this host speaks. */
-export const PLUGIN_API_VERSION = 1;
+/** The plugin API version this host speaks: the SDK's, so the two never disagree. */
+export { PLUGIN_API_VERSION };
 /** File name of the manifest inside a plugin package. */
 export const MANIFEST_FILE = "plugin.json";
 /** File name of the detached signature over the manifest. */
@@ -22,7 +24,7 @@ const CellSchema = z.union([z.string(), z.null()]);
 
 /** One strategy's metadata as the manifest records it. */
 export const ManifestStrategySchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_.-]*$/, "must be lower case letters, digits, _ . -"),
+  name: z.string().regex(STRATEGY_NAME_PATTERN, "must be lower case letters, digits, _ . -"),
   description: z.string().min(1),
   /** JSON Schema of the params. */
   params: z.record(z.string(), z.unknown()),
@@ -40,8 +42,8 @@ export const ManifestStrategySchema = z.strictObject({
 
 /** The manifest's shape. */
 export const ManifestSchema = z.strictObject({
-  name: z.string().regex(/^@[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_-]*$/, "must be @scope/name"),
-  version: z.string().refine((v) => parseVersion(v) !== null, "must be a semver version"),
+  name: z.string().regex(PLUGIN_NAME_PATTERN, "must be @scope/name"),
+  version: z.string().refine((v) => semver.valid(v) === v, "must be a semver version"),
   apiVersion: z.int().positive(),
   privaci: z.string().min(1),
   /** The module file, relative to the manifest. */
@@ -112,12 +114,10 @@ export function checkCompatibility(manifest: Manifest, hostVersion: string): voi
       "PLUGIN_VERSION",
       `Cannot load plugin ${manifest.name}@${manifest.version} as it uses plugin API version ${manifest.apiVersion}: this PrivaCI supports version ${PLUGIN_API_VERSION}`,
       fields,
-      { hint: "Use a release of the plugin built for plugin API version 1" },
+      { hint: `Use a release of the plugin built for plugin API version ${PLUGIN_API_VERSION}` },
     );
   }
-  const range = parseRange(manifest.privaci);
-  const host = parseVersion(hostVersion);
-  if (!range || !host) {
+  if (semver.validRange(manifest.privaci) === null || semver.valid(hostVersion) === null) {
     throw new PluginError(
       "PLUGIN_VERSION",
       `Cannot load plugin ${manifest.name}@${manifest.version} as its supported PrivaCI range is not a semver range: "${
@@ -126,7 +126,7 @@ export function checkCompatibility(manifest: Manifest, hostVersion: string): voi
       fields,
     );
   }
-  if (!satisfies(host, range)) {
+  if (!semver.satisfies(hostVersion, manifest.privaci)) {
     throw new PluginError(
       "PLUGIN_VERSION",
       `Cannot load plugin ${manifest.name}@${manifest.version} as it supports PrivaCI ${

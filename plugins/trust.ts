@@ -16,7 +16,8 @@ import {
   SIGNATURE_FILE,
 } from "./manifest.ts";
 import { openSource } from "./resolve.ts";
-import { compareVersions, parseVersion } from "./semver.ts";
+// @ts-types="npm:@types/semver@7.8.0"
+import semver from "semver";
 import { sha256Integrity, verifySignature } from "./signing.ts";
 
 /** A plugin whose bytes passed every check. */
@@ -40,8 +41,10 @@ export interface VerifyOptions {
   locked?: LockEntry;
 }
 
-function versionOf(text: string) {
-  return parseVersion(text) ?? { major: 0, minor: 0, patch: 0, pre: [] };
+/** Orders two versions; a version that is not semver (a hand-edited lock) counts as 0.0.0. */
+function compareVersions(a: string, b: string): number {
+  const valid = (v: string) => semver.valid(v) === v ? v : "0.0.0";
+  return semver.compare(valid(a), valid(b));
 }
 
 /**
@@ -123,7 +126,7 @@ function checkLocked(manifest: Manifest, manifestSha: string, locked: LockEntry,
       { hint: `Run: privaci plugin add ${use}` },
     );
   }
-  const order = compareVersions(versionOf(manifest.version), versionOf(locked.version));
+  const order = compareVersions(manifest.version, locked.version);
   if (order < 0) {
     throw new PluginError(
       "PLUGIN_VERSION",
@@ -169,7 +172,7 @@ export function updateLock(lock: Lock, use: string, verified: VerifiedPlugin): L
         { hint: `If the new publisher is expected, remove "${key}" from privaci.lock first` },
       );
     }
-    const order = compareVersions(versionOf(next.version), versionOf(old.version));
+    const order = compareVersions(next.version, old.version);
     if (old.name === next.name && order < 0) {
       throw new PluginError(
         "PLUGIN_VERSION",

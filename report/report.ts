@@ -8,11 +8,17 @@ import type { Diagnostic } from "../core/diagnostic.ts";
 
 /** One table's outcome. */
 export interface TableReport {
+  /** `schema.table`. */
   table: string;
+  /** What happened to the table: copied, skipped by the policy, completed by the run resumed, failed (rolled back), or not reached. */
   status: "copied" | "skipped" | "resumed" | "failed" | "not-started";
+  /** Rows written to the target. */
   rows: number;
+  /** COPY text bytes read from the source. */
   bytesIn: number;
+  /** COPY text bytes written to the target. */
   bytesOut: number;
+  /** Wall-clock time for the table, in milliseconds. */
   ms: number;
   /** Strategy per masked column; kept columns are left out. */
   masked: Record<string, string>;
@@ -22,6 +28,7 @@ export interface TableReport {
 
 /** The whole run's outcome, written whether the run succeeded or failed. */
 export interface RunReport {
+  /** The PrivaCI version that wrote the report. */
   privaci: string;
   /** `done`, or `failed` (then {@link RunReport.error} says why and the tables say what completed). */
   status: "done" | "failed";
@@ -29,19 +36,27 @@ export interface RunReport {
   runId: string;
   /** Set when this run resumed an interrupted one: the tables it found complete, and their snapshots. */
   resumed?: { runId: string; skipped: string[]; snapshots: string[] };
+  /** When the run started (ISO 8601, UTC). */
   startedAt: string;
+  /** When the run ended (ISO 8601, UTC). */
   finishedAt: string;
+  /** Wall-clock time for the run, in milliseconds. */
   ms: number;
+  /** The source URL without its password. */
   source: string;
+  /** The target URL without its password. */
   target: string;
   /** The source snapshot the rows were read from; `""` when the run failed before it was opened. */
   snapshot: string;
   /** True exactly when `status` is `done`. */
   ok: boolean;
+  /** Every table the run planned, in plan order. */
   tables: TableReport[];
+  /** Sequences whose values were set in the target. */
   sequences: number;
   /** Warnings and notes found on the way (a failed run adds the errors that stopped it). */
   diagnostics: Diagnostic[];
+  /** The per-table figures summed. */
   totals: { rows: number; bytesIn: number; bytesOut: number; maskedColumns: number; keptColumns: number };
   /** Why the run failed: the error's code and message (never a cell value). */
   error?: { code: string; message: string };

@@ -142,11 +142,14 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
         free ?? share(0, n, "held a detector match; scrubbed for what the detectors miss"),
       ]);
     }
-    const support = counts.whole[kindEntity(name.kind)] ?? 0;
-    const confidence = support > 0 ? "medium" : "low";
-    return found(name.kind, confidence, [
+    const entity = kindEntity(name.kind);
+    if (entity === null) {
+      return found(name.kind, "medium", [name.text, `no detector reads ${KIND_RULES[name.kind].label}`]);
+    }
+    const support = counts.whole[entity] ?? 0;
+    return found(name.kind, support > 0 ? "medium" : "low", [
       name.text,
-      share(support, n, `are ${KIND_RULES[name.kind].label} by content`),
+      share(support, n, `are ${KIND_RULES[entity === "person" ? "person" : name.kind].label} by content`),
     ]);
   }
   if (free) return found("free_text", "medium", [free, ...discountNote]);
@@ -160,9 +163,11 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
   return keep(share(counts.anyWithin + sum(counts.whole, skip), n, "matched a detector"), ...discountNote);
 }
 
-function kindEntity(kind: Kind): Entity {
+/** The detector that reads values of `kind`, if one does. */
+function kindEntity(kind: Kind): Entity | null {
+  if (NAME_KINDS.has(kind)) return "person";
   const e = (Object.entries(ENTITY_KINDS) as [Entity, Kind][]).find(([, k]) => k === kind);
-  return e ? e[0] : "person";
+  return e ? e[0] : null;
 }
 
 function sum(counts: Partial<Record<Entity, number>>, skip: ReadonlySet<Entity>): number {

@@ -8,7 +8,7 @@
  */
 import { type LoadedPolicy, loadPolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { ruleSpec } from "../pipeline/plan.ts";
+import { ruleParts } from "../pipeline/bind.ts";
 import { MaskerFactory } from "../pipeline/maskers.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import { Keyring } from "../strategies/keyed/keyring.ts";
@@ -57,6 +57,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const registry = options.registry ?? builtinStrategies();
   const columns = new Map<string, KeyedColumn>();
   const tables: ScannedTable[] = [];
+  const byTable = new Map<string, ColumnInfo[]>();
   const sampler = await Sampler.open(source, schemas);
   try {
     const all = [...sampler.catalog.tables.values()];
@@ -67,6 +68,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
       const rules = policy?.tables[name]?.columns ?? {};
+      byTable.set(name, info.columns);
       const scanned: ScannedTable = {
         table: name,
         rows: sample.rows,
@@ -81,7 +83,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const existing = raw === undefined
           ? undefined
           : ((r) => ({ strategy: r.strategy, ...r.params, ...(r.unique ? { unique: true } : {}) }))(
-            ruleSpec(raw, []),
+            ruleParts(raw),
           );
         columns.set(columnKey(name, c.column), { info: c, finding, ...(existing ? { existing } : {}) });
       }
@@ -99,8 +101,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const fitted = new Map<string, string | null>();
   const flagged: ScanResult["flagged"] = [];
   for (const t of tables) {
-    const info = [...columns.values()].filter((c) => `${c.info.schema}.${c.info.table}` === t.table);
-    for (const c of info) {
+    for (const info of byTable.get(t.table)!) {
+      const c = columns.get(columnKey(t.table, info.column))!;
       const implicitKeep = c.existing === undefined && policy?.unlisted === "keep";
       const kept = c.existing?.strategy === "keep" || implicitKeep;
       if (c.existing === undefined) await fit(factory, c, fitted);

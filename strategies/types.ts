@@ -14,7 +14,9 @@ export type Cell = string | null;
 
 /** A table, as `schema` and `table`. */
 export interface TableRef {
+  /** The schema name. */
   schema: string;
+  /** The table name. */
   table: string;
 }
 
@@ -99,7 +101,9 @@ export interface StrategyMeta {
 
 /** One documented use of a strategy. */
 export interface StrategyExample {
+  /** Params of the rule, as written in the policy. */
   params?: Record<string, unknown>;
+  /** The input value (COPY text, or `null`). */
   input: Cell;
   /** The exact output when it does not depend on the key, else omitted. */
   output?: Cell;
@@ -128,9 +132,13 @@ export interface StrategyInit<P> {
 
 /** A strategy reference with its params, as the policy spells it in long form. */
 export interface StrategySpec {
+  /** The strategy's name, e.g. `fake.email`. */
   strategy: string;
+  /** Values with the same domain mask the same way (joins across tables keep working). */
   domain?: string;
+  /** Distinct inputs must give distinct outputs. */
   unique?: boolean;
+  /** The strategy's own params. */
   [param: string]: unknown;
 }
 
@@ -156,6 +164,7 @@ export interface ColumnMasker {
 
 /** A strategy: meta, a params schema and a factory. Add it to a {@link StrategyRegistry}. */
 export interface StrategyDefinition<P = Record<string, unknown>> {
+  /** What the strategy is and does: name, description, column types, examples. */
   meta: StrategyMeta;
   /** Validates and defaults the params a policy gives. */
   params: z.ZodType<P>;

@@ -40,8 +40,11 @@ export type JsonSchema = { [key: string]: unknown };
 
 /** The column a strategy instance writes, as the host describes it. */
 export interface PluginColumn {
+  /** The schema name. */
   schema: string;
+  /** The table name. */
   table: string;
+  /** The column name. */
   column: string;
   /** `format_type()` of the column, e.g. `character varying(40)`. */
   type: string;
@@ -49,7 +52,9 @@ export interface PluginColumn {
   family: string;
   /** Maximum length for `varchar(n)`/`char(n)`, else `null`. */
   maxLength: number | null;
+  /** True when the column is `NOT NULL`. */
   notNull: boolean;
+  /** True when a unique index or constraint covers the column alone. */
   unique: boolean;
 }
 
@@ -57,6 +62,7 @@ export interface PluginColumn {
 export interface InitContext<P> {
   /** Params from the policy, already validated against the strategy's JSON schema and defaulted. */
   params: P;
+  /** The column this instance writes. */
   column: PluginColumn;
   /**
    * A 32-byte key derived for this plugin and the column's domain, or `null` when the policy has no key.
@@ -81,10 +87,13 @@ export interface MaskContext<P, S> extends InitContext<P> {
 
 /** A documented use of a strategy. */
 export interface PluginExample {
+  /** Params of the rule, as written in the policy. */
   params?: Record<string, unknown>;
+  /** The input value (COPY text, or `null`). */
   input: Cell;
   /** The exact output when it does not depend on the key. */
   output?: Cell;
+  /** What the output looks like when it depends on the key. */
   note?: string;
 }
 
@@ -102,6 +111,7 @@ export interface PluginStrategy<P = Record<string, unknown>, S = unknown> {
   unique?: boolean;
   /** Needs the policy key (defaults to `deterministic`). */
   keyed?: boolean;
+  /** Documented uses of the strategy: params, input and output. */
   examples?: readonly PluginExample[];
   /** Runs once per column before any batch; its result is `ctx.state` in every batch. */
   init?(ctx: InitContext<P>): S | Promise<S>;
@@ -119,17 +129,23 @@ export interface PluginDefinition {
   apiVersion: number;
   /** Semver range of PrivaCI versions the plugin supports, e.g. `^0.1`. */
   privaci: string;
+  /** The strategies, by name; the policy names them `<plugin or alias>/<name>`. */
   // deno-lint-ignore no-explicit-any
   strategies: Record<string, PluginStrategy<any, any>>;
 }
 
 /** The checked, frozen plugin value a plugin module exports as default. */
 export interface PluginModule extends Readonly<PluginDefinition> {
+  /** Marks a value made by {@link definePlugin}. */
   readonly kind: "privaci.plugin";
 }
 
-const NAME = /^@[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_-]*$/;
-const STRATEGY = /^[a-z][a-z0-9_.-]*$/;
+/** What a plugin name looks like: `@scope/name`, lower case. The host's manifest check uses the same. */
+export const PLUGIN_NAME_PATTERN: RegExp = /^@[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9_-]*$/;
+/** What a strategy name looks like: lower case letters, digits, `_`, `.`, `-`. */
+export const STRATEGY_NAME_PATTERN: RegExp = /^[a-z][a-z0-9_.-]*$/;
+const NAME = PLUGIN_NAME_PATTERN;
+const STRATEGY = STRATEGY_NAME_PATTERN;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**

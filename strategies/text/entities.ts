@@ -51,9 +51,10 @@ const PRIORITY: Readonly<Record<Entity, number>> = {
   ssn: 4,
   national_id: 5,
   ip: 6,
-  phone: 7,
-  date_of_birth: 8,
-  address: 9,
+  // An address's postcode ("05803-9624") can read as a telephone number; the street around it says otherwise.
+  address: 7,
+  phone: 8,
+  date_of_birth: 9,
   person: 10,
   organization: 11,
   location: 12,

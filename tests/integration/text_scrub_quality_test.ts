@@ -1,6 +1,6 @@
 /**
  * Quality floors of text.scrub detection, just below what it reaches, so that a regression fails:
- * a seeded subset of the synthetic ticket corpus and the whole WNUT-17 dev set (../shared/datasets from the
+ * a seeded subset of the synthetic ticket corpus (19 locales, street addresses included) and the whole WNUT-17 dev set (../shared/datasets from the
  * repository root). The full figures come from `deno task bench:text`.
  */
 import assert from "node:assert/strict";
@@ -16,7 +16,7 @@ const entities = new Set(ENTITIES);
 Deno.test("text.scrub finds names of every ticket locale and every validated number in the tickets", () => {
   const tickets = ticketCorpus(780, 7);
   const scores = scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, { entities })));
-  for (const e of ["card", "email", "iban", "ip", "phone"]) {
+  for (const e of ["address", "card", "email", "iban", "ip", "phone"]) {
     assert.ok(scores.entities[e].recall >= 0.99, `${e} recall ${scores.entities[e].recall}`);
     assert.ok(scores.entities[e].precision >= 0.99, `${e} precision ${scores.entities[e].precision}`);
   }
@@ -24,13 +24,13 @@ Deno.test("text.scrub finds names of every ticket locale and every validated num
   // The model also takes a capitalised word run into a name ("Thanks, Ana Payment from …": the generator
   // joins sentences without a full stop), which costs these tickets some precision.
   assert.ok(
-    scores.entities.person.precision >= 0.965,
+    scores.entities.person.precision >= 0.955,
     `person precision ${scores.entities.person.precision}`,
   );
-  assert.equal(Object.keys(scores.locales).length, 13);
+  assert.equal(Object.keys(scores.locales).length, 19);
   for (const [locale, s] of Object.entries(scores.locales)) {
-    assert.ok(s.recall >= 0.98, `${locale} person recall ${s.recall}`);
-    assert.ok(s.fullNames >= 0.965, `${locale} full names ${s.fullNames}`);
+    assert.ok(s.recall >= 0.975, `${locale} person recall ${s.recall}`);
+    assert.ok(s.fullNames >= 0.945, `${locale} full names ${s.fullNames}`);
   }
 });
 

@@ -13,6 +13,7 @@ const CANDIDATE = /(?<![\w+.\/-])(?:\+|00)?\(?\d[\d\s().\/-]{4,22}\d(?![\w]|[.,-
 const NANP = /^(?:\+?1[\s.-]?)?(?:\(([2-9]\d\d)\)|([2-9]\d\d))[\s.-]?([2-9]\d\d)[\s.-]?(\d{4})$/;
 const EXTENSION = /^,? ?(?:x|ext\.?|extn\.?|extension|durchwahl|poste|#) ?\d{1,6}(?!\d)/i;
 const INDIAN_MOBILE = /^(?:\+?91[\s-]?)?[6-9]\d{4}[\s-]?\d{5}$/;
+const DATE_FIRST = /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}(?!\d)/;
 const DATE_LIKE = /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$/;
 const THOUSANDS = /^\d{1,3}(?:[ .,]\d{3})+$/;
 const CUE =
@@ -26,6 +27,8 @@ export function findPhones(text: string, out: Span[]): void {
     // A candidate never spans a line break or two spaces: those separate numbers, not groups.
     const cut = raw.search(/\n|\s{2}|\t/);
     if (cut !== -1) raw = raw.slice(0, cut).replace(/[\s(.\/-]+$/, "");
+    // A date and a time ("08/10/2000 08:28") are no number to call.
+    if (DATE_FIRST.test(raw) || /^:\d/.test(text.slice(m.index + raw.length))) continue;
     const cued = CUE.test(text.slice(Math.max(0, m.index - 40), m.index));
     if (!isPhone(raw, cued)) continue;
     const ext = raw.length === m[0].length ? EXTENSION.exec(text.slice(m.index + raw.length)) : null;

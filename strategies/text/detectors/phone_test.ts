@@ -11,6 +11,7 @@ Deno.test("findPhones() finds international and national formats", () => {
 
 Deno.test("findPhones() ignores dates, amounts, order numbers and version strings", () => {
   assert.deepEqual(found(findPhones, "On 2024-03-02 we billed 1 250 000 for ORD-12345 on v10.2.3"), []);
+  assert.deepEqual(found(findPhones, "Sent 08/10/2000 08:28 AM, edited 04/25/01 12:42:51"), []);
 });
 
 Deno.test("isPhone() takes a bare number only after a cue word", () => {

@@ -1,13 +1,20 @@
 /**
  * A seeded synthetic corpus of support tickets with every entity annotated: names from many faker
- * locales in Title, lower and UPPER case, e-mail addresses, national and international phone numbers,
- * card numbers, IBANs and IP addresses, between sentences that hold none. Same seed, same corpus.
+ * locales in Title, lower and UPPER case (also after a title, with a middle initial, possessive, or as the
+ * answer to a name question), e-mail addresses, national and international phone numbers (some with an
+ * extension), card numbers of every issuer range, IBANs, IP addresses and street addresses of the
+ * locale (one line or two, with or without a postcode), between sentences that hold none. Same seed, same
+ * corpus.
  *
  * @module
  */
 import {
   type Faker,
+  fakerCS_CZ,
+  fakerDA,
   fakerDE,
+  fakerEN_AU,
+  fakerEN_GB,
   fakerEN_IN,
   fakerEN_US,
   fakerES,
@@ -16,11 +23,14 @@ import {
   fakerNL,
   fakerPL,
   fakerPT_BR,
+  fakerRO,
   fakerRU,
   fakerSV,
   fakerTR,
+  fakerUK,
   fakerVI,
 } from "@faker-js/faker";
+import { luhnValid } from "../detectors/card.ts";
 import type { Span } from "../entities.ts";
 
 /** The locales names are drawn from. */
@@ -38,7 +48,30 @@ export const TICKET_LOCALES: Readonly<Record<string, Faker>> = {
   en_IN: fakerEN_IN,
   sv: fakerSV,
   ru: fakerRU,
+  cs_CZ: fakerCS_CZ,
+  en_GB: fakerEN_GB,
+  en_AU: fakerEN_AU,
+  da: fakerDA,
+  ro: fakerRO,
+  uk: fakerUK,
 };
+
+/** Card issuers: a prefix and the lengths its range allows (faker's own issuer list lacks several). */
+const ISSUERS: readonly [string, number[]][] = [
+  ["4", [13, 16, 19]],
+  ["51", [16]],
+  ["2221", [16]],
+  ["37", [15]],
+  ["3056", [14]],
+  ["36", [14, 16]],
+  ["3528", [16, 19]],
+  ["2131", [15]],
+  ["6011", [16]],
+  ["62", [16, 19]],
+  ["5018", [12, 16, 19]],
+  ["6759", [12, 18]],
+  ["2200", [16]],
+];
 
 /** One ticket: its text, the gold spans, and the locale of its names. */
 export interface Ticket {
@@ -51,6 +84,15 @@ type Piece = string | { entity: Span["entity"]; value: string };
 type Parts = {
   name: Piece;
   first: Piece;
+  last: Piece;
+  /** A title and the family name: only the name is a person. */
+  titled: Piece[];
+  middle: Piece;
+  possessive: Piece;
+  address: Piece;
+  /** The address on two lines (street, then postcode and city). */
+  addressLines: Piece;
+  phoneExt: Piece;
   email: Piece;
   phone: Piece;
   card: Piece;
@@ -79,6 +121,13 @@ const TEMPLATES: ((p: Parts) => Piece[])[] = [
   () => ["Password reset does not work on version 2.3.1 in Chrome and Firefox."],
   () => ["Order ORD-12345 shipped on 2024-03-02, tracking number 1Z999AA10123456784."],
   () => ["Please close this ticket, the issue is resolved after the update."],
+  (p) => ["Please send the replacement to ", p.address, "."],
+  (p) => ["New delivery address:\n", p.addressLines, "\nThanks"],
+  (p) => ["I spoke with ", ...p.titled, " about the delay."],
+  (p) => ["Agent: What's your last name?\nCustomer: ", p.last],
+  (p) => [p.possessive, " parcel arrived damaged."],
+  (p) => ["Card ", p.card, " was declined, please call ", p.phoneExt, "."],
+  (p) => ["Account holder: ", p.middle, ", moved to ", p.address, "."],
 ];
 
 /** Builds `count` tickets from `seed`. */
@@ -105,7 +154,22 @@ export function ticketCorpus(count: number, seed = 42): Ticket[] {
         entity: "phone",
         value: f.phone.number({ style: f.helpers.arrayElement(["national", "international"]) }),
       },
-      card: { entity: "card", value: f.finance.creditCardNumber() },
+      card: { entity: "card", value: cardNumber(f) },
+      last: { entity: "person", value: recase(last) },
+      titled: [
+        f.helpers.arrayElement(["Mr. ", "Ms. ", "Mrs. ", "Dr. ", "Mr ", "Frau ", "Herr ", "Mme "]),
+        { entity: "person", value: last },
+      ],
+      middle: { entity: "person", value: `${first} ${f.string.alpha({ casing: "upper" })}. ${last}` },
+      possessive: { entity: "person", value: `${first} ${last}'s` },
+      address: { entity: "address", value: address(f, ", ") },
+      addressLines: { entity: "address", value: address(f, "\n") },
+      phoneExt: {
+        entity: "phone",
+        value: `${f.phone.number({ style: "national" })} ${
+          f.helpers.arrayElement(["x", "ext. ", "extension "])
+        }${f.number.int({ min: 10, max: 99999 })}`,
+      },
       iban: { entity: "iban", value: f.finance.iban({ formatted: f.datatype.boolean() }) },
       ip: { entity: "ip", value: f.datatype.boolean(0.7) ? f.internet.ipv4() : f.internet.ipv6() },
       n: String(f.number.int({ min: 10000, max: 99999 })),
@@ -128,6 +192,30 @@ export function ticketCorpus(count: number, seed = 42): Ticket[] {
     out.push({ text, spans, locale });
   }
   return out;
+}
+
+/** A Luhn-valid card number of a random issuer, compact or in groups of four. */
+function cardNumber(f: Faker): string {
+  const [prefix, lengths] = f.helpers.arrayElement(ISSUERS);
+  const length = f.helpers.arrayElement(lengths);
+  let digits = prefix + f.string.numeric(length - prefix.length - 1);
+  for (let d = 0; d <= 9; d++) {
+    if (luhnValid(digits + d)) {
+      digits += d;
+      break;
+    }
+  }
+  const sep = f.helpers.arrayElement(["", " ", "-"]);
+  return sep === "" ? digits : digits.replace(/(\d{4})(?=\d)/g, `$1${sep}`);
+}
+
+/** A street address of the locale, then postcode and city (or the city alone) after `sep`. */
+function address(f: Faker, sep: string): string {
+  const street = f.location.streetAddress(f.datatype.boolean(0.3));
+  const city = f.location.city();
+  return f.datatype.boolean(0.8)
+    ? `${street}${sep}${f.location.zipCode()} ${city}`
+    : `${street}${sep}${city}`;
 }
 
 function ascii(s: string): string {
