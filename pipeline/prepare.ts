@@ -5,7 +5,9 @@
  * @module
  */
 import type postgres from "postgres";
-import type { Diagnostic } from "../core/diagnostic.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import type { ColumnMasker } from "../strategies/types.ts";
+import { LARGE_OBJECT_COLUMN } from "../pg/large_objects.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { introspect } from "../pg/introspect.ts";
 import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
@@ -13,7 +15,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
 import type { Plan, PolicySource, TablePlan } from "./plan.ts";
-import { planTables } from "./plan.ts";
+import { planTables, ruleSpec } from "./plan.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
 
@@ -29,6 +31,8 @@ export interface Prepared {
   copied: TablePlan[];
   /** A fingerprint of the policy key (not the key), or "no-key". */
   keyFingerprint: string;
+  /** What happens to large objects: none copied, copied as they are, or their bytes masked. */
+  largeObjects: "skip" | "keep" | ColumnMasker;
   /** Closes every masker. */
   close(): Promise<void>;
 }
@@ -55,6 +59,27 @@ export async function prepare(
     diagnostics.push(...built.issues);
     if (built.issues.length === 0) maskers.set(t.name, built.columns);
   }
+  let largeObjects: Prepared["largeObjects"] = "skip";
+  const lo = src.policy.large_objects;
+  if (lo === "keep" || (lo === undefined && src.policy.unlisted === "keep")) largeObjects = "keep";
+  else if (lo !== undefined && lo !== "skip") {
+    const spec = ruleSpec(lo, ["large_objects"]);
+    try {
+      largeObjects = await factory.create(
+        { strategy: spec.strategy, domain: spec.domain, unique: spec.unique, ...spec.params },
+        LARGE_OBJECT_COLUMN,
+      );
+    } catch (e) {
+      const message = `large_objects: ${e instanceof Error ? e.message : String(e)}`;
+      diagnostics.push(
+        diagnostic("STRATEGY_PARAMS", message, {
+          file: src.file,
+          ...src.locate(["large_objects"]),
+          path: ["large_objects"],
+        }),
+      );
+    }
+  }
   const keyFingerprint = keyring
     ? [...await keyring.derive("state:fingerprint")].map((b) => b.toString(16).padStart(2, "0")).join("")
     : "no-key";
@@ -65,8 +90,10 @@ export async function prepare(
     maskers,
     diagnostics,
     copied,
+    largeObjects,
     async close() {
       for (const cols of maskers.values()) await closeMaskers(cols);
+      if (typeof largeObjects !== "string") await largeObjects.close?.();
       maskers.clear();
     },
   };

@@ -43,7 +43,7 @@ import {
   unitKey,
 } from "./state.ts";
 import { withRetries } from "./retry.ts";
-import { createPostData, createPreData, planForTarget } from "./schema_step.ts";
+import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
 import { planToSql } from "../pg/schema/script.ts";
 
@@ -396,6 +396,12 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
       }
     });
     await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic, refOf);
+    facts.diagnostics.push(
+      ...await largeObjectsStep(snapshot.sql, target, prepared.largeObjects, {
+        count: prepared.catalog.largeObjects ?? 0,
+        skip: options.schemaOnly === true,
+      }),
+    );
     if (schemaPlan) {
       await createPostData(policy.target, schemaPlan, jobs);
       facts.sequences = schemaPlan.sequences.length;
