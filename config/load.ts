@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { type Diagnostic, diagnostic, formatDiagnostics, type Location } from "../core/diagnostic.ts";
 import { ConfigError } from "../errors.ts";
-import { decodeKey } from "../strategies/keyed/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";
 import { pgUrlProblem } from "./_pg_url.ts";
@@ -45,6 +45,11 @@ export interface LoadedPolicy {
     path: readonly (string | number)[],
     options?: LocateOptions,
   ): { line: number; col: number } | undefined;
+  /**
+   * The policy's one {@link Keyring}, made on first call from the key decoded when the policy was
+   * loaded (the same keyring on every call); `null` when the policy has no key.
+   */
+  keyring(): Promise<Keyring | null>;
 }
 
 /** Where an issue is: the file and, when known, line and column. */
@@ -145,8 +150,22 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
   if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
 
   const policy = parsed.data;
-  if (policy.key !== undefined) policy.key = checkKey(policy.key, file, where(["key"], "value"));
-  return { policy, file, text, locate };
+  let master: Uint8Array | null = null;
+  if (policy.key !== undefined) {
+    ({ key: policy.key, master } = checkKey(policy.key, file, where(["key"], "value")));
+  }
+  let keyring: Promise<Keyring | null> | undefined;
+  return {
+    policy,
+    file,
+    text,
+    locate,
+    keyring() {
+      keyring ??= master === null ? Promise.resolve(null) : Keyring.create(master);
+      master = null;
+      return keyring;
+    },
+  };
 }
 
 function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
@@ -275,7 +294,8 @@ function invalid(issues: Diagnostic[], file: string): ConfigError {
   );
 }
 
-function checkKey(key: string, file: string, location: Located): string {
+/** The key (read from its file for `key: file:`) and its decoded bytes. */
+function checkKey(key: string, file: string, location: Located): { key: string; master: Uint8Array } {
   if (key.startsWith("file:")) {
     const keyFile = resolve(dirname(file), key.slice(5));
     let content: string;
@@ -298,14 +318,13 @@ function checkKey(key: string, file: string, location: Located): string {
     }
   }
   try {
-    decodeKey(key);
+    return { key, master: decodeKey(key) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const issues = e.diagnostics.map((d) => diagnostic(d.code, d.message, { ...d.location, ...location }));
     const at = location.line === undefined ? "" : `:${location.line}:${location.col}`;
     throw new ConfigError(e.code, `${e.message} (${location.file}${at})`, issues, { hint: e.hint, cause: e });
   }
-  return key;
 }
 
 /** Why a file could not be read, without the OS error text. */

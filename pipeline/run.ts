@@ -19,8 +19,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { throwIfIssues } from "./maskers.ts";
-import { checkRules } from "../config/validate_rules.ts";
-import type { LoadedPolicy } from "../config/load.ts";
+import { bindPolicy } from "./bind.ts";
 import type { PolicySource } from "./plan.ts";
 import { prepare } from "./prepare.ts";
 import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
@@ -111,13 +110,14 @@ export interface CheckResult {
 /** Validates the policy against the live source catalog without copying anything. */
 export async function check(src: PolicySource, options: RunOptions = {}): Promise<CheckResult> {
   const registry = options.registry ?? builtinStrategies();
-  const ruleIssues = ruleProblems(src, registry);
-  if (ruleIssues.length > 0) {
-    return { ok: false, diagnostics: ruleIssues, suggestion: "", tables: 0, columns: 0 };
+  const bound = bindPolicy(src, registry);
+  if (bound.diagnostics.length > 0) {
+    return { ok: false, diagnostics: bound.diagnostics, suggestion: "", tables: 0, columns: 0 };
   }
+  const keyring = await src.keyring();
   const source = await connect(src.policy.source, "source");
   try {
-    const prepared = await prepare(src, source, registry);
+    const prepared = await prepare(src, source, { registry, bound, keyring });
     await prepared.close();
     return {
       ok: !hasErrors(prepared.diagnostics),
@@ -203,7 +203,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
   const registry = options.registry ?? builtinStrategies();
   const reports = facts.reports;
   const emit = options.onProgress ?? (() => {});
-  throwIfIssues(ruleProblems(src, registry), "Cannot run");
+  const bound = bindPolicy(src, registry);
+  throwIfIssues(bound.diagnostics, "Cannot run");
+  const keyring = await src.keyring();
   const source = await connect(policy.source, "source");
   let target;
   try {
@@ -230,7 +232,7 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
     await assertDistinct(source, target);
     snapshot = await SourceSnapshot.open(policy.source);
     facts.snapshot = snapshot.id;
-    prepared = await prepare(src, snapshot.sql, registry);
+    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
     facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
     throwIfIssues(prepared.diagnostics, "Cannot run");
     const names = prepared.copied.map((t) => t.name);
@@ -455,7 +457,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
 export async function dryRun(src: PolicySource, options: RunOptions = {}): Promise<string> {
   const { policy } = src;
   const registry = options.registry ?? builtinStrategies();
-  throwIfIssues(ruleProblems(src, registry), "Cannot plan");
+  const bound = bindPolicy(src, registry);
+  throwIfIssues(bound.diagnostics, "Cannot plan");
+  const keyring = await src.keyring();
   const source = await connect(policy.source, "source");
   const target = await connect(policy.target, "target").catch(async (e) => {
     await source.end({ timeout: 0 });
@@ -464,7 +468,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   const snapshot = await SourceSnapshot.open(policy.source);
   let prepared;
   try {
-    prepared = await prepare(src, snapshot.sql, registry);
+    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
     throwIfIssues(prepared.diagnostics, "Cannot plan");
     const out: string[] = [];
     if (policy.schema === "copy") {
@@ -479,7 +483,9 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
       const chunks = t.rows === "skip"
         ? []
         : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
-      const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${c.rule!.strategy}`);
+      const masked = t.columns.filter((c) => c.rule).map((c) =>
+        `${c.info.column}:${c.rule!.definition.meta.name}`
+      );
       out.push(
         `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
           masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
@@ -493,9 +499,4 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
     await source.end({ timeout: 0 });
     await target.end({ timeout: 0 });
   }
-}
-
-/** Rule problems found without a database (unknown strategies, bad params, missing key), when the policy came from a file. */
-function ruleProblems(src: PolicySource, registry: StrategyRegistry): Diagnostic[] {
-  return "text" in src ? checkRules(src as LoadedPolicy, registry) : [];
 }

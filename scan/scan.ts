@@ -8,7 +8,7 @@
  */
 import { type LoadedPolicy, loadPolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { ruleSpec } from "../pipeline/plan.ts";
+import { ruleParts } from "../pipeline/bind.ts";
 import { MaskerFactory } from "../pipeline/maskers.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import { Keyring } from "../strategies/keyed/keyring.ts";
@@ -83,7 +83,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const existing = raw === undefined
           ? undefined
           : ((r) => ({ strategy: r.strategy, ...r.params, ...(r.unique ? { unique: true } : {}) }))(
-            ruleSpec(raw, []),
+            ruleParts(raw),
           );
         columns.set(columnKey(name, c.column), { info: c, finding, ...(existing ? { existing } : {}) });
       }

@@ -45,6 +45,12 @@ export function checkedColumns(
 function describe(table: TablePlan, c: PlannedColumn, registry: StrategyRegistry): CheckedColumn {
   const path = ["tables", table.name, "columns", c.info.column];
   if (c.rule === null) return { table, info: c.info, strategy: "keep", reproduces: "input", path };
-  const reproduces = registry.get(c.rule.strategy)?.meta.reproduces ?? "nothing";
-  return { table, info: c.info, strategy: c.rule.strategy, reproduces, path: c.rule.path };
+  const meta = c.rule.definition.meta;
+  return {
+    table,
+    info: c.info,
+    strategy: meta.name,
+    reproduces: meta.reproduces ?? "nothing",
+    path: c.rule.source.path ?? path,
+  };
 }
