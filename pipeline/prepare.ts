@@ -6,7 +6,7 @@
  * @module
  */
 import type postgres from "postgres";
-import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import type { Diagnostic } from "../core/diagnostic.ts";
 import type { ColumnMasker } from "../strategies/types.ts";
 import { LARGE_OBJECT_COLUMN } from "../pg/large_objects.ts";
 import type { Catalog } from "../pg/introspect.ts";
@@ -17,7 +17,8 @@ import type { BoundPolicy } from "./bind.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
 import type { Plan, PolicySource, TablePlan } from "./plan.ts";
-import { planTables, ruleSpec } from "./plan.ts";
+import { planTables } from "./plan.ts";
+import { bindRule, checkColumn } from "./bind.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
 
@@ -78,22 +79,12 @@ export async function prepare(
   const lo = src.policy.large_objects;
   if (lo === "keep" || (lo === undefined && src.policy.unlisted === "keep")) largeObjects = "keep";
   else if (lo !== undefined && lo !== "skip") {
-    const spec = ruleSpec(lo, ["large_objects"]);
-    try {
-      largeObjects = await factory.create(
-        { strategy: spec.strategy, domain: spec.domain, unique: spec.unique, ...spec.params },
-        LARGE_OBJECT_COLUMN,
-      );
-    } catch (e) {
-      const message = `large_objects: ${e instanceof Error ? e.message : String(e)}`;
-      diagnostics.push(
-        diagnostic("STRATEGY_PARAMS", message, {
-          file: src.file,
-          ...src.locate(["large_objects"]),
-          path: ["large_objects"],
-        }),
-      );
-    }
+    // The same binding as a column rule, on a bytea column standing for each object's bytes.
+    const binding = bindRule(lo, { registry, src, path: ["large_objects"] });
+    const misfit = binding.ok ? checkColumn(binding.rule, LARGE_OBJECT_COLUMN) : undefined;
+    if (!binding.ok) diagnostics.push(...binding.diagnostics);
+    else if (misfit) diagnostics.push(misfit);
+    else largeObjects = (await factory.build(binding.rule, LARGE_OBJECT_COLUMN)).masker;
   }
   const keyFingerprint = keyring
     ? [...await keyring.derive("state:fingerprint")].map((b) => b.toString(16).padStart(2, "0")).join("")
