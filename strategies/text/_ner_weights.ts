@@ -616,7 +616,7 @@ export const NER_PROVENANCE = {
   "featureSources": [
     {
       "path": "strategies/text/_ner_features.ts",
-      "sha256": "104f7eae79904d73eee444353e2c96221cff7c918f47547b252588b3bd0385da",
+      "sha256": "543eb92f79f885a224dcebfea2fcaa5c915d1c6cc9ad052483984cc09e6b8466",
     },
     {
       "path": "strategies/text/_tokens.ts",

@@ -172,7 +172,11 @@ export function readGum(text: string, perText: number): LabelledText[] {
       const space = rangeEnd === -1 ? !misc.includes("SpaceAfter=No") : num === rangeEnd ? rangeSpace : false;
       if (num >= rangeEnd) rangeEnd = -1;
       // Plural proper nouns ("Muslims", "Afghans") name groups, not a person.
-      b.add(cols[1], person && cols[3] === "PROPN" && cols[4] !== "NNPS" && !ROLES.has(cols[1].toLowerCase()), space);
+      b.add(
+        cols[1],
+        person && cols[3] === "PROPN" && cols[4] !== "NNPS" && !ROLES.has(cols[1].toLowerCase()),
+        space,
+      );
       for (const c of closing) open.delete(c);
     }
     if (++n % perText === 0) {
