@@ -104,7 +104,7 @@ export function buildCli(): Command {
         .argParser(nonNegativeInt),
     )
     .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
-    .option("--json", "print the report as JSON on stdout")
+    .option("--json", "print the report as JSON on stdout (also when the run fails)")
     .option("--verify", "verify the target after the copy (as `privaci verify` does)")
     .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
@@ -133,7 +133,9 @@ export function buildCli(): Command {
       // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
       let written: Promise<void> = Promise.resolve();
       const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
+      let last: RunReport | undefined;
       const writeReport = (report: RunReport) => {
+        last = report;
         // With --verify, a finished run's page is written after the verification, with it.
         if (html && (!opts.verify || !report.ok)) {
           written = Deno.writeTextFile(html, formatHtml({ run: report }));
@@ -169,6 +171,7 @@ export function buildCli(): Command {
         await written.catch((w) =>
           err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
         );
+        if (opts.json && last) console.log(formatJson(last).trimEnd());
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);

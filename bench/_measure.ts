@@ -137,7 +137,7 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
 }
 
 /** VmHWM of a live process in bytes, or 0 once it is gone. */
-function readHwm(pid: number): number {
+export function readHwm(pid: number): number {
   try {
     const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^VmHWM:\s+(\d+)\s+kB/m);
     return m ? Number(m[1]) * 1024 : 0;

@@ -1,5 +1,6 @@
 /**
- * `deno task bench [--scale S] [--quick] [--runs N] [--jobs J] [--out FILE] [--skip-profile]`:
+ * `deno task bench [--scale S] [--quick] [--runs N] [--jobs J] [--out FILE] [--skip-profile] [--skip-verify]
+ * [--verify-sample N]`:
  * PrivaCI against the physical limit. Seeds a deterministic source on the local PostgreSQL, then, in
  * rounds that alternate the order, times the psql pipe and `privaci run` (keep-all, Level 1, Level 2)
  * into a cheap and a realistic target, profiles keep-all and Level 1, prints a table and writes
@@ -27,6 +28,7 @@ import {
   ticketWords,
 } from "./_db.ts";
 import { timePipe, timePrivaci } from "./_measure.ts";
+import { formatVerify, timeVerify, type VerifyTiming } from "./_verify.ts";
 import { policyFile, resolveLevel1 } from "./_policies.ts";
 import { formatProfile, type ProfiledRun, profileRun } from "./_profile_run.ts";
 import { formatTable, type Sample, type Scenario, type ScenarioResult, scenarioResult } from "./_report.ts";
@@ -43,6 +45,8 @@ const { values: args } = parseArgs({
     jobs: { type: "string", default: "1" },
     out: { type: "string" },
     "skip-profile": { type: "boolean", default: false },
+    "skip-verify": { type: "boolean", default: false },
+    "verify-sample": { type: "string" },
   },
 });
 const scale = Number(args.scale ?? (args.quick ? "0.02" : "1"));
@@ -149,6 +153,35 @@ async function main(): Promise<void> {
     }
   }
 
+  // verify after a run of each masking policy into the realistic target, timed beside that run.
+  const verifications: VerifyTiming[] = [];
+  if (!args["skip-verify"]) {
+    for (const scenario of ["level1", "text_scrub"] as const) {
+      const policy = policies[scenario];
+      if (!policy) continue;
+      await resetTarget(targets.realistic);
+      log(`verify ${scenario} → realistic: running, then verifying …`);
+      const ran = await timePrivaci({
+        policy,
+        report: `${work}/report.json`,
+        env: envFor(targets.realistic),
+        jobs,
+      });
+      const sample = args["verify-sample"] ? Number(args["verify-sample"]) : undefined;
+      verifications.push(
+        await timeVerify({
+          scenario,
+          target: "realistic",
+          policy,
+          env: envFor(targets.realistic),
+          runMs: ran.total,
+          ...(sample ? { sample } : {}),
+        }),
+      );
+      log(formatVerify(verifications.slice(-1)));
+    }
+  }
+
   log("timing compromise alone on the ticket bodies …");
   const compromise = await compromiseSpeed(sourceUrl, {
     limit: 5000,
@@ -180,6 +213,7 @@ async function main(): Promise<void> {
     failures,
     results,
     compromise,
+    verify: verifications,
     profiles,
   };
   await Deno.writeTextFile(out, JSON.stringify(results_json, null, 2) + "\n");
@@ -206,6 +240,7 @@ async function main(): Promise<void> {
       } per core)`,
     );
   }
+  if (verifications.length > 0) console.log(formatVerify(verifications));
   for (const [scenario, p] of Object.entries(profiles)) console.log(formatProfile(scenario, p));
   console.log(`results written to ${out}`);
 

@@ -9,13 +9,15 @@ import { dirname, resolve } from "node:path";
 import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { type Diagnostic, diagnostic, formatDiagnostics, type Location } from "../core/diagnostic.ts";
 import { ConfigError } from "../errors.ts";
-import { decodeKey } from "../strategies/keyed/keyring.ts";
+import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";
 import { pgUrlProblem } from "./_pg_url.ts";
 import { policyExplain } from "./_policy_messages.ts";
 import { locateNode, type Position, positionOf, removeDuplicateKeys, stringScalars } from "./_yaml_nodes.ts";
 import { describeZodIssues } from "./_zod_issues.ts";
+import { isMap, isScalar } from "yaml";
+import type { PluginRef } from "./schema.ts";
 
 /** Options of {@link loadPolicy} and {@link parsePolicy}. */
 export interface LoadOptions {
@@ -45,6 +47,11 @@ export interface LoadedPolicy {
     path: readonly (string | number)[],
     options?: LocateOptions,
   ): { line: number; col: number } | undefined;
+  /**
+   * The policy's one {@link Keyring}, made on first call from the key decoded when the policy was
+   * loaded (the same keyring on every call); `null` when the policy has no key.
+   */
+  keyring(): Promise<Keyring | null>;
 }
 
 /** Where an issue is: the file and, when known, line and column. */
@@ -145,8 +152,22 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
   if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
 
   const policy = parsed.data;
-  if (policy.key !== undefined) policy.key = checkKey(policy.key, file, where(["key"], "value"));
-  return { policy, file, text, locate };
+  let master: Uint8Array | null = null;
+  if (policy.key !== undefined) {
+    ({ key: policy.key, master } = checkKey(policy.key, file, where(["key"], "value")));
+  }
+  let keyring: Promise<Keyring | null> | undefined;
+  return {
+    policy,
+    file,
+    text,
+    locate,
+    keyring() {
+      keyring ??= master === null ? Promise.resolve(null) : Keyring.create(master);
+      master = null;
+      return keyring;
+    },
+  };
 }
 
 function checkSyntax(doc: Document, lines: LineCounter, file: string): void {
@@ -275,7 +296,8 @@ function invalid(issues: Diagnostic[], file: string): ConfigError {
   );
 }
 
-function checkKey(key: string, file: string, location: Located): string {
+/** The key (read from its file for `key: file:`) and its decoded bytes. */
+function checkKey(key: string, file: string, location: Located): { key: string; master: Uint8Array } {
   if (key.startsWith("file:")) {
     const keyFile = resolve(dirname(file), key.slice(5));
     let content: string;
@@ -298,14 +320,13 @@ function checkKey(key: string, file: string, location: Located): string {
     }
   }
   try {
-    decodeKey(key);
+    return { key, master: decodeKey(key) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const issues = e.diagnostics.map((d) => diagnostic(d.code, d.message, { ...d.location, ...location }));
     const at = location.line === undefined ? "" : `:${location.line}:${location.col}`;
     throw new ConfigError(e.code, `${e.message} (${location.file}${at})`, issues, { hint: e.hint, cause: e });
   }
-  return key;
 }
 
 /** Why a file could not be read, without the OS error text. */
@@ -317,4 +338,56 @@ function fsReason(e: unknown): string {
   if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
   if (e instanceof TypeError && /utf-8|decode/i.test(e.message)) return "it is not UTF-8 text";
   return `it cannot be read (${e instanceof Error ? e.name : "unknown error"})`;
+}
+
+/**
+ * Reads only the policy's `plugins:`, the way {@link loadPolicy} reads the whole policy (the same YAML
+ * reading, `${VAR}` interpolation, duplicate keys, shape and messages with file, line and column), so
+ * `privaci plugin add` works before the rest of the policy (source, target, rules naming the plugin's
+ * strategies) is complete: nothing outside `plugins:` is interpolated or checked. A missing file has none.
+ *
+ * @throws {ConfigError} `CONFIG_SYNTAX`, `CONFIG_VARIABLE_MISSING` or `CONFIG_INVALID` for `plugins:`.
+ */
+export async function loadPolicyPlugins(file: string, options: LoadOptions = {}): Promise<PluginRef[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new ConfigError("CONFIG_NOT_FOUND", `Cannot read the policy file as ${fsReason(e)}: ${file}`, [], {
+      cause: e,
+    });
+  }
+  const env: EnvReader = options.env ?? ((name) => Deno.env.get(name));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: false,
+    prettyErrors: false,
+    merge: true,
+  });
+  checkSyntax(doc, lines, file);
+  if (isMap(doc.contents)) {
+    doc.contents.items = doc.contents.items.filter((p) => isScalar(p.key) && p.key.value === "plugins");
+  }
+  interpolateDocument(doc, lines, text, { env, file, skip: [] });
+  const issues: Diagnostic[] = [];
+  for (const dup of removeDuplicateKeys(doc, lines)) {
+    issues.push(diagnostic("CONFIG_INVALID", duplicateMessage(dup.parent, dup.key, dup.first), {
+      file,
+      ...dup.again,
+      path: [...dup.parent, dup.key],
+    }));
+  }
+  const data = toData(doc, lines, file) ?? {};
+  const schema = PolicySchema.pick({ plugins: true });
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    for (const p of describeZodIssues(parsed.error.issues, data, schema, { explain: policyExplain })) {
+      const pos = locateNode(doc, lines, p.path, p.at) ?? locateNode(doc, lines, ["plugins"]) ?? {};
+      issues.push(diagnostic("CONFIG_INVALID", p.message, { file, ...pos, path: p.path }));
+    }
+  }
+  if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
+  return parsed.data.plugins;
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.ts";
 import { type Diagnostic, formatDiagnostics } from "../core/diagnostic.ts";
 import { loadPolicy, parsePolicy } from "./load.ts";
-import { checkRules } from "./validate_rules.ts";
+import { bindPolicy } from "../pipeline/bind.ts";
 import { ALLOWED, BAD_CASES } from "./testdata/bad_cases.ts";
 import { PolicySchema } from "./schema.ts";
 import { testRegistry } from "./testdata/test_registry.ts";
@@ -52,7 +52,7 @@ for (const c of BAD_CASES) {
     try {
       const loaded = await loadPolicy(file, { env: noEnv });
       assert.ok(c.rules, "the policy loaded but a load error was expected");
-      issues = checkRules(loaded, testRegistry());
+      issues = bindPolicy(loaded, testRegistry()).diagnostics;
       assert.equal(issues[0]?.code, c.code);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
@@ -146,7 +146,7 @@ Deno.test("loadPolicy() reads a full policy: defaults, key file, anchors, escape
     plugins: [{ use: "@acme/privaci-nhs@1.2.0", publisher: "ed25519:AAAAC3NzaC1lZDI1NTE5=", alias: "nhs" }],
     options: { ...OPTION_DEFAULTS, jobs: 4, batch_rows: 500 },
   });
-  assert.deepEqual(checkRules(loaded, testRegistry()), []);
+  assert.deepEqual(bindPolicy(loaded, testRegistry()).diagnostics, []);
 });
 
 Deno.test("parsePolicy() lets the environment override a source written in the file", () => {

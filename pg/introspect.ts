@@ -49,11 +49,28 @@ export interface Catalog {
   tables: Map<string, TableInfo>;
   foreignKeys: ForeignKey[];
   sequences: OwnedSequence[];
+  /** Quoted names of the sequences of the selected schemas that no column owns (pg_dump sets them all). */
+  unownedSequences?: string[];
   /**
    * Every partition (at any depth) of a partitioned table in `tables`, mapped to that table: its rows are
    * read and masked through it, under its rules.
    */
   partitions?: Map<string, string>;
+  /**
+   * NOT VALID check and foreign key constraints per table (its partitions' own included): the rows they
+   * were never checked against may break them, so a load lifts them and puts them back NOT VALID.
+   */
+  notValid?: Map<string, NotValidConstraint[]>;
+}
+
+/** A constraint declared NOT VALID, as `ALTER TABLE … ADD CONSTRAINT` would recreate it. */
+export interface NotValidConstraint {
+  /** The quoted relation it is declared on (the table or one of its partitions). */
+  relation: string;
+  /** The quoted constraint name. */
+  name: string;
+  /** `pg_get_constraintdef`, ending in NOT VALID. */
+  def: string;
 }
 
 const FAMILY: Record<string, TypeFamily> = {
@@ -228,7 +245,30 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
      where d.classid = 'pg_class'::regclass and d.refclassid = 'pg_class'::regclass
        and d.deptype in ('a', 'i') and tn.nspname in (${list})
      order by 1`).map((r) => ({ sequence: r.sequence, table: r.table, column: r.column }));
-  return { tables, foreignKeys, sequences, partitions };
+  const unownedSequences = (await sql<{ sequence: string }[]>`
+    select quote_ident(sn.nspname) || '.' || quote_ident(s.relname) as sequence
+      from pg_class s join pg_namespace sn on sn.oid = s.relnamespace
+     where s.relkind = 'S' and sn.nspname in (${list})
+       and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = s.oid
+                          and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i'))
+     order by 1`).map((r) => r.sequence);
+  const notValid = new Map<string, NotValidConstraint[]>();
+  for (
+    const r of await sql<(NotValidConstraint & { table: string })[]>`
+      with rel as (${roots})
+      select rel.root_name as table, quote_ident(n.nspname) || '.' || quote_ident(c.relname) as relation,
+             quote_ident(k.conname) as name, pg_get_constraintdef(k.oid) as def
+        from pg_constraint k join rel on rel.oid = k.conrelid
+        join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
+       where not k.convalidated and k.contype in ('c', 'f') and k.conislocal and k.conparentid = 0
+         and rel.root_schema in (${list})
+       order by 1, 2, 3`
+  ) {
+    const list = notValid.get(r.table) ?? [];
+    list.push({ relation: r.relation, name: r.name, def: r.def });
+    notValid.set(r.table, list);
+  }
+  return { tables, foreignKeys, sequences, unownedSequences, partitions, notValid };
 }
 
 interface ColumnRow {
@@ -263,4 +303,18 @@ interface SeqRow {
   sequence: string;
   table: string;
   column: string;
+}
+
+/**
+ * The statements that lift a table's NOT VALID constraints for its load and put them back afterwards, in
+ * the same transaction: the target holds them NOT VALID because older rows may break them, and the source's
+ * rows are such rows.
+ */
+export function liftNotValid(
+  constraints: readonly NotValidConstraint[],
+): { drop: string[]; restore: string[] } {
+  return {
+    drop: constraints.map((c) => `alter table ${c.relation} drop constraint ${c.name}`),
+    restore: constraints.map((c) => `alter table ${c.relation} add constraint ${c.name} ${c.def}`),
+  };
 }

@@ -48,7 +48,7 @@ async function buildColumns(msg: TableMessage): Promise<ChunkMasker> {
   });
   const columns: MaskedColumn[] = [];
   for (const c of msg.columns) {
-    const masker = c.spec === null ? null : await factory.create(c.spec, c.column);
+    const masker = c.rule === null ? null : await factory.rebuild(c.rule, c.column);
     columns.push({ column: c.column, strategy: c.strategy, masker });
   }
   return new ChunkMasker(msg.table, columns);

@@ -7,20 +7,20 @@
  */
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import type { ForeignKey } from "../pg/introspect.ts";
-import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { PlannedColumn, PolicySource, TablePlan } from "./plan.ts";
 
 function fingerprint(c: PlannedColumn): string {
   if (c.rule === null) return "keep";
-  const params = Object.keys(c.rule.params).sort().map((k) => [k, c.rule!.params[k]]);
-  return JSON.stringify([c.rule.strategy, c.rule.domain, params]);
+  const params = (c.rule.params ?? {}) as Record<string, unknown>;
+  const sorted = Object.keys(params).sort().map((k) => [k, params[k]]);
+  return JSON.stringify([c.rule.definition.meta.name, c.rule.domain, sorted]);
 }
 
 function describe(c: PlannedColumn): string {
   return c.rule === null
     ? "kept"
-    : `masked with ${c.rule.strategy}${
-      c.rule.domain !== c.rule.strategy ? ` (domain ${c.rule.domain})` : ""
+    : `masked with ${c.rule.definition.meta.name}${
+      c.rule.domain !== c.rule.definition.meta.name ? ` (domain ${c.rule.domain})` : ""
     }`;
 }
 
@@ -41,7 +41,7 @@ export function foreignKeyIssues(
       const b = parent.columns.find((c) => c.info.column === fk.parentColumns[i]);
       if (!a || !b || fingerprint(a) === fingerprint(b)) return;
       const childPath = ["tables", fk.child, "columns", cc];
-      const path = src.locate(childPath) ? childPath : b.rule?.path ?? ["tables", fk.child];
+      const path = src.locate(childPath) ? childPath : b.rule?.source.path ?? ["tables", fk.child];
       issues.push(diagnostic(
         "FOREIGN_KEY_MASKING",
         `foreign key ${fk.name}: ${fk.child}.${cc} is ${describe(a)} but ${fk.parent}.${
@@ -57,26 +57,21 @@ export function foreignKeyIssues(
 }
 
 /** Warnings for unique or primary-key columns masked by a rule that does not guarantee distinct outputs. */
-export function uniquenessWarnings(
-  src: PolicySource,
-  tables: readonly TablePlan[],
-  registry: StrategyRegistry,
-): Diagnostic[] {
+export function uniquenessWarnings(tables: readonly TablePlan[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const t of tables) {
     if (t.rows === "skip") continue;
     for (const c of t.columns) {
       if (!c.info.unique || c.rule === null || c.rule.unique) continue;
-      const def = registry.get(c.rule.strategy);
-      const can = def?.meta.unique ?? false;
+      const can = c.rule.definition.meta.unique;
       out.push(diagnostic(
         "UNIQUE_NOT_GUARANTEED",
         `${t.name}.${c.info.column} is under a unique constraint but its rule does not guarantee distinct outputs: ${
           can
             ? "add 'unique: true'"
-            : `${c.rule.strategy} cannot guarantee them; choose a strategy that can (e.g. hash) with 'unique: true'`
+            : `${c.rule.definition.meta.name} cannot guarantee them; choose a strategy that can (see docs/strategies.md) with 'unique: true'`
         }`,
-        { file: src.file, ...src.locate(c.rule.path), path: c.rule.path },
+        c.rule.source,
         "warning",
       ));
     }

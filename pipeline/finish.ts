@@ -10,16 +10,19 @@ import type { ForeignKey, OwnedSequence } from "../pg/introspect.ts";
 import { quoteIdent, quoteTable } from "../pg/source.ts";
 import type { TableRef } from "../strategies/types.ts";
 
-/** Copies `last_value`/`is_called` of the sequences owned by copied tables; returns how many were set. */
+/**
+ * Copies `last_value`/`is_called` of the sequences owned by copied tables and of those no column owns;
+ * returns how many were set.
+ */
 export async function copySequences(
   source: postgres.Sql,
   target: postgres.Sql,
-  sequences: readonly OwnedSequence[],
+  sequences: readonly (Pick<OwnedSequence, "sequence"> & { table: string | null })[],
   copied: ReadonlySet<string>,
 ): Promise<number> {
   let n = 0;
   for (const s of sequences) {
-    if (!copied.has(s.table)) continue;
+    if (s.table !== null && !copied.has(s.table)) continue;
     const [v] = await source.unsafe<{ last_value: string; is_called: boolean }[]>(
       `select last_value::text, is_called from ${s.sequence}`,
     );

@@ -252,7 +252,7 @@ export class MaskPool {
         columns: job.columns.map((c) => ({
           column: c.column,
           strategy: c.strategy,
-          spec: c.masker === null ? null : c.recipe!.spec,
+          rule: c.masker === null ? null : c.recipe!.rule,
         })),
         keys: [...keys],
       };

@@ -6,6 +6,7 @@ import { StrategyRegistry } from "../strategies/registry.ts";
 import { column as textColumn, TEST_MASTER } from "../strategies/_test_utils.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import { MaskerFactory } from "./maskers.ts";
+import { bindRule } from "./bind.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
 import { collectBytes } from "../tests/_bytes.ts";
@@ -51,7 +52,9 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     if (rule === null) {
       out.push({ column: col(names[i], i + 1), strategy: "keep", masker: null });
     } else {
-      const { masker, recipe } = await factory.build(rule, col(names[i], i + 1));
+      const bound = bindRule(rule, { registry });
+      assert.ok(bound.ok);
+      const { masker, recipe } = await factory.build(bound.rule, col(names[i], i + 1));
       out.push({ column: col(names[i], i + 1), strategy: rule.strategy, masker, recipe });
     }
   }

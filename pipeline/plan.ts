@@ -6,36 +6,19 @@
  * @module
  */
 import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagnostic.ts";
-import type { Policy } from "../config/schema.ts";
-import { COLUMN_RESERVED_KEYS } from "../config/schema.ts";
+import type { LoadedPolicy } from "../config/load.ts";
+import { type BoundPolicy, type BoundRule, checkColumn, ruleParts } from "./bind.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
 import { didYouMean as closest } from "../config/diagnostics.ts";
 
-/** Where a policy came from and how to find a key in it (config/load.ts's LoadedPolicy fits). */
-export interface PolicySource {
-  /** The validated policy. */
-  policy: Policy;
-  /** The policy file's path, for messages. */
-  file: string;
-  /** Line and column of a key of the policy, by its path, when the file has it. */
-  locate(path: readonly (string | number)[]): { line: number; col: number } | undefined;
-}
-
-/** A column rule in one shape: strategy name, params, domain and uniqueness. */
-export interface ColumnRuleSpec {
-  strategy: string;
-  params: Record<string, unknown>;
-  domain: string;
-  unique: boolean;
-  /** Where the rule is in the policy. */
-  path: (string | number)[];
-}
+/** A policy and the means to point into its file (config/load.ts's LoadedPolicy). */
+export type PolicySource = Pick<LoadedPolicy, "policy" | "file" | "locate" | "keyring">;
 
 /** One column of a table plan. `rule` is `null` for kept columns. */
 export interface PlannedColumn {
   info: ColumnInfo;
-  rule: ColumnRuleSpec | null;
+  rule: BoundRule | null;
 }
 
 /** What to do with one table. */
@@ -58,27 +41,21 @@ export interface Plan {
   suggestion: string;
 }
 
-/** Normalises a column rule (`fake.email` or `{ strategy, domain?, unique?, ...params }`). */
-export function ruleSpec(
-  rule: Policy["tables"][string]["columns"][string],
-  path: (string | number)[],
-): ColumnRuleSpec {
-  if (typeof rule === "string") return { strategy: rule, params: {}, domain: rule, unique: false, path };
-  const params: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rule)) {
-    if (!(COLUMN_RESERVED_KEYS as readonly string[]).includes(k)) params[k] = v;
-  }
-  return {
-    strategy: rule.strategy,
-    params,
-    domain: rule.domain ?? rule.strategy,
-    unique: rule.unique ?? false,
-    path,
-  };
-}
-
-/** Matches the policy with the catalog. */
-export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: ColumnInfo) => string): Plan {
+/**
+ * Matches the policy with the catalog: places each bound rule on its column (and checks the strategy can
+ * write the column's type).
+ *
+ * @param src The policy.
+ * @param catalog The source catalog.
+ * @param bound The policy's rules, bound once (see `bindPolicy`); rules that failed to bind are left out.
+ * @param suggest A strategy to suggest for an unclassified column.
+ */
+export function planTables(
+  src: PolicySource,
+  catalog: Catalog,
+  bound: BoundPolicy,
+  suggest?: (c: ColumnInfo) => string,
+): Plan {
   const { policy } = src;
   const diagnostics: Diagnostic[] = [];
   const at = (path: (string | number)[]) => ({ file: src.file, ...src.locate(path), path });
@@ -134,7 +111,7 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
       const r = rule?.columns[c.column];
       const path = ["tables", name, "columns", c.column];
       if (c.generated) {
-        if (r !== undefined && ruleSpec(r, path).strategy !== "keep") {
+        if (r !== undefined && ruleParts(r).strategy !== "keep") {
           const message =
             `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`;
           diagnostics.push(diagnostic("GENERATED_COLUMN", message, at(path), "warning"));
@@ -148,8 +125,13 @@ export function planTables(src: PolicySource, catalog: Catalog, suggest?: (c: Co
         columns.push({ info: c, rule: null });
         continue;
       }
-      const spec = ruleSpec(r, path);
-      columns.push({ info: c, rule: spec.strategy === "keep" ? null : spec });
+      // A rule that could not be bound, or does not fit, is planned as kept with its error in
+      // `diagnostics`: nothing is copied while there is an error, so it never reads as `keep`.
+      const placed = bound.rules.get(name)?.get(c.column);
+      const misfit = placed && checkColumn(placed, c);
+      if (misfit) diagnostics.push(misfit);
+      const masked = placed !== undefined && !misfit && placed.definition.meta.name !== "keep";
+      columns.push({ info: c, rule: masked ? placed : null });
     }
     tables.push({ name, info, rows, ...(rule?.where ? { where: rule.where } : {}), columns });
   }

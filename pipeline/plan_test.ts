@@ -3,8 +3,19 @@ import { column as textColumn } from "../strategies/_test_utils.ts";
 import { parsePolicy } from "../config/load.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
-import { type Plan, planTables, ruleSpec } from "./plan.ts";
+import { type Plan, planTables, type PolicySource } from "./plan.ts";
+import { bindPolicy } from "./bind.ts";
+import { builtinStrategies } from "../strategies/builtins.ts";
 import type { Diagnostic } from "../core/diagnostic.ts";
+
+/**
+ * The plan of `src` over the test catalog, its rules bound with the built-ins as if the policy had a key
+ * (these tests are about placing rules on columns; binding, the key check included, is bind_test.ts's).
+ */
+function planFor(src: PolicySource, catalog: Catalog, suggest?: (c: ColumnInfo) => string): Plan {
+  const keyed = { ...src, policy: { ...src.policy, key: "hex:" + "ab".repeat(32) } };
+  return planTables(src, catalog, bindPolicy(keyed, builtinStrategies()), suggest);
+}
 
 /** A diagnostic's location and message, for comparing with the expected ones. */
 function flat(d: Diagnostic) {
@@ -71,25 +82,24 @@ Deno.test("planTables() plans every column of a fully classified policy with no 
     columns: { id: keep, customer_id: keep }
   public.audit_log: { rows: skip }
 `);
-  const plan = planTables(src, CATALOG);
+  const plan = planFor(src, CATALOG);
   assert.deepEqual(errorsOf(plan), []);
   assert.deepEqual(warningsOf(plan), []);
   assert.equal(plan.suggestion, "");
   const customer = plan.tables.find((t) => t.name === "public.customer")!;
   // The generated column is not in the COPY column list; kept columns have no rule.
-  assert.deepEqual(customer.columns.map((c) => [c.info.column, c.rule?.strategy ?? null]), [
+  assert.deepEqual(customer.columns.map((c) => [c.info.column, c.rule?.definition.meta.name ?? null]), [
     ["id", null],
     ["email", "fake.email"],
     ["phone", "partial"],
   ]);
-  assert.deepEqual(customer.columns[1].rule, {
-    strategy: "fake.email",
-    params: {},
-    domain: "people",
-    unique: true,
-    path: ["tables", "public.customer", "columns", "email"],
-  });
-  assert.deepEqual(customer.columns[2].rule?.params, { keep_last: 2 });
+  const email = customer.columns[1].rule!;
+  assert.deepEqual([email.domain, email.unique, email.source.path], [
+    "people",
+    true,
+    ["tables", "public.customer", "columns", "email"],
+  ]);
+  assert.deepEqual(customer.columns[2].rule?.params, { keep_first: 0, keep_last: 2, mask_char: "*" });
   assert.deepEqual(plan.tables.map((t) => [t.name, t.rows]), [
     ["public.customer", "copy"],
     ["public.invoice", "copy"],
@@ -104,7 +114,7 @@ Deno.test("planTables() names every column the policy leaves out, located in the
       id: keep
   public.audit_log: { rows: skip }
 `);
-  const plan = planTables(src, CATALOG, (c) => c.column === "email" ? "fake.email" : "keep");
+  const plan = planFor(src, CATALOG, (c) => c.column === "email" ? "fake.email" : "keep");
   assert.deepEqual(errorsOf(plan), [
     {
       path: ["tables", "public.customer", "columns"],
@@ -156,7 +166,7 @@ Deno.test("planTables() names every column the policy leaves out, located in the
 });
 
 Deno.test("planTables() with unlisted: keep keeps the columns the policy leaves out", () => {
-  const plan = planTables(policy("", "keep"), CATALOG);
+  const plan = planFor(policy("", "keep"), CATALOG);
   assert.deepEqual(errorsOf(plan), []);
   assert.equal(plan.tables.length, 3);
   assert.ok(plan.tables.every((t) => t.rows === "copy" && t.columns.every((c) => c.rule === null)));
@@ -174,7 +184,7 @@ tables:
 `,
     "keep",
   );
-  const plan = planTables(src, CATALOG);
+  const plan = planFor(src, CATALOG);
   assert.deepEqual(errorsOf(plan).map((i) => [i.line, i.message]), [
     [7, "table 'public.custmer' does not exist in the source — did you mean 'public.customer'?"],
     [10, "column 'emial' does not exist in public.customer — did you mean 'email'?"],
@@ -191,7 +201,7 @@ Deno.test("planTables() warns about a masking rule on a generated column", () =>
 `,
     "keep",
   );
-  const plan = planTables(src, CATALOG);
+  const plan = planFor(src, CATALOG);
   assert.deepEqual(errorsOf(plan), []);
   assert.deepEqual(warningsOf(plan), [{
     code: "GENERATED_COLUMN",
@@ -205,29 +215,11 @@ Deno.test("planTables() warns about a masking rule on a generated column", () =>
 });
 
 Deno.test("planTables() refuses copying a table whose referenced table is skipped", () => {
-  const plan = planTables(policy("tables:\n  public.customer: { rows: skip }\n", "keep"), CATALOG);
+  const plan = planFor(policy("tables:\n  public.customer: { rows: skip }\n", "keep"), CATALOG);
   assert.deepEqual(errorsOf(plan).map((i) => [i.path, i.line, i.message]), [[
     ["tables", "public.customer"],
     6,
     "public.invoice is copied but references public.customer, whose rows are skipped: foreign key " +
     "'invoice_customer_id_fkey' would fail — skip public.invoice too, or copy public.customer",
   ]]);
-});
-
-Deno.test("ruleSpec() reads the short and the long form the same way", () => {
-  const path = ["tables", "t", "columns", "c"];
-  assert.deepEqual(ruleSpec("fake.email", path), {
-    strategy: "fake.email",
-    params: {},
-    domain: "fake.email",
-    unique: false,
-    path,
-  });
-  assert.deepEqual(ruleSpec({ strategy: "hash", length: 8, domain: "ids" }, path), {
-    strategy: "hash",
-    params: { length: 8 },
-    domain: "ids",
-    unique: false,
-    path,
-  });
 });

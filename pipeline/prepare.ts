@@ -1,6 +1,7 @@
 /**
- * The part `check` and `run` share: read the source catalog (inside the run's snapshot when there is one),
- * plan the tables, and build every masker, so a policy problem stops the run before any row moves.
+ * The part `check`, `dryRun` and `run` share once connected: read the source catalog (inside the run's
+ * snapshot when there is one), place the bound rules on its columns, and build every masker, so a policy
+ * problem stops the run before any row moves.
  *
  * @module
  */
@@ -8,8 +9,9 @@ import type postgres from "postgres";
 import type { Diagnostic } from "../core/diagnostic.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { introspect } from "../pg/introspect.ts";
-import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
+import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
+import type { BoundPolicy } from "./bind.ts";
 import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
 import type { Plan, PolicySource, TablePlan } from "./plan.ts";
@@ -23,7 +25,7 @@ export interface Prepared {
   plan: Plan;
   /** Maskers of each copied table, by `schema.table`. */
   maskers: Map<string, MaskedColumn[]>;
-  /** Every finding: catalog mismatches and rules that do not fit their column (errors), and warnings. */
+  /** Every finding: rules that cannot be bound or do not fit their column, catalog mismatches, warnings. */
   diagnostics: Diagnostic[];
   /** The copied (not skipped) tables. */
   copied: TablePlan[];
@@ -33,25 +35,38 @@ export interface Prepared {
   close(): Promise<void>;
 }
 
+/** What {@link prepare} builds from. */
+export interface PrepareOptions {
+  /** The strategies available. */
+  registry: StrategyRegistry;
+  /** The policy's rules, bound once. */
+  bound: BoundPolicy;
+  /** The policy's one keyring, or `null` without a key. */
+  keyring: Keyring | null;
+}
+
 /** Reads the catalog, plans, and builds maskers. */
 export async function prepare(
   src: PolicySource,
   source: postgres.Sql,
-  registry: StrategyRegistry,
+  options: PrepareOptions,
 ): Promise<Prepared> {
+  const { registry, bound, keyring } = options;
   const catalog = await introspect(source, src.policy.schemas);
-  const plan = planTables(src, catalog, (c) => suggestStrategy(c, registry));
-  const keyring = src.policy.key ? await Keyring.create(decodeKey(src.policy.key)) : null;
+  const plan = planTables(src, catalog, bound, (c) => suggestStrategy(c, registry));
   const factory = new MaskerFactory(registry, keyring);
   const maskers = new Map<string, MaskedColumn[]>();
   const diagnostics = [
+    ...bound.diagnostics,
     ...plan.diagnostics,
     ...foreignKeyIssues(src, plan.tables, catalog.foreignKeys),
-    ...uniquenessWarnings(src, plan.tables, registry),
+    ...uniquenessWarnings(plan.tables),
   ];
   const copied = plan.tables.filter((t) => t.rows === "copy");
+  // A rule that could not be bound is planned as kept, with its error in `diagnostics`: callers refuse
+  // to copy anything while there is an error, so it never reads as `keep`.
   for (const t of copied) {
-    const built = await tableMaskers(t, factory, src);
+    const built = await tableMaskers(t, factory);
     diagnostics.push(...built.issues);
     if (built.issues.length === 0) maskers.set(t.name, built.columns);
   }

@@ -7,7 +7,7 @@
 import { dirname, join, resolve } from "node:path";
 import type { Policy } from "../config/schema.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
+import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { loadPlugins } from "./loader.ts";
 
@@ -26,20 +26,21 @@ export function lockFileOf(policyFile: string): string {
 /**
  * Loads the policy's plugins (if any) and returns them with the built-ins in one registry.
  *
- * @param src The policy file's path and its validated policy (`config/load.ts`'s LoadedPolicy fits).
+ * @param src The policy file's path, its validated policy and its one keyring (`config/load.ts`'s
+ *   LoadedPolicy fits).
  * @param options This PrivaCI's version, and the sandbox time budget per batch.
  * @throws {PluginError} when a plugin is not locked, not trusted, or fails to load.
  * @throws {TypeError} when two strategies end up with the same name (e.g. an alias that clashes).
  */
 export async function policyRegistry(
-  src: { file: string; policy: Policy },
+  src: { file: string; policy: Policy; keyring(): Promise<Keyring | null> },
   options: { hostVersion: string; timeoutMs?: number },
 ): Promise<PolicyRegistry> {
   const registry = builtinStrategies();
   if (src.policy.plugins.length === 0) return { registry, close: () => Promise.resolve() };
   const plugins = await loadPlugins(src.policy.plugins, {
     lockFile: lockFileOf(src.file),
-    keyring: src.policy.key ? await Keyring.create(decodeKey(src.policy.key)) : null,
+    keyring: await src.keyring(),
     hostVersion: options.hostVersion,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });

@@ -10,7 +10,7 @@
  * @module
  */
 import type { LoadedPolicy } from "../config/load.ts";
-import { assertRules } from "../config/validate_rules.ts";
+import { bindPolicy } from "../pipeline/bind.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
 import { fromTable, quoteIdent, SourceSnapshot } from "../pg/source.ts";
 import { ChunkMasker } from "../pipeline/mask_chunk.ts";
@@ -58,12 +58,14 @@ export interface PreviewTable {
 /** Reads and masks a few rows of each copied table. */
 export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): Promise<PreviewTable[]> {
   const registry = options.registry ?? builtinStrategies();
-  assertRules(src, registry);
+  const bound = bindPolicy(src, registry);
+  throwIfIssues(bound.diagnostics, "Cannot preview");
+  const keyring = await src.keyring();
   const rows = options.rows ?? 5;
   const snapshot = await SourceSnapshot.open(src.policy.source);
   let prepared;
   try {
-    prepared = await prepare(src, snapshot.sql, registry);
+    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
     throwIfIssues(prepared.diagnostics, "Cannot preview");
     const wanted = options.table === undefined
       ? null

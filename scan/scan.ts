@@ -8,7 +8,7 @@
  */
 import { type LoadedPolicy, loadPolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { ruleSpec } from "../pipeline/plan.ts";
+import { ruleParts } from "../pipeline/bind.ts";
 import { MaskerFactory } from "../pipeline/maskers.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import { Keyring } from "../strategies/keyed/keyring.ts";
@@ -61,12 +61,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const sampler = await Sampler.open(source, schemas);
   try {
     const all = [...sampler.catalog.tables.values()];
-    for (const info of all) {
-      const name = `${info.schema}.${info.table}`;
-      const sample = await sampler.sample(info, {
+    const read = (i: number) => {
+      if (i >= all.length) return null;
+      const p = sampler.sample(all[i], {
         ...(options.sample !== undefined ? { rows: options.sample } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
+      p.catch(() => {}); // awaited below; this only keeps a failure seen while classifying from going unhandled
+      return p;
+    };
+    let next = read(0);
+    for (const [i, info] of all.entries()) {
+      const name = `${info.schema}.${info.table}`;
+      // The next table's sample is read while this one is classified.
+      const sample = (await next)!;
+      next = read(i + 1);
       const rules = policy?.tables[name]?.columns ?? {};
       byTable.set(name, info.columns);
       const scanned: ScannedTable = {
@@ -83,7 +92,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         const existing = raw === undefined
           ? undefined
           : ((r) => ({ strategy: r.strategy, ...r.params, ...(r.unique ? { unique: true } : {}) }))(
-            ruleSpec(raw, []),
+            ruleParts(raw),
           );
         columns.set(columnKey(name, c.column), { info: c, finding, ...(existing ? { existing } : {}) });
       }

@@ -8,9 +8,14 @@
  * @module
  */
 
+/** The escape that starts a colour code (built, as a control character in a regex literal is a lint error). */
+const ESC = String.fromCharCode(0x1b);
+
 /** Deno's status lines (coloured or not); nothing the privaci command prints looks like them. */
-const DENO_STATUS =
-  /^(?:\x1b\[[0-9;]*m)*(?:Blocking|Download|Initialize)(?:\x1b\[[0-9;]*m)* (?:waiting for file lock on |https?:\/\/|npm:|jsr:).*$/;
+const DENO_STATUS = new RegExp(
+  `^(?:${ESC}\\[[0-9;]*m)*(?:Blocking|Download|Initialize)(?:${ESC}\\[[0-9;]*m)* ` +
+    "(?:waiting for file lock on |https?://|npm:|jsr:).*$",
+);
 
 /** `stderr` without Deno's own status lines, otherwise unchanged. */
 export function programStderr(stderr: string): string {

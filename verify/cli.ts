@@ -104,9 +104,14 @@ export function verifyCommand(version: string): Command {
     .option("--json", "print the report as JSON on stdout")
     .option("--sarif <file>", "also write the findings as SARIF 2.1.0 (code scanning)")
     .option("--html <file>", "also write a self-contained HTML report")
+    .option(
+      "--run-report <file>",
+      "the JSON report of the run that made the target (run --report), for the HTML page",
+    )
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       const loaded = await loadPolicy(opts.config);
+      const run = opts.runReport ? await readRunReport(opts.runReport) : undefined;
       const plugins = await policyRegistry(loaded, { hostVersion: version });
       try {
         await verifyAndReport(loaded, {
@@ -119,10 +124,27 @@ export function verifyCommand(version: string): Command {
             json: opts.json ?? false,
             ...(opts.sarif ? { sarif: opts.sarif } : {}),
             ...(opts.html ? { html: opts.html } : {}),
+            ...(run ? { run } : {}),
           },
         });
       } finally {
         await plugins.close();
       }
     });
+}
+
+/** Reads a run's JSON report (as `run --report file.json` wrote it). */
+async function readRunReport(file: string): Promise<RunReport> {
+  try {
+    const report = JSON.parse(await Deno.readTextFile(file)) as RunReport;
+    if (!Array.isArray(report.tables) || typeof report.totals !== "object") {
+      throw new TypeError("not a run report");
+    }
+    return report;
+  } catch (e) {
+    throw new PrivaciError("USAGE", `Cannot read the run report '${file}': ${(e as Error).message}`, {
+      exitCode: 2,
+      hint: "give the JSON file `privaci run --report file.json` wrote",
+    });
+  }
 }

@@ -50,7 +50,7 @@ export async function containment(
   });
   await ship(source, target, {
     name: "privaci_tokens_raw",
-    columns: "d bigint, origin int",
+    columns: [["d", "bigint"], ["origin", "int"]],
     query: parts.join("\nunion all\n"),
   });
   await target.unsafe(`drop table if exists pg_temp.privaci_tokens`);

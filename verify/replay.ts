@@ -40,7 +40,11 @@ async function replayColumn(source: Session, target: Session, c: CheckedColumn):
   const select = `select ${digest(value)} as v, ${own} as r from ${fromTable(c.table.info)} where ${
     quoteIdent(c.info.column)
   } is not null`;
-  await ship(source, target, { name: "privaci_replay", columns: "v bigint, r bigint", query: select });
+  await ship(source, target, {
+    name: "privaci_replay",
+    columns: [["v", "bigint"], ["r", "bigint"]],
+    query: select,
+  });
   const [row] = await target.unsafe<{ n: string; equal: string; own: string }[]>(
     `with t as materialized (${select})
      select (select count(*) from t)::text as n,

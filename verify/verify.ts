@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { bindPolicy } from "../pipeline/bind.ts";
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { connect, redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
@@ -66,8 +67,12 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     snapshot = await SourceSnapshot.open(policy.source);
     const source = snapshot.sql;
     const catalog = await introspect(source, policy.schemas);
-    const plan = planTables(src, catalog);
-    throwIfIssues([...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)], "Cannot verify");
+    const bound = bindPolicy(src, registry);
+    const plan = planTables(src, catalog, bound);
+    throwIfIssues(
+      [...bound.diagnostics, ...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)],
+      "Cannot verify",
+    );
     const targetCatalog = await introspect(target, policy.schemas);
     const key = newDigestKey();
     await setDigestKey(source, key);
@@ -77,7 +82,7 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     const notes = plan.tables.filter((t) => !targetCatalog.tables.has(t.name)).map((t) =>
       `${t.name} is not in the target: not checked`
     );
-    const { masked, scanned } = checkedColumns(present, registry);
+    const { masked, scanned } = checkedColumns(present);
     for (const t of present) {
       if (t.rows === "copy" && t.info.primaryKey.length === 0) {
         notes.push(`${t.name} has no primary key: rows keeping their own value cannot be counted`);
@@ -164,7 +169,7 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
 
 function tableSummary(t: TablePlan): VerifyReport["tables"][number] {
   const masked: Record<string, string> = {};
-  for (const c of t.columns) if (c.rule) masked[c.info.column] = c.rule.strategy;
+  for (const c of t.columns) if (c.rule) masked[c.info.column] = c.rule.definition.meta.name;
   return { table: t.name, rows: t.rows, masked, kept: t.columns.length - Object.keys(masked).length };
 }
 

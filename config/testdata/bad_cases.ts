@@ -3,7 +3,7 @@
  * path and position. Shared by the loader's unit tests and the CLI's bad-input tests.
  *
  * Every case is loaded with an empty environment. Cases with `rules: true` load cleanly and fail
- * `checkRules` against `testRegistry()` of `test_registry.ts` (built-ins plus `test.partial` and
+ * `bindPolicy` (pipeline/bind.ts) against `testRegistry()` of `test_registry.ts` (built-ins plus `test.partial` and
  * `test.hash`).
  *
  * @module
@@ -24,7 +24,7 @@ export interface BadCase {
   col: number;
   /** How many issues in all (default 1). */
   count?: number;
-  /** True when the problem is found by `checkRules`, not by loading. */
+  /** True when the problem is found by `bindPolicy`, not by loading. */
   rules?: boolean;
 }
 

@@ -17,6 +17,12 @@ export interface Scope {
   proc: string;
   /** pg_namespace: every schema something in scope lives in. */
   nsp: string;
+  /**
+   * Everything else, by graph key (`{oth:2617:16501,…}`, class oid and object oid): operators, operator
+   * classes and families, casts, collations, conversions, text search objects, foreign-data wrappers and
+   * servers, policies.
+   */
+  other: string;
 }
 
 /** The planner's state shared by the readers. */

@@ -1,7 +1,8 @@
 /**
  * Running a {@link SchemaPlan} on the target: pre-data in one transaction (all or nothing), post-data
  * after the rows are in (each table's constraints and indexes one after the other, different tables in
- * parallel, then foreign keys, views, triggers, then materialized view refreshes), and sequence values.
+ * parallel, then foreign keys, views, triggers, then materialized view refreshes, then event triggers,
+ * default privileges and security labels), and sequence values.
  * Every statement runs with an empty `search_path` (the plan's names are all qualified) and with
  * `check_function_bodies` off, as pg_restore does.
  *
@@ -34,7 +35,7 @@ export interface ApplyPostOptions {
 
 /**
  * Creates the post-data objects once the rows are loaded, then refreshes the materialized views that were
- * populated on the source. Consecutive steps that name a table run table by table, `parallel` tables at a
+ * populated on the source, then runs the final steps. Consecutive steps that name a table run table by table, `parallel` tables at a
  * time; the others run one after the other. Each statement commits on its own, as with pg_restore.
  */
 export async function applyPost(
@@ -60,6 +61,7 @@ export async function applyPost(
     await runGroups(target, [...groups.values()], parallel);
   }
   for (const step of plan.refresh) await runAlone(target, step);
+  for (const step of plan.final) await runAlone(target, step);
 }
 
 /** Sets every sequence to the value the source had when the plan was made, in one transaction. */

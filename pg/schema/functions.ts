@@ -1,7 +1,7 @@
 /**
  * Functions and procedures, rendered by `pg_get_functiondef`. The planner decides which go before the
  * tables (those a default, check, generated column, index or type needs) and which after the data.
- * Aggregates cannot be rendered that way and are reported as unsupported.
+ * Aggregates have their own renderer (aggregates.ts).
  *
  * @module
  */
@@ -17,17 +17,14 @@ export async function functionSteps(ctx: PlanContext): Promise<PlannedStep[]> {
            case when p.prokind in ('f', 'p', 'w') then pg_get_functiondef(p.oid) end as def,
            obj_description(p.oid, 'pg_proc') as comment
       from pg_proc p
-     where p.oid = any(${ctx.scope.proc}::oid[])
+     where p.oid = any(${ctx.scope.proc}::oid[]) and p.prokind <> 'a'
        -- a range's constructors come with the range
        and not exists (select 1 from pg_depend d
                         where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'i')
      order by p.oid`;
   const steps: PlannedStep[] = [];
   for (const r of rows) {
-    if (r.def === null) {
-      ctx.unsupported.push(`aggregate ${r.q} (aggregates are not copied)`);
-      continue;
-    }
+    if (r.def === null) continue;
     const key = `proc:${r.oid}`;
     const kind = r.kind === "p" ? "procedure" : "function";
     steps.push(planned("post", kind, r.q, r.def.trimEnd(), key));

@@ -32,13 +32,26 @@ import { constraintSteps } from "./constraints.ts";
 import { indexSteps } from "./indexes.ts";
 import { viewSteps } from "./views.ts";
 import { triggerSteps } from "./triggers.ts";
-import { findUnsupported } from "./unsupported.ts";
+import { findUnsupported, noteSkipped } from "./unsupported.ts";
 import { grantSteps } from "./grants.ts";
+import { aggregateSteps } from "./aggregates.ts";
+import { operatorSteps } from "./operators.ts";
+import { operatorClassSteps } from "./operator_classes.ts";
+import { castSteps } from "./casts.ts";
+import { textSearchSteps } from "./text_search.ts";
+import { policySteps } from "./policies.ts";
+import { foreignSteps } from "./foreign.ts";
+import { eventTriggerSteps } from "./event_triggers.ts";
+import { defaultPrivilegeSteps } from "./default_privileges.ts";
+import { securityLabelSteps } from "./labels.ts";
 
 /** One DDL statement of a schema copy. */
 export interface DdlStep {
-  /** When it runs: before the data, after it, when setting sequences, or when refreshing materialized views. */
-  phase: "pre" | "post" | "sequences" | "refresh";
+  /**
+   * When it runs: before the data, after it, when setting sequences, when refreshing materialized views, or
+   * last of all (event triggers, default privileges, security labels).
+   */
+  phase: "pre" | "post" | "sequences" | "refresh" | "final";
   /** What it creates, e.g. `table`, `primary key`, `index`, `view`, `setval`. */
   kind: string;
   /** The object, schema-qualified and quoted as in SQL, e.g. `app.customer` or `app.orders.orders_pkey`. */
@@ -58,6 +71,8 @@ export interface SchemaPlan {
   post: DdlStep[];
   sequences: DdlStep[];
   refresh: DdlStep[];
+  /** After everything else: objects that would act on the copy's own statements (event triggers, default privileges). */
+  final: DdlStep[];
   /** What the report should say: objects created outside the selection, foreign keys left NOT VALID, … */
   notes: string[];
 }
@@ -76,7 +91,10 @@ export interface PlanSchemaOptions {
   snapshot?: string;
   /** Copy privileges (GRANT, and REVOKE of defaults) too; off by default. Ownership is never copied. */
   grants?: boolean;
-  /** Roles that exist on the target; grants to other roles are left out with a note. All kept when absent. */
+  /**
+   * Roles that exist on the target; grants and user mappings for other roles are left out with a note, a
+   * policy naming one is refused. All assumed present when absent.
+   */
   targetRoles?: readonly string[];
 }
 
@@ -108,7 +126,13 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
     const { keys, extensions } = closure(graph, seeds.filter((k) => !graph.memberOf.has(k)));
     const ctx: PlanContext = {
       sql,
-      scope: { rel: oids(keys, "rel"), type: oids(keys, "type"), proc: oids(keys, "proc"), nsp: "{}" },
+      scope: {
+        rel: oids(keys, "rel"),
+        type: oids(keys, "type"),
+        proc: oids(keys, "proc"),
+        nsp: "{}",
+        other: oidArray([...keys].filter((k) => k.startsWith("oth:"))),
+      },
       sourceVersion: version,
       targetVersion: options.targetVersion ?? version,
       selected: new Set(options.schemas),
@@ -124,13 +148,30 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
       ...await schemaSteps(ctx),
       ...ext.steps,
       ...await typeSteps(ctx),
+      ...await castSteps(ctx),
+      ...await operatorSteps(ctx),
+      ...await operatorClassSteps(ctx),
+      ...await textSearchSteps(ctx),
     ];
     const seq = await sequenceSteps(ctx);
-    all.push(...seq.steps, ...await tableSteps(ctx), ...await functionSteps(ctx));
+    all.push(
+      ...seq.steps,
+      ...await tableSteps(ctx),
+      ...await foreignSteps(ctx, options.targetRoles),
+      ...await functionSteps(ctx),
+      ...await aggregateSteps(ctx),
+    );
     const tableLevel = [...await constraintSteps(ctx), ...await indexSteps(ctx)];
     const views = await viewSteps(ctx);
     const triggers = await triggerSteps(ctx);
+    const policies = await policySteps(ctx, options.targetRoles);
     const grants = options.grants ? await grantSteps(ctx, options.targetRoles) : [];
+    const final = [
+      ...await eventTriggerSteps(ctx),
+      ...options.grants ? await defaultPrivilegeSteps(ctx, options.targetRoles) : [],
+      ...await securityLabelSteps(ctx),
+    ];
+    await noteSkipped(ctx);
     await findUnsupported(ctx);
     if (ctx.unsupported.length > 0) {
       throw new PrivaciError(
@@ -161,6 +202,7 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
         ),
         ...views.steps,
         ...triggers,
+        ...policies,
         ...grants,
       ],
       deps,
@@ -175,6 +217,7 @@ export async function planSchemaCopy(source: postgres.Sql, options: PlanSchemaOp
       post: [...wave, ...attach, ...fks, ...rest].map((s) => s.step),
       sequences: seq.setval.map((s) => s.step),
       refresh: refresh.map((s) => s.step),
+      final: orderSteps(final, deps, onCycle).map((s) => s.step),
       notes: [...new Set(ctx.notes)],
     };
   });
@@ -192,7 +235,31 @@ async function readSeeds(sql: postgres.TransactionSql, schemas: readonly string[
        and (t.typtype in ('e', 'd', 'r') or (t.typtype = 'c' and c.relkind = 'c')
             or (t.typtype = 'b' and not exists (select 1 from pg_type e where e.typarray = t.oid)))
     union all
-    select 'proc:' || p.oid from pg_proc p where p.pronamespace in (select oid from own)`;
+    select 'proc:' || p.oid from pg_proc p where p.pronamespace in (select oid from own)
+    union all
+    select 'oth:' || x.cls || ':' || x.oid from (
+      select 'pg_operator'::regclass::oid as cls, oid, oprnamespace as nsp from pg_operator
+      union all select 'pg_opclass'::regclass::oid, oid, opcnamespace from pg_opclass
+      union all select 'pg_opfamily'::regclass::oid, oid, opfnamespace from pg_opfamily
+      union all select 'pg_collation'::regclass::oid, oid, collnamespace from pg_collation
+      union all select 'pg_conversion'::regclass::oid, oid, connamespace from pg_conversion
+      union all select 'pg_ts_parser'::regclass::oid, oid, prsnamespace from pg_ts_parser
+      union all select 'pg_ts_template'::regclass::oid, oid, tmplnamespace from pg_ts_template
+      union all select 'pg_ts_dict'::regclass::oid, oid, dictnamespace from pg_ts_dict
+      union all select 'pg_ts_config'::regclass::oid, oid, cfgnamespace from pg_ts_config
+    ) x where x.nsp in (select oid from own)
+    union all
+    -- A user's cast has no schema: it goes with the selection when its types and function are built in or
+    -- in a selected schema (those a range creates for its multirange come with the range).
+    select 'oth:' || 'pg_cast'::regclass::oid || ':' || c.oid from pg_cast c
+     where c.oid >= 16384
+       and not exists (select 1 from pg_depend d where d.classid = 'pg_cast'::regclass and d.objid = c.oid
+                          and d.deptype in ('i', 'e'))
+       and (select bool_and(o < 16384 or ns in (select oid from own)) from (
+              select c.castsource, (select typnamespace from pg_type where oid = c.castsource)
+              union all select c.casttarget, (select typnamespace from pg_type where oid = c.casttarget)
+              union all select c.castfunc, (select pronamespace from pg_proc where oid = c.castfunc)
+               where c.castfunc <> 0) t(o, ns))`;
   return rows.map((r) => r.key);
 }
 
@@ -209,7 +276,9 @@ async function namespaces(ctx: PlanContext, schemas: readonly string[], extra: s
      where (n.nspname = any(${schemas as string[]}::text[]) or n.oid = any(${oidArray(extra)}::oid[])
         or n.oid in (select relnamespace from pg_class where oid = any(${ctx.scope.rel}::oid[]) and relkind <> 't')
         or n.oid in (select typnamespace from pg_type where oid = any(${ctx.scope.type}::oid[]))
-        or n.oid in (select pronamespace from pg_proc where oid = any(${ctx.scope.proc}::oid[])))
+        or n.oid in (select pronamespace from pg_proc where oid = any(${ctx.scope.proc}::oid[]))
+        or n.nspname in (select (pg_identify_object(split_part(k, ':', 2)::oid, split_part(k, ':', 3)::oid, 0)).schema
+                           from unnest(${ctx.scope.other}::text[]) k))
        and n.nspname not in ('pg_catalog', 'pg_toast', 'information_schema')`;
   return oidArray(rows.map((r) => r.oid));
 }
@@ -253,13 +322,19 @@ function movePrerequisitesToPre(steps: PlannedStep[], deps: ReadonlyMap<string, 
     s.step.phase === "pre" || s.step.table !== undefined || s.step.kind === "foreign key";
   const todo = [...new Set(steps.filter(needs).map((s) => s.key))];
   const seen = new Set(todo);
+  // Through functions and catalog objects (an operator class needs its operators, which need functions),
+  // never through relations or types: those are placed by their own kind.
+  const next = (k: string) => [
+    ...deps.get(k) ?? [],
+    ...(byKey.get(k) ?? []).flatMap((s) => s.after ?? []),
+  ];
   while (todo.length > 0) {
     const k = todo.pop()!;
-    for (const d of deps.get(k) ?? []) {
-      if (!d.startsWith("proc:") || seen.has(d)) continue;
+    for (const d of next(k)) {
+      if (!(d.startsWith("proc:") || d.startsWith("oth:")) || seen.has(d)) continue;
       seen.add(d);
       todo.push(d);
-      for (const s of byKey.get(d) ?? []) s.step.phase = "pre";
+      for (const s of byKey.get(d) ?? []) if (s.step.phase === "post") s.step.phase = "pre";
     }
   }
 }

@@ -26,6 +26,7 @@ export function planToSql(plan: SchemaPlan): string {
   out.push("COMMIT;", "", "-- the rows are copied here", "");
   section("post-data", plan.post);
   section("materialized views", plan.refresh);
+  section("last: event triggers, default privileges, security labels", plan.final);
   section("sequences", plan.sequences);
   return out.join("\n");
 }

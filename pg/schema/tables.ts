@@ -55,6 +55,8 @@ interface TableRow {
   rls: boolean;
   force_rls: boolean;
   typed: boolean;
+  /** The table access method when it is not the default heap. */
+  am: string | null;
   comment: string | null;
   columns: Column[];
 }
@@ -77,6 +79,7 @@ export async function tableSteps(ctx: PlanContext): Promise<PlannedStep[]> {
                from pg_inherits i where i.inhrelid = c.oid) end as inherits,
            c.relreplident as replident, c.relrowsecurity as rls, c.relforcerowsecurity as force_rls,
            c.reloftype <> 0 as typed, obj_description(c.oid, 'pg_class') as comment,
+           (select quote_ident(am.amname) from pg_am am where am.oid = c.relam and am.amname <> 'heap') as am,
            (select coalesce(json_agg(json_build_object(
                 'name', a.attname, 'q', quote_ident(a.attname), 'type', format_type(a.atttypid, a.atttypmod),
                 'collation', case when a.attcollation <> t.typcollation then
@@ -173,6 +176,7 @@ function renderTable(ctx: PlanContext, t: TableRow): PlannedStep[] {
   })`;
   if (isChild) sql += ` INHERITS (${t.inherits.map((i) => i.q).join(", ")})`;
   if (t.partkey) sql += ` PARTITION BY ${t.partkey}`;
+  if (t.am) sql += ` USING ${t.am}`;
   const options = [
     ...(t.options ?? []).map(option),
     ...(t.toast_options ?? []).map((o) => `toast.${option(o)}`),

@@ -1,58 +1,73 @@
 /**
- * Objects `schema: copy` does not recreate, found before anything is created so the copy fails whole
- * rather than leaving a half schema: operators and their classes, collations, text search objects,
- * conversions, foreign tables, row security policies. Extension members are not counted.
+ * What `schema: copy` leaves out: on purpose, each with a note (publications: a masked copy should not
+ * feed logical replication; subscriptions: nor pull from production), or because it cannot recreate it
+ * (procedural languages, access methods and transforms outside extensions), named in the up-front error.
  *
  * @module
  */
 import type { PlanContext } from "./_context.ts";
 
-/** Adds a description of every unsupported object in scope to `ctx.unsupported`. */
+/** Adds a note for every publication of a table in scope (or of all tables) and every subscription. */
+export async function noteSkipped(ctx: PlanContext): Promise<void> {
+  const rows = await ctx.sql<{ what: string }[]>`
+    select 'publication ' || quote_ident(p.pubname) as what from pg_publication p
+     where p.puballtables
+        or exists (select 1 from pg_publication_rel r where r.prpubid = p.oid and r.prrelid = any(${ctx.scope.rel}::oid[]))
+        or ${
+    ctx.sourceVersion >= 150000
+      ? ctx.sql`exists (select 1 from pg_publication_namespace s
+                         where s.pnpubid = p.oid and s.pnnspid = any(${ctx.scope.nsp}::oid[]))`
+      : ctx.sql`false`
+  }
+    union all
+    select 'subscription ' || quote_ident(s.subname) from pg_subscription s
+     where s.subdbid = (select oid from pg_database where datname = current_database())
+    order by 1`;
+  for (const r of rows) {
+    ctx.notes.push(`${r.what} is not copied: a masked copy neither publishes nor subscribes`);
+  }
+}
+
+/** Catalogs whose objects the planner renders, or that come with an object it renders. */
+const RENDERED = [
+  "pg_operator",
+  "pg_opclass",
+  "pg_opfamily",
+  "pg_amop",
+  "pg_amproc",
+  "pg_collation",
+  "pg_conversion",
+  "pg_cast",
+  "pg_ts_parser",
+  "pg_ts_template",
+  "pg_ts_dict",
+  "pg_ts_config",
+  "pg_foreign_data_wrapper",
+  "pg_foreign_server",
+  "pg_user_mapping",
+  "pg_policy",
+  "pg_event_trigger",
+  "pg_default_acl",
+  // publications are noted, not copied
+  "pg_publication",
+  "pg_publication_rel",
+  "pg_publication_namespace",
+];
+
+/**
+ * Adds to `ctx.unsupported` every object in scope of a kind the planner does not render (procedural
+ * languages, access methods, transforms outside extensions), so nothing is silently left out.
+ */
 export async function findUnsupported(ctx: PlanContext): Promise<void> {
   const rows = await ctx.sql<{ what: string }[]>`
-    with own as (
-      select n.oid from pg_namespace n where n.oid = any(${ctx.scope.nsp}::oid[])
-    ), member as (
-      select d.classid, d.objid from pg_depend d where d.deptype = 'e'
-    )
-    select 'operator ' || o.oid::regoperator::text as what from pg_operator o
-     where o.oprnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_operator'::regclass and m.objid = o.oid)
+    select pg_describe_object(split_part(k, ':', 2)::oid, split_part(k, ':', 3)::oid, 0) as what
+      from unnest(${ctx.scope.other}::text[]) k
+     where split_part(k, ':', 2)::oid::regclass::text <> all(${RENDERED}::text[])
     union all
-    select 'operator class ' || quote_ident(n.nspname) || '.' || quote_ident(c.opcname) from pg_opclass c
-      join pg_namespace n on n.oid = c.opcnamespace
-     where c.opcnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_opclass'::regclass and m.objid = c.oid)
-    union all
-    select 'operator family ' || quote_ident(n.nspname) || '.' || quote_ident(f.opfname) from pg_opfamily f
-      join pg_namespace n on n.oid = f.opfnamespace
-     where f.opfnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_opfamily'::regclass and m.objid = f.oid)
-    union all
-    select 'collation ' || quote_ident(n.nspname) || '.' || quote_ident(c.collname) from pg_collation c
-      join pg_namespace n on n.oid = c.collnamespace
-     where c.collnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_collation'::regclass and m.objid = c.oid)
-    union all
-    select 'text search configuration ' || c.oid::regconfig::text from pg_ts_config c
-     where c.cfgnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_ts_config'::regclass and m.objid = c.oid)
-    union all
-    select 'text search dictionary ' || d.oid::regdictionary::text from pg_ts_dict d
-     where d.dictnamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_ts_dict'::regclass and m.objid = d.oid)
-    union all
-    select 'conversion ' || quote_ident(n.nspname) || '.' || quote_ident(c.conname) from pg_conversion c
-      join pg_namespace n on n.oid = c.connamespace
-     where c.connamespace in (select oid from own)
-       and not exists (select 1 from member m where m.classid = 'pg_conversion'::regclass and m.objid = c.oid)
-    union all
-    select 'foreign table ' || c.oid::regclass::text from pg_class c
-     where c.relnamespace in (select oid from own) and c.relkind = 'f'
-       and not exists (select 1 from member m where m.classid = 'pg_class'::regclass and m.objid = c.oid)
-    union all
-    select 'row security policy ' || quote_ident(p.polname) || ' on ' || p.polrelid::regclass::text from pg_policy p
-     where p.polrelid = any(${ctx.scope.rel}::oid[])
+    select pg_describe_object('pg_transform'::regclass, t.oid, 0) from pg_transform t
+     where t.oid >= 16384 and t.trftype = any(${ctx.scope.type}::oid[])
+       and not exists (select 1 from pg_depend d where d.classid = 'pg_transform'::regclass and d.objid = t.oid
+                          and d.deptype = 'e')
     order by 1`;
-  for (const r of rows) ctx.unsupported.push(r.what);
+  for (const r of rows) ctx.unsupported.push(`${r.what} (this kind of object is not copied)`);
 }

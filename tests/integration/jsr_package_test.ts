@@ -262,6 +262,10 @@ ${columns}  public.accounts:
           });
           assert.equal(published.code, 0, published.stderr);
           assert.ok(registry.log.published.includes("@acme/upper@1.0.0"));
+          const signed = registry.files("@acme/upper", "1.0.0")!;
+          for (const file of ["/mod.js", "/plugin.json", "/plugin.json.sig"]) {
+            assert.ok(signed.has(file), file);
+          }
 
           const use = "jsr:@acme/upper@^1";
           await Deno.writeTextFile(
@@ -276,6 +280,10 @@ ${columns}  public.accounts:
           await exec(dbs.targetUrl, "truncate people, accounts");
           const run = await privaci(["run", "-c", "privaci.yaml", "--quiet"]);
           assert.equal(run.code, 0, run.stderr);
+          assert.ok(
+            registry.log.fetched.includes("/@acme/upper/1.0.0/mod.js"),
+            "the plugin came from the registry",
+          );
           const codes = new TextDecoder().decode(
             await copyOut(dbs.targetUrl, "select id, code from people order by id"),
           )

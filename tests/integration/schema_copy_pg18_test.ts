@@ -10,6 +10,7 @@ import {
   EVERY_KIND_SCHEMAS,
   loadChinook,
   roundTrip,
+  withoutSkipped,
 } from "../fixtures/schema/_round_trip.ts";
 import { planSchemaCopy } from "../../pg/schema/plan.ts";
 import { PrivaciError } from "../../errors.ts";
@@ -49,6 +50,8 @@ async function createOn(server: EmbeddedServer, names: string[]): Promise<void> 
 async function crossVersion(
   load: (url: string) => Promise<void>,
   schemas: string[],
+  /** The source's dump less what the copy leaves out on purpose. */
+  expected: (dump: string) => string = (dump) => dump,
 ): Promise<void> {
   await withDbs(async ({ sourceUrl, targetUrl: back15 }) => {
     // The embedded server's initdb and the source's load are independent: do them at once.
@@ -86,7 +89,7 @@ async function crossVersion(
         dumpSchema(sourceUrl),
         dataOf(back15, schemas),
       ]);
-      assert.equal(back, original);
+      assert.equal(back, expected(original));
       assert.deepEqual(backData, sourceData);
     } finally {
       await server.stop();
@@ -95,7 +98,7 @@ async function crossVersion(
 }
 
 Deno.test("schema copy from PostgreSQL 15 into the embedded 18 and back keeps every object kind and the data", async () => {
-  await crossVersion((url) => psqlFile(url, EVERY_KIND), EVERY_KIND_SCHEMAS);
+  await crossVersion((url) => psqlFile(url, EVERY_KIND), EVERY_KIND_SCHEMAS, withoutSkipped);
 });
 
 Deno.test("schema copy of chinook from PostgreSQL 15 into the embedded 18 and back", async () => {

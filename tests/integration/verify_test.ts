@@ -86,8 +86,12 @@ Deno.test("privaci verify exits 1 naming exactly the kept personal column and th
   assertNoPlantedValue(stdout);
 });
 
-Deno.test("privaci verify reports k = 1 for quasi-identifiers with a unique combination", async () => {
-  const { code, report } = await verifyShop("quasi");
+Deno.test("privaci verify reports k = 1 for quasi-identifiers with a unique combination (residual scan on a sample)", async () => {
+  const { code, report } = await verifyShop("quasi", ["--sample", "10"]);
+  assert.equal(report.sample, 10);
+  for (const r of report.residual) {
+    assert.ok(r.scanned <= 10 && r.rows > 10, `${r.column}: ${r.scanned} of ${r.rows}`);
+  }
   assert.equal(code, 1);
   const k = report.kAnonymity.find((x) => x.table === "public.customers")!;
   assert.equal(k.k, 1);

@@ -1,0 +1,115 @@
+/**
+ * `privaci verify` in the bench: after a timed run has filled a target, verify it as a subprocess (as
+ * users run it), with its wall time, peak RSS (VmHWM polled every 50 ms), the time of each check, and
+ * the residual scan's words per second per core, beside the run's own time.
+ *
+ * @module
+ */
+import { readHwm, ROOT } from "./_measure.ts";
+
+/** Longest a verification may run before it is killed. */
+const LIMIT_MS = 3 * 60 * 60 * 1000;
+
+/** One verification as the bench saw it. */
+export interface VerifyTiming {
+  /** The policy's scenario. */
+  scenario: string;
+  target: string;
+  /** Wall time of the run that filled the target, and of the verification. */
+  runMs: number;
+  verifyMs: number;
+  peakRss: number;
+  /** Seconds per check, from the report. */
+  phases: Record<string, number>;
+  /** Words the residual scan read, and per second of its phase per core (detector threads). */
+  residualWords: number;
+  residualWordsPerSecondPerCore: number;
+  detectorThreads: number;
+  findings: number;
+  /** `risk check table.column` of each finding. */
+  located: string[];
+  exitCode: number;
+  sample: number | null;
+}
+
+/** Runs `privaci verify -c policy --json --quiet [--sample N]` and measures it. */
+export async function timeVerify(options: {
+  scenario: string;
+  target: string;
+  policy: string;
+  env: Record<string, string>;
+  runMs: number;
+  sample?: number;
+}): Promise<VerifyTiming> {
+  const args = ["run", "-A", "cli.ts", "verify", "-c", options.policy, "--json", "--quiet"];
+  if (options.sample) args.push("--sample", String(options.sample));
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: { ...options.env, NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  const stderr = new Response(child.stderr).text();
+  let peak = 0;
+  let done = false;
+  const status = child.status.finally(() => done = true);
+  const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
+  try {
+    for (let polls = 0; !done && polls < LIMIT_MS / 50; polls++) {
+      peak = Math.max(peak, readHwm(child.pid));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  const result = await status;
+  const verifyMs = performance.now() - started;
+  // Exit 1 means findings (a Level 1 policy keeps the ticket bodies): still a complete verification.
+  if (result.code !== 0 && result.code !== 1) {
+    const err = (await stderr).trim().split("\n").slice(0, 6).join(" | ");
+    throw new Error(`privaci verify exited with ${result.code}: ${err}`);
+  }
+  const report = JSON.parse(await stdout) as {
+    timings: Record<string, number>;
+    residual: { words: number }[];
+    findings: { risk: string; check: string; table: string; column?: string }[];
+  };
+  const words = report.residual.reduce((n, r) => n + r.words, 0);
+  const threads = Math.min(4, navigator.hardwareConcurrency);
+  const residualSeconds = report.timings.residual ?? 0;
+  return {
+    scenario: options.scenario,
+    target: options.target,
+    runMs: options.runMs,
+    verifyMs,
+    peakRss: peak,
+    phases: report.timings,
+    residualWords: words,
+    residualWordsPerSecondPerCore: residualSeconds > 0 ? words / residualSeconds / threads : 0,
+    detectorThreads: threads,
+    findings: report.findings.length,
+    located: report.findings.map((f) => `${f.risk} ${f.check} ${f.table}${f.column ? `.${f.column}` : ""}`),
+    exitCode: result.code,
+    sample: options.sample ?? null,
+  };
+}
+
+/** The verification figures as lines of text. */
+export function formatVerify(rows: readonly VerifyTiming[]): string {
+  const mib = (b: number) => `${Math.round(b / 1024 / 1024)} MiB`;
+  return rows.map((r) =>
+    `verify ${r.scenario} → ${r.target}${r.sample ? ` (sample ${r.sample})` : ""}: ${
+      (r.verifyMs / 1000).toFixed(1)
+    } s (run ${(r.runMs / 1000).toFixed(1)} s), peak RSS ${mib(r.peakRss)}; ${
+      Object.entries(r.phases).map(([k, s]) => `${k} ${s.toFixed(1)} s`).join(", ")
+    }; residual ${
+      Math.round(r.residualWordsPerSecondPerCore).toLocaleString("en-US")
+    } words/s per core over ${
+      r.residualWords.toLocaleString("en-US")
+    } words on ${r.detectorThreads} threads; ${r.findings} findings (exit ${r.exitCode})`
+  ).join("\n");
+}
