@@ -8,7 +8,7 @@
  */
 import type postgres from "postgres";
 import { PgError, PrivaciError } from "../errors.ts";
-import type { ColumnInfo, ColumnMasker } from "../strategies/types.ts";
+import type { Cell, ColumnInfo } from "../core/column.ts";
 import { pgErrorFields } from "./server_error.ts";
 
 /** The column a large object's bytes are masked as: one `bytea` value. */
@@ -30,8 +30,11 @@ export const LARGE_OBJECT_COLUMN: ColumnInfo = {
 
 /** Options of {@link copyLargeObjects}. */
 export interface CopyLargeObjectsOptions {
-  /** Masks each object's bytes (as the `bytea` text `\x…`); `null` copies them as they are. */
-  masker: ColumnMasker | null;
+  /**
+   * Masks one object's bytes, given and returned as the `bytea` text `\x…` (a masker of
+   * {@link LARGE_OBJECT_COLUMN}); `null` copies them as they are.
+   */
+  mask: ((bytes: string) => Promise<Cell>) | null;
   /** Bytes read and written at a time when copying as they are (default 1 MiB). */
   chunkBytes?: number;
 }
@@ -60,8 +63,8 @@ export async function copyLargeObjects(
       );
       for (const oid of oids) {
         current = oid;
-        if (options.masker === null) await copyAsIs(source, tx, oid, chunk);
-        else await copyMasked(source, tx, oid, options.masker);
+        if (options.mask === null) await copyAsIs(source, tx, oid, chunk);
+        else await copyMasked(source, tx, oid, options.mask);
       }
     });
   } catch (e) {
@@ -101,17 +104,13 @@ async function copyMasked(
   source: postgres.Sql | postgres.TransactionSql,
   tx: postgres.TransactionSql,
   oid: string,
-  masker: ColumnMasker,
+  mask: (bytes: string) => Promise<Cell>,
 ): Promise<void> {
   const [{ hex }] = await source.unsafe<{ hex: string }[]>(
     "select encode(lo_get($1::oid), 'hex') as hex",
     [oid],
   );
-  const [out] = await masker.mask([`\\x${hex}`], {
-    table: LARGE_OBJECT_COLUMN,
-    firstRow: 1,
-    column: () => [],
-  });
+  const out = await mask(`\\x${hex}`);
   if (out === null || !/^\\x([0-9a-fA-F]{2})*$/.test(out)) {
     throw new PrivaciError(
       "STRATEGY_INVALID_OUTPUT",

@@ -8,7 +8,7 @@ import type postgres from "postgres";
 import { openClient } from "../pg/connect.ts";
 import { applyPost, applyPre, applySequences } from "../pg/schema/apply.ts";
 import { planSchemaCopy, type SchemaPlan } from "../pg/schema/plan.ts";
-import { copyLargeObjects } from "../pg/large_objects.ts";
+import { copyLargeObjects, LARGE_OBJECT_COLUMN } from "../pg/large_objects.ts";
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import type { ColumnMasker } from "../strategies/types.ts";
 
@@ -69,7 +69,9 @@ export async function largeObjectsStep(
       ),
     ];
   }
-  const n = await copyLargeObjects(source, target, { masker: how === "keep" ? null : how });
+  const batch = { table: LARGE_OBJECT_COLUMN, firstRow: 1, column: () => [] };
+  const mask = how === "keep" ? null : async (bytes: string) => (await how.mask([bytes], batch))[0];
+  const n = await copyLargeObjects(source, target, { mask });
   const what = how === "keep" ? "as they are" : "with their bytes masked";
   return [
     diagnostic("LARGE_OBJECTS", `${n} large object(s) copied ${what}, under their source OIDs`, {
