@@ -312,8 +312,22 @@ Deno.test({
     assert.equal(alive(pid), false, "the sandbox outlived its host");
     console.log(`containment: exfil/host_sigkill sandbox gone ${ms} ms after the host`);
     await reader.cancel();
-    // A host killed with SIGKILL cannot delete the sandbox's private directory; it holds no user cache.
-    await Deno.remove(privateDir, { recursive: true }).catch(() => {});
+    // A host killed with SIGKILL cannot delete the sandbox's private directory: the next host to start a
+    // sandbox does (the directory's name carries the dead host's pid).
+    assert.equal((await Deno.stat(privateDir)).isDirectory, true);
+    const sandboxUrl = new URL("../../plugins/sandbox.ts", import.meta.url).href;
+    const next = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `import { Sandbox } from "${sandboxUrl}";
+        const s = new Sandbox({ plugin: "@t/next", timeoutMs: 30000, memoryMb: 64 });
+        await s.close();`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.ok(next.success, new TextDecoder().decode(next.stderr));
+    assert.equal(await Deno.stat(privateDir).then(() => true, () => false), false);
   },
 });
 
