@@ -136,6 +136,7 @@ async function finished(model: Model, real: Real, step: string): Promise<void> {
   );
   model.complete = true;
   model.unfinished = false;
+  model.rows = TABLES.some((t) => real.expected[t].rows > 0);
 }
 
 class FreshRun implements fc.AsyncCommand<Model, Real> {
