@@ -22,6 +22,9 @@ const COMMON_SHARE = 0.05;
 /** The same for a column of fewer than 50 values. */
 const RARE_SHARE = 0.2;
 
+/** Families whose values hold words (addresses and other types hold none of the tokens looked for). */
+const TOKEN_FAMILIES = new Set(["string", "json", "array"]);
+
 /** Strategies whose source values are the personal data containment looks for. */
 const ORIGINS = new Set(["nothing", "placeholder", "pool"]);
 
@@ -60,7 +63,7 @@ export async function containment(
   );
   await target.unsafe(`analyze pg_temp.privaci_tokens`);
   const out: ContainmentResult[] = [];
-  for (const c of scanned) {
+  for (const c of scanned.filter((x) => TOKEN_FAMILIES.has(x.info.family))) {
     const col = quoteIdent(c.info.column);
     const [row] = await target.unsafe<
       { rows: string; occ: string; dist: string; origins: number[] | null }[]
