@@ -16,6 +16,8 @@ import { pgUrlProblem } from "./_pg_url.ts";
 import { policyExplain } from "./_policy_messages.ts";
 import { locateNode, type Position, positionOf, removeDuplicateKeys, stringScalars } from "./_yaml_nodes.ts";
 import { describeZodIssues } from "./_zod_issues.ts";
+import { isMap, isScalar } from "yaml";
+import type { PluginRef } from "./schema.ts";
 
 /** Options of {@link loadPolicy} and {@link parsePolicy}. */
 export interface LoadOptions {
@@ -336,4 +338,56 @@ function fsReason(e: unknown): string {
   if (e instanceof Deno.errors.IsADirectory) return "it is a directory";
   if (e instanceof TypeError && /utf-8|decode/i.test(e.message)) return "it is not UTF-8 text";
   return `it cannot be read (${e instanceof Error ? e.name : "unknown error"})`;
+}
+
+/**
+ * Reads only the policy's `plugins:`, the way {@link loadPolicy} reads the whole policy (the same YAML
+ * reading, `${VAR}` interpolation, duplicate keys, shape and messages with file, line and column), so
+ * `privaci plugin add` works before the rest of the policy (source, target, rules naming the plugin's
+ * strategies) is complete: nothing outside `plugins:` is interpolated or checked. A missing file has none.
+ *
+ * @throws {ConfigError} `CONFIG_SYNTAX`, `CONFIG_VARIABLE_MISSING` or `CONFIG_INVALID` for `plugins:`.
+ */
+export async function loadPolicyPlugins(file: string, options: LoadOptions = {}): Promise<PluginRef[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new ConfigError("CONFIG_NOT_FOUND", `Cannot read the policy file as ${fsReason(e)}: ${file}`, [], {
+      cause: e,
+    });
+  }
+  const env: EnvReader = options.env ?? ((name) => Deno.env.get(name));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: false,
+    prettyErrors: false,
+    merge: true,
+  });
+  checkSyntax(doc, lines, file);
+  if (isMap(doc.contents)) {
+    doc.contents.items = doc.contents.items.filter((p) => isScalar(p.key) && p.key.value === "plugins");
+  }
+  interpolateDocument(doc, lines, text, { env, file, skip: [] });
+  const issues: Diagnostic[] = [];
+  for (const dup of removeDuplicateKeys(doc, lines)) {
+    issues.push(diagnostic("CONFIG_INVALID", duplicateMessage(dup.parent, dup.key, dup.first), {
+      file,
+      ...dup.again,
+      path: [...dup.parent, dup.key],
+    }));
+  }
+  const data = toData(doc, lines, file) ?? {};
+  const schema = PolicySchema.pick({ plugins: true });
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    for (const p of describeZodIssues(parsed.error.issues, data, schema, { explain: policyExplain })) {
+      const pos = locateNode(doc, lines, p.path, p.at) ?? locateNode(doc, lines, ["plugins"]) ?? {};
+      issues.push(diagnostic("CONFIG_INVALID", p.message, { file, ...pos, path: p.path }));
+    }
+  }
+  if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
+  return parsed.data.plugins;
 }

@@ -79,7 +79,8 @@ export async function connect(url: string, side: Side, options: ClientOptions = 
   return sql;
 }
 
-function connectError(url: string, side: Side, e: unknown): PgError {
+/** The {@link PgError} `PG_CONNECT` (exit 4) for a failure to open a connection to `url`. */
+export function connectError(url: string, side: Side, e: unknown): PgError {
   const err = e as { code?: string; message?: string };
   const reason = describeConnectFailure(err);
   return new PgError(
@@ -110,6 +111,8 @@ function describeConnectFailure(err: { code?: string; message?: string }): strin
       return "the server refused this user or host (pg_hba.conf)";
     case "3D000":
       return "the database does not exist";
+    case "53300":
+      return "the server refused another connection (too many connections for this role or server)";
     case "SASL_SIGNATURE_MISMATCH":
       return "the server's SASL signature did not match";
     default:

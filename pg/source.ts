@@ -7,7 +7,7 @@
  */
 import type postgres from "postgres";
 import { PgError } from "../errors.ts";
-import { openClient } from "./connect.ts";
+import { connectError, openClient } from "./connect.ts";
 import { readableToWeb } from "./_node_readable.ts";
 import { copyOutStream } from "./copy_out.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
@@ -39,13 +39,29 @@ export class SourceSnapshot {
     this.#snapshot = snapshot;
   }
 
-  /** Begins the exporting transaction on `url`. */
+  /**
+   * Begins the exporting transaction on `url`.
+   *
+   * @throws {PgError} `PG_CONNECT` when the connection cannot be opened (nothing is left open).
+   */
   static async open(url: string): Promise<SourceSnapshot> {
     const pool = openClient(url, { name: "privaci snapshot" });
-    const coordinator = await pool.reserve();
-    await coordinator.unsafe("begin isolation level repeatable read read only");
-    const [{ id }] = await coordinator.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
-    return new SourceSnapshot(url, pool, coordinator, id);
+    let coordinator: postgres.ReservedSql;
+    try {
+      coordinator = await pool.reserve();
+    } catch (e) {
+      await pool.end({ timeout: 0 }).catch(() => {});
+      throw connectError(url, "source", e);
+    }
+    try {
+      await coordinator.unsafe("begin isolation level repeatable read read only");
+      const [{ id }] = await coordinator.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
+      return new SourceSnapshot(url, pool, coordinator, id);
+    } catch (e) {
+      coordinator.release();
+      await pool.end({ timeout: 0 }).catch(() => {});
+      throw e;
+    }
   }
 
   /** The exported snapshot id. */

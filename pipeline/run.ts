@@ -1,27 +1,29 @@
 /**
- * `run` and `check`: the library entry points behind the CLI.
+ * `run`, `dryRun` and `check`: the library entry points behind the CLI. Each opens a {@link RunSession}
+ * (session.ts), which owns the connections, the snapshot, the workers and the prepared plan, and closes
+ * them whatever happens.
  *
- * `run` opens one snapshot of the source, plans and builds every masker first (fail closed: a policy
- * problem stops it before any row moves), checks the target, then copies the tables in foreign-key order,
- * `jobs` at a time, each in its own transaction, and finally sets the target's sequences.
+ * `run` goes through named phases: **prepare** (bind and plan every rule and build every masker: fail
+ * closed, a policy problem stops it before any row moves; record the run in the target), **schema**
+ * (`schema: copy`'s pre-data DDL, then the target must have every table and column), **load** (the tables
+ * in foreign-key order, `jobs` at a time, each chunk in its own transaction with its checkpoint) and
+ * **finish** (foreign keys validated, post-data DDL or sequences, the run marked done).
  *
  * @module
  */
 import { type Diagnostic, diagnostic, hasErrors } from "../core/diagnostic.ts";
 import { ConfigError, EXIT, PrivaciError } from "../errors.ts";
-import { connect, openClient, redactUrl } from "../pg/connect.ts";
-import { introspect, liftNotValid } from "../pg/introspect.ts";
-import { SourceSnapshot } from "../pg/source.ts";
+import { openClient, redactUrl } from "../pg/connect.ts";
+import { type Catalog, introspect, liftNotValid } from "../pg/introspect.ts";
 import type { RunReport, TableReport } from "../report/report.ts";
 import { totals } from "../report/report.ts";
-import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
-import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
+import { defaultMaskWorkers } from "./mask_pool.ts";
 import { throwIfIssues } from "./maskers.ts";
-import { bindPolicy } from "./bind.ts";
 import type { PolicySource } from "./plan.ts";
-import { prepare } from "./prepare.ts";
+import type { Prepared } from "./prepare.ts";
+import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
 import { type Chunk, planChunks } from "./chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
@@ -109,26 +111,25 @@ export interface CheckResult {
 
 /** Validates the policy against the live source catalog without copying anything. */
 export async function check(src: PolicySource, options: RunOptions = {}): Promise<CheckResult> {
-  const registry = options.registry ?? builtinStrategies();
-  const bound = bindPolicy(src, registry);
-  if (bound.diagnostics.length > 0) {
-    return { ok: false, diagnostics: bound.diagnostics, suggestion: "", tables: 0, columns: 0 };
-  }
-  const keyring = await src.keyring();
-  const source = await connect(src.policy.source, "source");
+  let opened: RunSession;
   try {
-    const prepared = await prepare(src, source, { registry, bound, keyring });
-    await prepared.close();
-    return {
-      ok: !hasErrors(prepared.diagnostics),
-      diagnostics: prepared.diagnostics,
-      suggestion: prepared.plan.suggestion,
-      tables: prepared.copied.length,
-      columns: prepared.copied.reduce((n, t) => n + t.columns.length, 0),
-    };
-  } finally {
-    await source.end({ timeout: 0 });
+    opened = await RunSession.open(src, { ...sessionOptions(options), what: "Cannot check" });
+  } catch (e) {
+    // Rules that cannot be bound are the check's finding, not its failure.
+    if (e instanceof ConfigError && e.diagnostics.length > 0) {
+      return { ok: false, diagnostics: e.diagnostics, suggestion: "", tables: 0, columns: 0 };
+    }
+    throw e;
   }
+  await using session = opened;
+  const prepared = await session.prepare();
+  return {
+    ok: !hasErrors(prepared.diagnostics),
+    diagnostics: prepared.diagnostics,
+    suggestion: prepared.plan.suggestion,
+    tables: prepared.copied.length,
+    columns: prepared.copied.reduce((n, t) => n + t.columns.length, 0),
+  };
 }
 
 /** What a run has done so far: the report is built from it whether the run ends well or not. */
@@ -198,250 +199,283 @@ function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, erro
   };
 }
 
+/** The session options of a command. */
+function sessionOptions(options: RunOptions): { registry?: StrategyRegistry; signal?: AbortSignal } {
+  return {
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+}
+
+/** A run past its prepare phase: its id in the target, what an earlier attempt completed, its plan. */
+interface Started {
+  runId: string;
+  /** Completed units (`table#chunk`) and the snapshot each was read from. */
+  done: Map<string, string>;
+  prepared: Prepared;
+  /** Set when the run's record was removed again (a refused fresh run leaves no trace). */
+  discarded?: boolean;
+}
+
 async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts): Promise<void> {
   const { policy } = src;
-  const registry = options.registry ?? builtinStrategies();
-  const reports = facts.reports;
-  const emit = options.onProgress ?? (() => {});
-  const bound = bindPolicy(src, registry);
-  throwIfIssues(bound.diagnostics, "Cannot run");
-  const keyring = await src.keyring();
-  const source = await connect(policy.source, "source");
-  let target;
+  await using session = await RunSession.open(src, {
+    ...sessionOptions(options),
+    target: true,
+    snapshot: true,
+    maskWorkers: options.maskWorkers ?? policy.options.mask_workers ?? defaultMaskWorkers(),
+  });
+  facts.snapshot = session.snapshot.id;
+  let started: Started | null = null;
   try {
-    // No start-up type query on the target (see openClient): a terminated start-up must fail cleanly.
-    target = await connect(policy.target, "target", { fetchTypes: false });
+    started = await preparePhase(session, options, facts);
+    const { schemaPlan, targetCatalog } = await schemaPhase(session, started);
+    const loaded = await loadPhase(session, started, targetCatalog, options, facts);
+    await finishPhase(session, started, { schemaPlan, ...loaded }, facts);
   } catch (e) {
-    await source.end({ timeout: 0 });
-    throw e;
-  }
-  // An abort also ends the catalog connections, so a statement waiting for a lock (a migration holding a
-  // target table, say) stops at once; the table loads have connections and signals of their own.
-  const endOnAbort = () => {
-    void source.end({ timeout: 0 }).catch(() => {});
-    void target.end({ timeout: 0 }).catch(() => {});
-  };
-  options.signal?.addEventListener("abort", endOnAbort, { once: true });
-  let snapshot: SourceSnapshot | null = null;
-  let prepared;
-  let activeRun: string | null = null;
-  let pool: MaskPool | null = null;
-  try {
-    // Workers start only when a table needs them, and end with the run, whatever its outcome.
-    pool = new MaskPool({ size: options.maskWorkers ?? policy.options.mask_workers ?? defaultMaskWorkers() });
-    await assertDistinct(source, target);
-    snapshot = await SourceSnapshot.open(policy.source);
-    facts.snapshot = snapshot.id;
-    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
-    facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
-    throwIfIssues(prepared.diagnostics, "Cannot run");
-    const names = prepared.copied.map((t) => t.name);
-    await ensureState(target);
-    const hash = await policyHash(policy, prepared.keyFingerprint);
-    const srcId = await sourceId(source);
-    let done = new Map<string, string>();
-    let runId: string;
-    if (options.resume) {
-      const row = assertResumable(await unfinishedRun(target), hash, srcId);
-      runId = row.run_id;
-      done = await completedUnits(target, runId);
-      await reopenRun(target, runId);
-    } else {
-      runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
-    }
-    activeRun = runId;
-    facts.runId = runId;
-    let schemaPlan: SchemaPlan | null = null;
-    if (policy.schema === "copy") {
-      schemaPlan = await planForTarget(source, target, {
-        schemas: policy.schemas,
-        skipRows: prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
-        snapshot: snapshot.id,
-      });
-      if (!done.has(SCHEMA_PRE)) {
-        await createPreData(target, schemaPlan);
-        await target.unsafe(
-          `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, 0, 0, $3)`,
-          [runId, SCHEMA_PRE.slice(0, -2), snapshot.id],
-        );
-      }
-    }
-    const targetCatalog = await introspect(target, policy.schemas);
-    throwIfIssues(
-      missingInTarget(prepared.copied, targetCatalog).map((d) =>
-        diagnostic(d.code, d.message, { ...d.location, file: src.file, ...src.locate(d.location.path ?? []) })
-      ),
-      "Cannot run as the target schema does not match",
-    );
-    const copiedNames = options.schemaOnly ? [] : names;
-    const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
-    const chunksOf = new Map<string, Chunk[]>();
-    // A resumed run reuses the ranges its first attempt recorded: new ranges would not line up with the
-    // chunks already loaded.
-    const recorded = options.resume ? await loadChunks(target, runId) : new Map();
-    const fresh = new Map<string, Chunk[]>();
-    for (const t of prepared.copied) {
-      const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
-      chunksOf.set(t.name, chunks);
-      if (!recorded.has(t.name)) fresh.set(t.name, chunks);
-    }
-    await saveChunks(target, runId, fresh);
-    const started = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
-    const todoUnits = copiedNames.flatMap((n) =>
-      chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
-    );
-    const complete = copiedNames.filter((n) => !todoUnits.some((u) => u.table === n));
-    facts.resumed = options.resume
-      ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
-      : undefined;
-    const refOf = (name: string) => prepared!.catalog.tables.get(name)!;
-    const full = await nonEmpty(target, copiedNames.filter((n) => !started(n)).map(refOf));
-    if (full.length > 0 && !options.truncate) {
-      // A refused fresh run leaves no trace: recorded as failed, it would be what `--resume` picks up next
-      // instead of the interrupted run the user means to resume.
-      if (!options.resume) {
-        await discardRun(target, runId);
-        activeRun = null;
-      }
-      throw new PrivaciError(
-        "TARGET_NOT_EMPTY",
-        `Cannot load into tables that already hold rows: ${full.join(", ")}`,
-        { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
-      );
-    }
-    if (options.truncate) await truncate(target, copiedNames.filter((n) => !started(n)).map(refOf));
-    emit({
-      type: "plan",
-      tables: names.length - complete.length,
-      skipped: prepared.plan.tables.length - names.length,
-    });
-    for (const t of prepared.plan.tables) {
-      reports.set(t.name, {
-        table: t.name,
-        status: t.rows === "skip" ? "skipped" : complete.includes(t.name) ? "resumed" : "not-started",
-        rows: 0,
-        bytesIn: 0,
-        bytesOut: 0,
-        ms: 0,
-        masked: {},
-        kept: 0,
-      });
-    }
-    const tableOrder = loadOrder(
-      copiedNames.filter((n) => !complete.includes(n)),
-      prepared.catalog.foreignKeys,
-    );
-    const order = unitOrder(tableOrder, todoUnits);
-    const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
-    const byName = new Map(prepared.copied.map((t) => [t.name, t]));
-    const snap = snapshot;
-    const masking = pool;
-    const maskers = prepared.maskers;
-    const firstStart = new Map<string, number>();
-    const remaining = new Map<string, number>();
-    for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
-    await runInOrder(order, jobs, async (unit) => {
-      const [name, chunkText] = splitUnit(unit);
-      const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
-      if (!firstStart.has(name)) {
-        firstStart.set(name, performance.now());
-        emit({ type: "table-start", table: name });
-      }
-      try {
-        let attempt = 0;
-        const part = await withRetries(
-          async () => {
-            // A lost COMMIT reply is ambiguous: never load a chunk twice if its checkpoint made it.
-            if (attempt++ > 0 && (await completedUnits(target, runId)).has(unit)) return null;
-            const lift = liftNotValid(targetCatalog.notValid?.get(name) ?? []);
-            const setup = [
-              ...(tableOrder.cyclic.has(name) ? ["set local session_replication_role = replica"] : []),
-              ...lift.drop,
-            ];
-            return await copyTable(byName.get(name)!, maskers.get(name)!, {
-              snapshot: snap,
-              targetUrl: policy.target,
-              pool: masking,
-              ...(chunk.where ? { range: chunk.where } : {}),
-              ...(setup.length > 0 ? { setup } : {}),
-              ...(options.signal ? { signal: options.signal } : {}),
-              beforeCommit: async (tx, rows) => {
-                for (const s of lift.restore) await tx.unsafe(s);
-                await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snap.id });
-              },
-              onTick: (table, rows, bytes) =>
-                emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
-            });
-          },
-          {
-            retries: options.retries ?? 3,
-            delayMs: options.retryDelayMs ?? 500,
-            ...(options.signal ? { signal: options.signal } : {}),
-            onRetry: (attempt, e) => emit({ type: "table-retry", table: name, attempt, reason: e.message }),
-          },
-        );
-        const prev = reports.get(name)!;
-        const merged: TableReport = part === null ? prev : {
-          ...part,
-          rows: prev.rows + part.rows,
-          bytesIn: prev.bytesIn + part.bytesIn,
-          bytesOut: prev.bytesOut + part.bytesOut,
-          ms: performance.now() - firstStart.get(name)!,
-          status: "copied",
-        };
-        reports.set(name, merged);
-        remaining.set(name, remaining.get(name)! - 1);
-        if (remaining.get(name) === 0) emit({ type: "table-done", table: name, report: merged });
-      } catch (e) {
-        reports.set(name, { ...reports.get(name)!, status: "failed" });
-        throw e;
-      }
-    });
-    await validateForeignKeys(target, prepared.catalog.foreignKeys, tableOrder.cyclic, refOf);
-    if (schemaPlan) {
-      await createPostData(policy.target, schemaPlan, jobs);
-      facts.sequences = schemaPlan.sequences.length;
-      facts.diagnostics.push(...schemaPlan.notes.map((n) => diagnostic("SCHEMA_NOTE", n, {}, "note")));
-    } else {
-      facts.sequences = await copySequences(
-        snapshot.sql,
-        target,
-        [
-          ...prepared.catalog.sequences,
-          ...(prepared.catalog.unownedSequences ?? []).map((sequence) => ({ sequence, table: null })),
-        ],
-        new Set(copiedNames),
-      );
-    }
-    await finishRun(target, runId, "done");
-    activeRun = null;
-  } catch (e) {
-    if (activeRun !== null) {
+    const { target } = session;
+    if (started !== null && !started.discarded) {
       // After an abort the catalog connection is already closed: record the failure on a fresh one.
       const state = options.signal?.aborted
         ? openClient(policy.target, { name: "privaci state", fetchTypes: false })
         : target;
-      await finishRun(state, activeRun, "failed").catch(() => {});
+      await finishRun(state, started.runId, "failed").catch(() => {});
       if (state !== target) await state.end({ timeout: 0 }).catch(() => {});
     }
     if (options.signal?.aborted && !(e instanceof PrivaciError && e.code === "INTERRUPTED")) {
       throw new PrivaciError(
         "INTERRUPTED",
         "Stopped before every table was copied: in-flight tables were rolled back",
-        {
-          cause: e,
-        },
+        { cause: e },
       );
     }
     throw e;
-  } finally {
-    pool?.close();
-    options.signal?.removeEventListener("abort", endOnAbort);
-    await prepared?.close();
-    await snapshot?.close();
-    await source.end({ timeout: 0 });
-    await target.end({ timeout: 0 });
   }
+}
+
+/** Prepare: the target is not the source, every rule is planned and every masker built, the run recorded. */
+async function preparePhase(
+  session: RunSession,
+  options: RunOptions,
+  facts: RunFacts,
+): Promise<Started> {
+  const { src, source, target, snapshot } = session;
+  await assertDistinct(source, target);
+  const prepared = await session.prepare();
+  facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
+  throwIfIssues(prepared.diagnostics, "Cannot run");
+  await ensureState(target);
+  const hash = await policyHash(src.policy, prepared.keyFingerprint);
+  const srcId = await sourceId(source);
+  if (options.resume) {
+    const row = assertResumable(await unfinishedRun(target), hash, srcId);
+    const done = await completedUnits(target, row.run_id);
+    await reopenRun(target, row.run_id);
+    facts.runId = row.run_id;
+    return { runId: row.run_id, done, prepared };
+  }
+  const runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
+  facts.runId = runId;
+  return { runId, done: new Map(), prepared };
+}
+
+/** Schema: `schema: copy` creates the pre-data DDL once per run; then the target must have every column. */
+async function schemaPhase(
+  session: RunSession,
+  started: Started,
+): Promise<{ schemaPlan: SchemaPlan | null; targetCatalog: Catalog }> {
+  const { src, source, target, snapshot } = session;
+  const { policy } = src;
+  let schemaPlan: SchemaPlan | null = null;
+  if (policy.schema === "copy") {
+    schemaPlan = await planForTarget(source, target, {
+      schemas: policy.schemas,
+      skipRows: started.prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
+      snapshot: snapshot.id,
+    });
+    if (!started.done.has(SCHEMA_PRE)) {
+      await createPreData(target, schemaPlan);
+      await target.unsafe(
+        `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, 0, 0, $3)`,
+        [started.runId, SCHEMA_PRE.slice(0, -2), snapshot.id],
+      );
+    }
+  }
+  const targetCatalog = await introspect(target, policy.schemas);
+  throwIfIssues(
+    missingInTarget(started.prepared.copied, targetCatalog).map((d) =>
+      diagnostic(d.code, d.message, { ...d.location, file: src.file, ...src.locate(d.location.path ?? []) })
+    ),
+    "Cannot run as the target schema does not match",
+  );
+  return { schemaPlan, targetCatalog };
+}
+
+/** Load: every chunk not yet loaded, in foreign-key order, `jobs` at a time, each with its checkpoint. */
+async function loadPhase(
+  session: RunSession,
+  started: Started,
+  targetCatalog: Catalog,
+  options: RunOptions,
+  facts: RunFacts,
+): Promise<{ copiedNames: string[]; cyclic: ReadonlySet<string>; jobs: number }> {
+  const { src, target, snapshot, pool } = session;
+  const { policy } = src;
+  const { runId, done, prepared } = started;
+  const reports = facts.reports;
+  const emit = options.onProgress ?? (() => {});
+  const names = prepared.copied.map((t) => t.name);
+  const copiedNames = options.schemaOnly ? [] : names;
+  const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
+  const chunksOf = new Map<string, Chunk[]>();
+  // A resumed run reuses the ranges its first attempt recorded: new ranges would not line up with the
+  // chunks already loaded.
+  const recorded = options.resume ? await loadChunks(target, runId) : new Map();
+  const fresh = new Map<string, Chunk[]>();
+  for (const t of prepared.copied) {
+    const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
+    chunksOf.set(t.name, chunks);
+    if (!recorded.has(t.name)) fresh.set(t.name, chunks);
+  }
+  await saveChunks(target, runId, fresh);
+  const isStarted = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
+  const todoUnits = copiedNames.flatMap((n) =>
+    chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
+  );
+  const complete = copiedNames.filter((n) => !todoUnits.some((u) => u.table === n));
+  facts.resumed = options.resume
+    ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
+    : undefined;
+  const refOf = (name: string) => prepared.catalog.tables.get(name)!;
+  const full = await nonEmpty(target, copiedNames.filter((n) => !isStarted(n)).map(refOf));
+  if (full.length > 0 && !options.truncate) {
+    // A refused fresh run leaves no trace: recorded as failed, it would be what `--resume` picks up next
+    // instead of the interrupted run the user means to resume.
+    if (!options.resume) {
+      await discardRun(target, runId);
+      started.discarded = true;
+    }
+    throw new PrivaciError(
+      "TARGET_NOT_EMPTY",
+      `Cannot load into tables that already hold rows: ${full.join(", ")}`,
+      { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
+    );
+  }
+  if (options.truncate) await truncate(target, copiedNames.filter((n) => !isStarted(n)).map(refOf));
+  emit({
+    type: "plan",
+    tables: names.length - complete.length,
+    skipped: prepared.plan.tables.length - names.length,
+  });
+  for (const t of prepared.plan.tables) {
+    reports.set(t.name, {
+      table: t.name,
+      status: t.rows === "skip" ? "skipped" : complete.includes(t.name) ? "resumed" : "not-started",
+      rows: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      ms: 0,
+      masked: {},
+      kept: 0,
+    });
+  }
+  const tableOrder = loadOrder(
+    copiedNames.filter((n) => !complete.includes(n)),
+    prepared.catalog.foreignKeys,
+  );
+  const order = unitOrder(tableOrder, todoUnits);
+  const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
+  const byName = new Map(prepared.copied.map((t) => [t.name, t]));
+  const firstStart = new Map<string, number>();
+  const remaining = new Map<string, number>();
+  for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
+  await runInOrder(order, jobs, async (unit) => {
+    const [name, chunkText] = splitUnit(unit);
+    const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
+    if (!firstStart.has(name)) {
+      firstStart.set(name, performance.now());
+      emit({ type: "table-start", table: name });
+    }
+    try {
+      let attempt = 0;
+      const part = await withRetries(
+        async () => {
+          // A lost COMMIT reply is ambiguous: never load a chunk twice if its checkpoint made it.
+          if (attempt++ > 0 && (await completedUnits(target, runId)).has(unit)) return null;
+          const lift = liftNotValid(targetCatalog.notValid?.get(name) ?? []);
+          const setup = [
+            ...(tableOrder.cyclic.has(name) ? ["set local session_replication_role = replica"] : []),
+            ...lift.drop,
+          ];
+          return await copyTable(byName.get(name)!, prepared.maskers.get(name)!, {
+            snapshot,
+            targetUrl: policy.target,
+            pool,
+            ...(chunk.where ? { range: chunk.where } : {}),
+            ...(setup.length > 0 ? { setup } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+            beforeCommit: async (tx, rows) => {
+              for (const s of lift.restore) await tx.unsafe(s);
+              await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snapshot.id });
+            },
+            onTick: (table, rows, bytes) =>
+              emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
+          });
+        },
+        {
+          retries: options.retries ?? 3,
+          delayMs: options.retryDelayMs ?? 500,
+          ...(options.signal ? { signal: options.signal } : {}),
+          onRetry: (attempt, e) => emit({ type: "table-retry", table: name, attempt, reason: e.message }),
+        },
+      );
+      const prev = reports.get(name)!;
+      const merged: TableReport = part === null ? prev : {
+        ...part,
+        rows: prev.rows + part.rows,
+        bytesIn: prev.bytesIn + part.bytesIn,
+        bytesOut: prev.bytesOut + part.bytesOut,
+        ms: performance.now() - firstStart.get(name)!,
+        status: "copied",
+      };
+      reports.set(name, merged);
+      remaining.set(name, remaining.get(name)! - 1);
+      if (remaining.get(name) === 0) emit({ type: "table-done", table: name, report: merged });
+    } catch (e) {
+      reports.set(name, { ...reports.get(name)!, status: "failed" });
+      throw e;
+    }
+  });
+  return { copiedNames, cyclic: tableOrder.cyclic, jobs };
+}
+
+/** Finish: foreign keys validated, post-data DDL (or the sequences), the run marked done. */
+async function finishPhase(
+  session: RunSession,
+  started: Started,
+  loaded: { schemaPlan: SchemaPlan | null; copiedNames: string[]; cyclic: ReadonlySet<string>; jobs: number },
+  facts: RunFacts,
+): Promise<void> {
+  const { src, target, snapshot } = session;
+  const { prepared } = started;
+  const refOf = (name: string) => prepared.catalog.tables.get(name)!;
+  await validateForeignKeys(target, prepared.catalog.foreignKeys, loaded.cyclic, refOf);
+  if (loaded.schemaPlan) {
+    await createPostData(src.policy.target, loaded.schemaPlan, loaded.jobs);
+    facts.sequences = loaded.schemaPlan.sequences.length;
+    facts.diagnostics.push(...loaded.schemaPlan.notes.map((n) => diagnostic("SCHEMA_NOTE", n, {}, "note")));
+  } else {
+    facts.sequences = await copySequences(
+      snapshot.sql,
+      target,
+      [
+        ...prepared.catalog.sequences,
+        ...(prepared.catalog.unownedSequences ?? []).map((sequence) => ({ sequence, table: null })),
+      ],
+      new Set(loaded.copiedNames),
+    );
+  }
+  await finishRun(target, started.runId, "done");
 }
 
 /**
@@ -450,47 +484,36 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
  */
 export async function dryRun(src: PolicySource, options: RunOptions = {}): Promise<string> {
   const { policy } = src;
-  const registry = options.registry ?? builtinStrategies();
-  const bound = bindPolicy(src, registry);
-  throwIfIssues(bound.diagnostics, "Cannot plan");
-  const keyring = await src.keyring();
-  const source = await connect(policy.source, "source");
-  const target = await connect(policy.target, "target").catch(async (e) => {
-    await source.end({ timeout: 0 });
-    throw e;
+  await using session = await RunSession.open(src, {
+    ...sessionOptions(options),
+    target: true,
+    snapshot: true,
+    what: "Cannot plan",
   });
-  const snapshot = await SourceSnapshot.open(policy.source);
-  let prepared;
-  try {
-    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
-    throwIfIssues(prepared.diagnostics, "Cannot plan");
-    const out: string[] = [];
-    if (policy.schema === "copy") {
-      const plan = await planForTarget(source, target, {
-        schemas: policy.schemas,
-        skipRows: prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
-        snapshot: snapshot.id,
-      });
-      out.push(planToSql(plan));
-    }
-    for (const t of prepared.plan.tables) {
-      const chunks = t.rows === "skip"
-        ? []
-        : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
-      const masked = t.columns.filter((c) => c.rule).map((c) =>
-        `${c.info.column}:${c.rule!.definition.meta.name}`
-      );
-      out.push(
-        `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
-          masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
-        }`,
-      );
-    }
-    return out.join("\n") + "\n";
-  } finally {
-    await prepared?.close();
-    await snapshot.close();
-    await source.end({ timeout: 0 });
-    await target.end({ timeout: 0 });
+  const { source, target, snapshot } = session;
+  const prepared = await session.prepare();
+  throwIfIssues(prepared.diagnostics, "Cannot plan");
+  const out: string[] = [];
+  if (policy.schema === "copy") {
+    const plan = await planForTarget(source, target, {
+      schemas: policy.schemas,
+      skipRows: prepared.plan.tables.filter((t) => t.rows === "skip").map((t) => t.name),
+      snapshot: snapshot.id,
+    });
+    out.push(planToSql(plan));
   }
+  for (const t of prepared.plan.tables) {
+    const chunks = t.rows === "skip"
+      ? []
+      : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
+    const masked = t.columns.filter((c) => c.rule).map((c) =>
+      `${c.info.column}:${c.rule!.definition.meta.name}`
+    );
+    out.push(
+      `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
+        masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
+      }`,
+    );
+  }
+  return out.join("\n") + "\n";
 }

@@ -8,20 +8,25 @@
 import { basename } from "node:path";
 import { PluginError } from "../errors.ts";
 
-/** True when this process runs in the deno runtime (not a `deno compile` binary). */
-export function isDenoRuntime(): boolean {
+/**
+ * True when this process runs in the deno runtime (not a `deno compile` binary).
+ *
+ * @param execPath the executable to judge (default: this process's).
+ */
+export function isDenoRuntime(execPath: string = Deno.execPath()): boolean {
   if ((Deno.build as { standalone?: boolean }).standalone) return false;
-  return /^deno(?:\.exe)?$/i.test(basename(Deno.execPath()));
+  return /^deno(?:\.exe)?$/i.test(basename(execPath));
 }
 
 /**
  * Refuses to go on outside the deno runtime.
  *
  * @param what What was asked, for the message, e.g. `plugin sign` or `plugin @acme/nhs`.
+ * @param execPath the executable to judge (default: this process's).
  * @throws {PluginError} `PLUGIN_ERROR` in a compiled binary.
  */
-export function requireDenoRuntime(what: string): void {
-  if (isDenoRuntime()) return;
+export function requireDenoRuntime(what: string, execPath: string = Deno.execPath()): void {
+  if (isDenoRuntime(execPath)) return;
   throw new PluginError(
     "PLUGIN_ERROR",
     `Cannot run ${what} from a compiled privaci binary: plugins are sandboxed in a child deno process`,

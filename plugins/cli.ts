@@ -15,7 +15,7 @@ import { bundleModule, describeModule, signPackage } from "./package.ts";
 import { policyBase } from "./loader.ts";
 import { generateKeyPair, importSigningKey, isPublisher } from "./signing.ts";
 import { fetchVerified } from "./trust.ts";
-import { readPolicyPlugins } from "./_policy_plugins.ts";
+import { loadPolicyPlugins } from "../config/load.ts";
 import { requireDenoRuntime } from "./_runtime.ts";
 import { printable } from "./_text.ts";
 
@@ -45,7 +45,7 @@ async function publisherFor(use: string, given: string | undefined, config: stri
     if (!isPublisher(given)) throw usage(`Cannot use --publisher as it is not ed25519:<base64 of 32 bytes>`);
     return given;
   }
-  const ref = (await readPolicyPlugins(config)).find((p) => p.use === use);
+  const ref = (await loadPolicyPlugins(config)).find((p) => p.use === use);
   if (!ref) {
     throw usage(
       `Cannot verify ${use} as no publisher key is given: pass --publisher or list it under plugins: in ${config}`,
@@ -151,7 +151,7 @@ export function pluginCommand(io: PluginCommandIo = {}): Command {
         name: d.meta.name,
         description: d.meta.description,
       }));
-      const refs = await readPolicyPlugins(opts.config);
+      const refs = await loadPolicyPlugins(opts.config);
       const lockFile = opts.lock ?? lockBeside(opts.config);
       const lock = await readLock(lockFile);
       const plugins = [];

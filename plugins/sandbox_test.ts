@@ -101,3 +101,48 @@ Deno.test("Sandbox reports a module without a plugin default export", async () =
     await sandbox.close();
   }
 });
+
+/** The text `--debug` prints for an error: its cause's stack. */
+function debugText(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.stack ?? "" : "";
+}
+
+Deno.test("Sandbox shows a crash's own output under --debug only while it has not seen data, without escapes", async () => {
+  const crash = `console.error("startup-failure-marker \\x1b[31m");
+export default {
+  kind: "privaci.plugin", name: "@t/crash", version: "1.0.0", apiVersion: 1, privaci: "*",
+  strategies: { die: { description: "Dies", deterministic: false, mask(values) { console.error(values.join()); Deno.exit(3); } } },
+};
+if (globalThis.crashAtLoad !== false) Deno.exit(3);`;
+  const atLoad = new Sandbox({ plugin: "@t/crash", timeoutMs: 30_000, memoryMb: 128 });
+  try {
+    const error = await atLoad.request(
+      { t: "load", module: toBase64(new TextEncoder().encode(crash)) },
+      "loading",
+    )
+      .then(() => assert.fail("should crash"), (e: unknown) => e);
+    assert.ok(error instanceof PluginError);
+    assert.equal(error.message, "Plugin @t/crash stopped unexpectedly: exit code 3");
+    assert.match(debugText(error), /startup-failure-marker/);
+    // deno-lint-ignore no-control-regex
+    assert.equal(/\x1b/.test(debugText(error)), false);
+  } finally {
+    await atLoad.close();
+  }
+  {
+    const module = crash.replace("if (globalThis.crashAtLoad !== false) Deno.exit(3);", "");
+    const sandbox = new Sandbox({ plugin: "@t/crash", timeoutMs: 30_000, memoryMb: 128 });
+    try {
+      await sandbox.request({ t: "load", module: toBase64(new TextEncoder().encode(module)) }, "loading");
+      await sandbox.request(init("die", 1), "initialising");
+      const error = await sandbox.request(mask(1, ["secret-in-stderr"]), "masking")
+        .then(() => assert.fail("should crash"), (e: unknown) => e);
+      assert.ok(error instanceof PluginError);
+      assert.equal(debugText(error).includes("secret-in-stderr"), false);
+      assert.match(debugText(error), /withheld/);
+    } finally {
+      await sandbox.close();
+    }
+  }
+});

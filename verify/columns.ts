@@ -6,7 +6,6 @@
  * @module
  */
 import type { PlannedColumn, TablePlan } from "../pipeline/plan.ts";
-import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, Reproduction, TypeFamily } from "../strategies/types.ts";
 
 /** One column under check. */
@@ -27,14 +26,13 @@ const TEXT_FAMILIES: readonly TypeFamily[] = ["string", "json", "array", "networ
 /** The checked columns of a plan's copied tables. */
 export function checkedColumns(
   tables: readonly TablePlan[],
-  registry: StrategyRegistry,
 ): { masked: CheckedColumn[]; scanned: CheckedColumn[] } {
   const masked: CheckedColumn[] = [];
   const scanned: CheckedColumn[] = [];
   for (const table of tables) {
     if (table.rows === "skip") continue;
     for (const c of table.columns) {
-      const checked = describe(table, c, registry);
+      const checked = describe(table, c);
       if (c.rule !== null) masked.push(checked);
       if (checked.reproduces === "input" && TEXT_FAMILIES.includes(c.info.family)) scanned.push(checked);
     }
@@ -42,7 +40,7 @@ export function checkedColumns(
   return { masked, scanned };
 }
 
-function describe(table: TablePlan, c: PlannedColumn, registry: StrategyRegistry): CheckedColumn {
+function describe(table: TablePlan, c: PlannedColumn): CheckedColumn {
   const path = ["tables", table.name, "columns", c.info.column];
   if (c.rule === null) return { table, info: c.info, strategy: "keep", reproduces: "input", path };
   const meta = c.rule.definition.meta;

@@ -82,7 +82,7 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     const notes = plan.tables.filter((t) => !targetCatalog.tables.has(t.name)).map((t) =>
       `${t.name} is not in the target: not checked`
     );
-    const { masked, scanned } = checkedColumns(present, registry);
+    const { masked, scanned } = checkedColumns(present);
     for (const t of present) {
       if (t.rows === "copy" && t.info.primaryKey.length === 0) {
         notes.push(`${t.name} has no primary key: rows keeping their own value cannot be counted`);

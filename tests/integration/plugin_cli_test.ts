@@ -179,10 +179,11 @@ Deno.test("privaci plugin commands read ${VAR} references in the policy's plugin
       "version: 1\nplugins:\n  - use: file:./custom_plugin/dist/\n    publisher: ${ACME_TEST_PUBLISHER}\n",
     );
     Deno.env.delete("ACME_TEST_PUBLISHER");
+    // The policy's one reader: the same message, with the position, as run and check give.
     await assert.rejects(cli("add", "file:./custom_plugin/dist/", "-c", policy), {
       code: "CONFIG_VARIABLE_MISSING",
       message:
-        "Cannot read the plugins of the policy: plugins.0.publisher needs the environment variable ACME_TEST_PUBLISHER",
+        `Cannot load the policy as an environment variable is not set: 'ACME_TEST_PUBLISHER' at ${policy}:4:16`,
     });
     Deno.env.set("ACME_TEST_PUBLISHER", publisher);
     try {
@@ -238,5 +239,46 @@ Deno.test("privaci plugin add, verify and list print manifest text without contr
       assert.equal(/[\x00-\x1f\x7f-\x9f\u202a-\u202e]|\\u001b/.test(line), false, JSON.stringify(line));
       assert.ok(line.length < 260, `${line.length} characters`);
     }
+  });
+});
+
+Deno.test("privaci plugin verify reads the publisher from the policy's plugins: before the rest of the policy is complete, and locates a bad entry", async () => {
+  await withTempDir(async (dir) => {
+    const publisher = await newPublisher();
+    const module = new TextEncoder().encode("export default {};\n");
+    const pkg = await signPackage(module, {
+      name: "@acme/early",
+      version: "1.0.0",
+      apiVersion: 1,
+      privaci: ">=0.1.0",
+      strategies: [{
+        name: "x",
+        description: "x",
+        params: {},
+        deterministic: false,
+        unique: false,
+        keyed: false,
+      }],
+    }, publisher.key);
+    await writePackage(join(dir, "early"), pkg.files);
+    const config = join(dir, "privaci.yaml");
+    // No source or target yet, a variable that is not set outside plugins:, and one inside it.
+    await Deno.writeTextFile(
+      config,
+      `version: 1\nsource: \${PRIVACI_TEST_UNSET_SOURCE}\nplugins:\n  - use: "file:./early/"\n    publisher: "\${PRIVACI_TEST_PUBLISHER}"\n`,
+    );
+    Deno.env.set("PRIVACI_TEST_PUBLISHER", publisher.publisher);
+    try {
+      const lines = await cli("verify", "file:./early/", "-c", config);
+      assert.match(lines[0], /^ok @acme\/early@1\.0\.0 signed by ed25519:/);
+    } finally {
+      Deno.env.delete("PRIVACI_TEST_PUBLISHER");
+    }
+    await Deno.writeTextFile(config, `version: 1\nplugins:\n  - use: "file:./early/"\n    publisher: 42\n`);
+    await assert.rejects(cli("verify", "file:./early/", "-c", config), (e: unknown) => {
+      assert.equal((e as { code?: string }).code, "CONFIG_INVALID");
+      assert.match((e as Error).message, /privaci\.yaml:4:/);
+      return true;
+    });
   });
 });

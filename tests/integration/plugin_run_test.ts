@@ -33,11 +33,11 @@ async function cli(...args: string[]): Promise<string[]> {
 }
 
 /** Loads the policy and its plugins as `privaci run` does, and runs it. */
-async function runPolicy(policyFile: string) {
+async function runPolicy(policyFile: string, options: { chunkRows?: number; resume?: boolean } = {}) {
   const loaded = await loadPolicy(policyFile);
   const { registry, close } = await policyRegistry(loaded, { hostVersion: HOST_VERSION, timeoutMs: 10_000 });
   try {
-    return await run(loaded, { registry, version: HOST_VERSION });
+    return await run(loaded, { registry, version: HOST_VERSION, ...options });
   } finally {
     await close();
   }
@@ -179,3 +179,59 @@ for (
     });
   });
 }
+
+Deno.test("privaci run with a plugin failing in a later chunk keeps the masked chunks before it, and --resume completes the table", async () => {
+  await withTempDir(async (dir) => {
+    const evil = await newPublisher();
+    await writePackage(join(dir, "exfil"), (await signedModule(await fixtureModule("exfil"), evil)).files);
+    await withDbs(async (dbs) => {
+      await exec(
+        dbs.sourceUrl,
+        `${DDL};
+        insert into person select g, 'secret-' || g, 'name ' || g from generate_series(1, ${ROWS}) g;
+        update person set nhs = 'poison' where id = ${ROWS - 10};
+        analyze person`,
+      );
+      await exec(dbs.targetUrl, DDL);
+      const policy = join(dir, "privaci.yaml");
+      await Deno.writeTextFile(
+        policy,
+        policyText(
+          dbs,
+          `plugins:\n  - use: "file:./exfil/"\n    publisher: "${evil.publisher}"`,
+          `"@evil/exfil/fail_on_poison"`,
+        ),
+      );
+      await cli("add", "file:./exfil/", "-c", policy);
+      const error = await runPolicy(policy, { chunkRows: 1000 }).then(
+        () => assert.fail("the run should fail"),
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof PluginError, String(error));
+      assert.equal(error.code, "PLUGIN_ERROR");
+      assert.equal(error.exitCode, 3);
+      const count = async (where: string) =>
+        Number(
+          new TextDecoder().decode(await copyOut(dbs.targetUrl, `select count(*) from person ${where}`))
+            .trim(),
+        );
+      // Chunks commit one by one: the poisoned chunk is absent, and every committed row was masked.
+      const committed = await count("");
+      assert.ok(committed < ROWS, `${committed} rows committed`);
+      assert.equal(await count("where nhs like 'secret-%' or nhs = 'poison'"), 0);
+      assert.equal(await count(`where id = ${ROWS - 10}`), 0);
+      // Once the cause is gone, --resume loads the chunks not yet loaded, and nothing twice.
+      await exec(dbs.sourceUrl, `update person set nhs = 'cured' where id = ${ROWS - 10}`);
+      await runPolicy(policy, { chunkRows: 1000, resume: true });
+      assert.equal(await count(""), ROWS);
+      assert.equal(
+        Number(
+          new TextDecoder().decode(await copyOut(dbs.targetUrl, "select count(distinct id) from person"))
+            .trim(),
+        ),
+        ROWS,
+      );
+      assert.equal(await count("where nhs like 'secret-%'"), 0);
+    });
+  });
+});

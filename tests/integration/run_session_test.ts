@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { PgError } from "../../errors.ts";
+import { dryRun } from "../../pipeline/run.ts";
+import { ADMIN_URL, connect, dbUrl, exec, withDbs } from "../_pg.ts";
+import { policyFor } from "../fixtures/core/policy.ts";
+
+/** Sessions of `role` on the server, and sessions on database `db`, other than this test's own. */
+async function sessions(role: string, db: string): Promise<{ role: number; db: number }> {
+  const admin = connect(ADMIN_URL);
+  try {
+    const [row] = await admin.unsafe<{ role: number; db: number }[]>(
+      `select count(*) filter (where usename = $1)::int as role,
+              count(*) filter (where datname = $2 and application_name <> 'privaci-test')::int as db
+         from pg_stat_activity`,
+      [role, db],
+    );
+    return row;
+  } finally {
+    await admin.end();
+  }
+}
+
+Deno.test("dryRun() closes the source and target connections when the source snapshot cannot be opened", async () => {
+  await withDbs(async ({ source, target, sourceUrl, targetUrl }) => {
+    // A role allowed one connection: the session's catalog connection gets it, the snapshot's is refused.
+    const role = `privaci_one_${Deno.pid}_${Date.now().toString(36)}`;
+    await exec(
+      ADMIN_URL,
+      `create role "${role}" login connection limit 1; grant all on database "${source}" to "${role}"`,
+    );
+    try {
+      await exec(sourceUrl, "create table t (id int primary key); insert into t values (1)");
+      await exec(targetUrl, "create table t (id int primary key)");
+      const limited = new URL(dbUrl(source));
+      limited.username = role;
+      const src = policyFor(
+        limited.toString(),
+        targetUrl,
+        "tables:\n  public.t:\n    columns: { id: keep }\n",
+      );
+      await assert.rejects(dryRun(src), (e: unknown) => {
+        assert.ok(e instanceof PgError, String(e));
+        assert.equal(e.code, "PG_CONNECT");
+        return true;
+      });
+      // The server ends a backend shortly after its client says goodbye: wait for that, within a bound.
+      let left = await sessions(role, target);
+      for (let i = 0; i < 100 && (left.role > 0 || left.db > 0); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = await sessions(role, target);
+      }
+      assert.deepEqual(left, { role: 0, db: 0 });
+    } finally {
+      await exec(ADMIN_URL, `drop owned by "${role}"; drop role if exists "${role}"`).catch(() => {});
+    }
+  });
+});
