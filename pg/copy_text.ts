@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Cell } from "../strategies/types.ts";
+import type { Cell } from "../core/column.ts";
 
 const TAB = 0x09;
 const NL = 0x0a;

@@ -15,7 +15,7 @@ import {
   indexFields,
 } from "./copy_text.ts";
 import { propertyParams } from "../tests/_random.ts";
-import type { Cell } from "../strategies/types.ts";
+import type { Cell } from "../core/column.ts";
 
 /** Characters the format treats specially, and ones that look like escapes once a backslash precedes them. */
 const TRICKY = [

@@ -5,7 +5,7 @@
  * @module
  */
 import type postgres from "postgres";
-import type { ColumnInfo, TypeFamily } from "../strategies/types.ts";
+import type { ColumnInfo, TypeFamily } from "../core/column.ts";
 
 /** A table and its columns as the catalog describes them. */
 export interface TableInfo {

@@ -6,7 +6,7 @@
  */
 import type { ColumnInfo } from "../strategies/types.ts";
 import type { Entity } from "../strategies/text/entities.ts";
-import type { EntityCounts } from "./entity_counts.ts";
+import { countEntities, type EntityCounts } from "./entity_counts.ts";
 import {
   ENTITY_KINDS,
   type Kind,
@@ -14,6 +14,7 @@ import {
   NAME_RULES,
   PERSON_TABLES,
   PERSONAL_PREFIXES,
+  SCAN_ENTITIES,
   THRESHOLDS,
 } from "./heuristics.ts";
 
@@ -67,4 +68,19 @@ export function freeTextEvidence(counts: EntityCounts, skip: ReadonlySet<Entity>
   if (holding / counts.values < THRESHOLDS.freeText || counts.words < THRESHOLDS.freeTextWords) return null;
   const labels = entities.map((e) => KIND_RULES[ENTITY_KINDS[e]!].label).join(", ");
   return share(holding, counts.values, `are text holding ${labels}`);
+}
+
+/**
+ * Detector counts over an even spread of `all`: first over {@link THRESHOLDS.firstLook} values, and over
+ * all {@link THRESHOLDS.detectValues} only when those leave the column open.
+ */
+export function sampleCounts(all: readonly string[]): EntityCounts {
+  const values = spread(all);
+  if (values.length > THRESHOLDS.firstLook) {
+    const first = countEntities(spread(values, THRESHOLDS.firstLook), SCAN_ENTITIES);
+    const top = Math.max(0, ...Object.values(first.whole)) / first.values;
+    const nothing = top === 0 && first.anyWithin === 0 && first.words < THRESHOLDS.freeTextWords;
+    if (top >= THRESHOLDS.high || nothing) return first;
+  }
+  return countEntities(values, SCAN_ENTITIES);
 }

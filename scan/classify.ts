@@ -7,7 +7,7 @@
  */
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import type { Entity } from "../strategies/text/entities.ts";
-import { countEntities, type EntityCounts } from "./entity_counts.ts";
+import type { EntityCounts } from "./entity_counts.ts";
 import {
   CODE_DISCOUNTED,
   CODE_NAMES,
@@ -15,11 +15,17 @@ import {
   type Kind,
   KIND_RULES,
   MAGIC,
-  SCAN_ENTITIES,
   THRESHOLDS,
 } from "./heuristics.ts";
 import { arrayFinding, jsonFinding } from "./_nested.ts";
-import { freeTextEvidence, type NameEvidence, nameEvidence, share, spread } from "./_evidence.ts";
+import {
+  freeTextEvidence,
+  type NameEvidence,
+  nameEvidence,
+  sampleCounts,
+  share,
+  spread,
+} from "./_evidence.ts";
 
 /** How sure a finding is. */
 export type Confidence = "high" | "medium" | "low";
@@ -114,7 +120,7 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
     if (name && !name.weak) return found(name.kind, "medium", [name.text, note]);
     return keep(note);
   }
-  const counts = countEntities(values, SCAN_ENTITIES);
+  const counts = sampleCounts(all!);
   const n = counts.values;
   // A code-like name discounts the number detectors, unless the name itself says what the column is.
   const skip = new Set<Entity>(name === null && CODE_NAMES.test(column.column) ? CODE_DISCOUNTED : []);

@@ -187,6 +187,11 @@ export const SCAN_ENTITIES: readonly Entity[] = Object.keys(ENTITY_KINDS) as Ent
 export const THRESHOLDS = {
   /** Values per column the detectors read (the rest of the sample only counts NULLs). */
   detectValues: 200,
+  /**
+   * Values read first: when they already settle the column (a share of one entity at or above `high`, or,
+   * for short labels, no match at all), the detectors stop there.
+   */
+  firstLook: 50,
   /** Fewer non-NULL sampled values than this and content says nothing; the name decides. */
   minValues: 5,
   /** Share of values that must be wholly one entity for the column to be of that kind. */

@@ -56,6 +56,7 @@ const CONTENT_FAMILIES: ReadonlySet<TypeFamily> = new Set([
 export class Sampler implements AsyncDisposable {
   #snapshot: SourceSnapshot;
   #sql: postgres.ReservedSql;
+  #timeout = 0;
   /** The source catalog, read in the snapshot. */
   readonly catalog: Catalog;
 
@@ -86,11 +87,17 @@ export class Sampler implements AsyncDisposable {
     const exprs = columns.map((c) => columnExpr(c, options.maxChars ?? 2000)).join(", ");
     const from = fromTable(table);
     const sql = this.#sql;
-    await sql.unsafe("savepoint privaci_scan");
+    const timeout = Math.max(1, Math.round(options.timeoutMs ?? 5000));
+    if (timeout !== this.#timeout) {
+      await sql.unsafe(`set local statement_timeout = ${timeout}`);
+      this.#timeout = timeout;
+    }
     try {
-      await sql.unsafe(`set local statement_timeout = ${Math.max(1, Math.round(options.timeoutMs ?? 5000))}`);
-      const result = await sql.unsafe(`select ${exprs} from ${from}${clause} limit ${rows}`).values();
-      await sql.unsafe("release savepoint privaci_scan");
+      // One round trip: the savepoint, the sample and its release as one simple-protocol batch.
+      const batch = await sql.unsafe(
+        `savepoint privaci_scan; select ${exprs} from ${from}${clause} limit ${rows}; release savepoint privaci_scan`,
+      ).simple().values() as unknown as unknown[][][];
+      const result = batch[1];
       for (const row of result) {
         for (let i = 0; i < columns.length; i++) {
           const v = row[i];

@@ -61,12 +61,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const sampler = await Sampler.open(source, schemas);
   try {
     const all = [...sampler.catalog.tables.values()];
-    for (const info of all) {
-      const name = `${info.schema}.${info.table}`;
-      const sample = await sampler.sample(info, {
+    const read = (i: number) => {
+      if (i >= all.length) return null;
+      const p = sampler.sample(all[i], {
         ...(options.sample !== undefined ? { rows: options.sample } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
+      p.catch(() => {}); // awaited below; this only keeps a failure seen while classifying from going unhandled
+      return p;
+    };
+    let next = read(0);
+    for (const [i, info] of all.entries()) {
+      const name = `${info.schema}.${info.table}`;
+      // The next table's sample is read while this one is classified.
+      const sample = (await next)!;
+      next = read(i + 1);
       const rules = policy?.tables[name]?.columns ?? {};
       byTable.set(name, info.columns);
       const scanned: ScannedTable = {

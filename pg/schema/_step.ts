@@ -1,10 +1,28 @@
 /**
- * The planner's working form of a DDL step: the public {@link DdlStep} plus the catalog object it creates
+ * A DDL step ({@link DdlStep}, public through plan.ts) and the planner's working form of one: the step plus the catalog object it creates
  * (`key`, e.g. `rel:16401`) and the keys it must come after, so steps can be ordered by pg_depend.
  *
  * @module
  */
-import type { DdlStep } from "./plan.ts";
+/** One DDL statement of a schema copy. */
+export interface DdlStep {
+  /**
+   * When it runs: before the data, after it, when setting sequences, when refreshing materialized views, or
+   * last of all (event triggers, default privileges, security labels).
+   */
+  phase: "pre" | "post" | "sequences" | "refresh" | "final";
+  /** What it creates, e.g. `table`, `primary key`, `index`, `view`, `setval`. */
+  kind: string;
+  /** The object, schema-qualified and quoted as in SQL, e.g. `app.customer` or `app.orders.orders_pkey`. */
+  name: string;
+  /** The statement, without a trailing semicolon. */
+  sql: string;
+  /**
+   * For post-data steps that build one table's constraints or indexes: the table (the root of its
+   * partition or inheritance tree). Steps of different tables may run in parallel.
+   */
+  table?: string;
+}
 
 /** A step being planned: what it runs and what it needs first. */
 export interface PlannedStep {

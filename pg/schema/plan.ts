@@ -45,25 +45,8 @@ import { eventTriggerSteps } from "./event_triggers.ts";
 import { defaultPrivilegeSteps } from "./default_privileges.ts";
 import { securityLabelSteps } from "./labels.ts";
 
-/** One DDL statement of a schema copy. */
-export interface DdlStep {
-  /**
-   * When it runs: before the data, after it, when setting sequences, when refreshing materialized views, or
-   * last of all (event triggers, default privileges, security labels).
-   */
-  phase: "pre" | "post" | "sequences" | "refresh" | "final";
-  /** What it creates, e.g. `table`, `primary key`, `index`, `view`, `setval`. */
-  kind: string;
-  /** The object, schema-qualified and quoted as in SQL, e.g. `app.customer` or `app.orders.orders_pkey`. */
-  name: string;
-  /** The statement, without a trailing semicolon. */
-  sql: string;
-  /**
-   * For post-data steps that build one table's constraints or indexes: the table (the root of its
-   * partition or inheritance tree). Steps of different tables may run in parallel.
-   */
-  table?: string;
-}
+export type { DdlStep } from "./_step.ts";
+import type { DdlStep } from "./_step.ts";
 
 /** Everything a schema copy runs, in order, plus notes for the report. */
 export interface SchemaPlan {

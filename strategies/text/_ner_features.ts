@@ -91,6 +91,7 @@ export function wordFeatures(word: string, flags: number, casing: number, offset
 
 /** What kind of gap lies between two tokens: a class letter, "^" at the text's edge. */
 function gapClass(gap: string): string {
+  if (gap === " ") return "_";
   if (gap.includes("\n")) return "n";
   const t = gap.replace(/[ \t\u00a0]/g, "");
   if (t === "") return gap === "" ? "0" : "_";
@@ -136,30 +137,73 @@ export function textFacts(tk: Tokens): TextFacts {
   return { headline, capitalisedInside };
 }
 
-/** The features of token `i` that depend on its place in the text rather than on one word alone. */
-export function contextFeatures(text: string, tk: Tokens, facts: TextFacts, i: number): string[] {
+/** What the context features of one token are made of (all but the word bigram). */
+export interface ContextParts {
+  /** 1 when the token opens its sentence. */
+  first: number;
+  casing: number;
+  /** Gap classes before and after the token. */
+  before: string;
+  after: string;
+  headline: number;
+  /** Tokens before it in its sentence, at most 3. */
+  position: number;
+  /** Casing of the neighbours in the sentence, 4 for none. */
+  left: number;
+  right: number;
+  afterInitial: number;
+  /** 1 when the same word stands title-cased inside a sentence elsewhere in the text. */
+  document: number;
+}
+
+/** The {@link ContextParts} of token `i`. */
+export function contextParts(text: string, tk: Tokens, facts: TextFacts, i: number): ContextParts {
   const c = tk.casing[i];
   const first = i === 0 || tk.sentence[i - 1] !== tk.sentence[i];
   const last = i + 1 >= tk.count || tk.sentence[i + 1] !== tk.sentence[i];
-  const before = i === 0 ? "^" : gapClass(text.slice(tk.end[i - 1], tk.start[i]));
-  const after = i + 1 >= tk.count ? "^" : gapClass(text.slice(tk.end[i], tk.start[i + 1]));
   let k = 0;
   while (k < 3 && i - k - 1 >= 0 && tk.sentence[i - k - 1] === tk.sentence[i]) k++;
-  const cl = first ? "e" : String(tk.casing[i - 1]);
-  const cr = last ? "e" : String(tk.casing[i + 1]);
+  return {
+    first: first ? 1 : 0,
+    casing: c,
+    before: i === 0 ? "^" : gapClass(text.slice(tk.end[i - 1], tk.start[i])),
+    after: i + 1 >= tk.count ? "^" : gapClass(text.slice(tk.end[i], tk.start[i + 1])),
+    headline: facts.headline[i],
+    position: k,
+    left: first ? 4 : tk.casing[i - 1],
+    right: last ? 4 : tk.casing[i + 1],
+    afterInitial: tk.afterInitial[i] ? 1 : 0,
+    document: c !== LOWER && facts.capitalisedInside.has(tk.key[i]) ? 1 : 0,
+  };
+}
+
+/** The context features that {@link ContextParts} decide. */
+export function partFeatures(p: ContextParts): string[] {
+  const c = p.casing;
+  const side = (x: number) => (x === 4 ? "e" : String(x));
   const out = [
     "bias",
-    `ss:${first ? 1 : 0}:${c}`,
-    `gb:${before}:${c}`,
-    `ga:${after}`,
-    `hd:${facts.headline[i]}:${c}`,
-    `pos:${k}:${c}`,
-    `ct:${cl}${c}${cr}`,
-    `bi:${first ? EDGE : tk.key[i - 1]}_${tk.key[i]}`,
+    `ss:${p.first}:${c}`,
+    `gb:${p.before}:${c}`,
+    `ga:${p.after}`,
+    `hd:${p.headline}:${c}`,
+    `pos:${p.position}:${c}`,
+    `ct:${side(p.left)}${c}${side(p.right)}`,
   ];
-  if (tk.afterInitial[i]) out.push("afterInitial");
-  if (c !== LOWER && facts.capitalisedInside.has(tk.key[i])) out.push(`doc:${first ? 1 : 0}:${c}`);
+  if (p.afterInitial) out.push("afterInitial");
+  if (p.document) out.push(`doc:${p.first}:${c}`);
   return out;
+}
+
+/** The word bigram feature of token `i`: the word before it in its sentence and the word itself. */
+export function bigramFeature(tk: Tokens, i: number): string {
+  const first = i === 0 || tk.sentence[i - 1] !== tk.sentence[i];
+  return `bi:${first ? EDGE : tk.key[i - 1]}_${tk.key[i]}`;
+}
+
+/** The features of token `i` that depend on its place in the text rather than on one word alone. */
+export function contextFeatures(text: string, tk: Tokens, facts: TextFacts, i: number): string[] {
+  return [...partFeatures(contextParts(text, tk, facts, i)), bigramFeature(tk, i)];
 }
 
 /** Per token: the highest first-pass probability of the same folded word anywhere in the text. */
@@ -180,16 +224,25 @@ function decile(p: number): number {
  * neighbours in the sentence and of the same word elsewhere in the text, in tenths.
  */
 export function stackFeatures(tk: Tokens, probs: Float32Array, docMax: Float32Array, i: number): string[] {
+  return stackFeaturesOf(stackParts(tk, probs, docMax, i));
+}
+
+/** The tenths the second pass reads for token `i`: itself, left and right neighbours (10: none), text-wide. */
+export function stackParts(tk: Tokens, probs: Float32Array, docMax: Float32Array, i: number): number[] {
   const at = (j: number) =>
-    j >= 0 && j < tk.count && tk.sentence[j] === tk.sentence[i] ? decile(probs[j]) : "e";
-  const c = tk.casing[i];
-  const self = decile(probs[i]);
+    j >= 0 && j < tk.count && tk.sentence[j] === tk.sentence[i] ? decile(probs[j]) : 10;
+  return [decile(probs[i]), tk.casing[i], at(i - 1), at(i + 1), decile(docMax[i])];
+}
+
+/** The second pass's features from {@link stackParts}. */
+export function stackFeaturesOf([self, c, left, right, doc]: readonly number[]): string[] {
+  const side = (x: number) => (x === 10 ? "e" : String(x));
   return [
     `q0:${self}:${c}`,
-    `q-1:${at(i - 1)}`,
-    `q1:${at(i + 1)}`,
-    `q-1+1:${at(i - 1)}${self}${at(i + 1)}`,
-    `qd:${decile(docMax[i])}:${c}`,
+    `q-1:${side(left)}`,
+    `q1:${side(right)}`,
+    `q-1+1:${side(left)}${self}${side(right)}`,
+    `qd:${doc}:${c}`,
   ];
 }
 

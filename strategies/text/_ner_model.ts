@@ -8,13 +8,17 @@
  * @module
  */
 import {
+  bigramFeature,
   bucket,
-  contextFeatures,
+  type ContextParts,
+  contextParts,
   documentMax,
   EDGE,
   FEATURE_VERSION,
   OFFSETS,
-  stackFeatures,
+  partFeatures,
+  stackFeaturesOf,
+  stackParts,
   type TextFacts,
   textFacts,
   wordFeatures,
@@ -34,6 +38,13 @@ export interface NerModel {
   threshold: number;
   /** Per pass: word text → weight sums at each of {@link OFFSETS}. */
   caches: Map<string, Float32Array>[];
+  /** Per pass: weight sums of context features by their parts' key, of word bigrams, of stacking parts. */
+  contextCaches: {
+    context: Map<number, number>;
+    /** Previous word → word → weight of their bigram feature. */
+    bigram: Map<string, Map<string, number>>;
+    stack: Map<number, number>;
+  }[];
 }
 
 /** The shipped weights as the generated module records them. */
@@ -61,7 +72,12 @@ export function modelFrom(record: NerWeightsRecord): NerModel {
     );
   }
   const passes = record.passes.map(decodePass);
-  return { passes, threshold: record.threshold, caches: passes.map(() => new Map()) };
+  return {
+    passes,
+    threshold: record.threshold,
+    caches: passes.map(() => new Map()),
+    contextCaches: passes.map(() => ({ context: new Map(), bigram: new Map(), stack: new Map() })),
+  };
 }
 
 let shipped: NerModel | undefined;
@@ -100,24 +116,73 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** A small integer per gap class, for the context caches' keys (classes are few, the map stays small). */
+const GAP_INDEX = new Map<string, number>();
+
+function gapIndex(gap: string): number {
+  let g = GAP_INDEX.get(gap);
+  if (g === undefined) GAP_INDEX.set(gap, g = GAP_INDEX.size);
+  return g;
+}
+
+/** The cache key of {@link ContextParts}, or -1 when a rare gap class does not fit the key. */
+function contextKey(p: ContextParts): number {
+  const b = gapIndex(p.before);
+  const a = gapIndex(p.after);
+  if (b >= 64 || a >= 64) return -1;
+  let k = p.first * 4 + p.casing;
+  k = (k * 64 + b) * 64 + a;
+  k = ((k * 2 + p.headline) * 4 + p.position) * 5 + p.left;
+  return ((k * 5 + p.right) * 2 + p.afterInitial) * 2 + p.document;
+}
+
+/** A cached weight sum: `compute` runs on the first look-up of `key` only. */
+function cached<K>(cache: Map<K, number>, key: K, compute: () => number): number {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(key, v = compute());
+  }
+  return v;
+}
+
 /** Probability that each token of `tk` (tokenised from `text`) is part of a person's name. */
 export function personProbabilities(text: string, tk: Tokens, model: NerModel = nerModel()): Float32Array {
   const facts: TextFacts = textFacts(tk);
   let probs = new Float32Array(tk.count);
-  const context = new Array<string[]>(tk.count);
-  for (let i = 0; i < tk.count; i++) context[i] = contextFeatures(text, tk, facts, i);
+  const parts = new Array<ContextParts>(tk.count);
+  const keys = new Int32Array(tk.count);
+  for (let i = 0; i < tk.count; i++) {
+    parts[i] = contextParts(text, tk, facts, i);
+    keys[i] = contextKey(parts[i]);
+  }
   for (let p = 0; p < model.passes.length; p++) {
     const pass = model.passes[p];
+    const caches = model.contextCaches[p];
     const next = new Float32Array(tk.count);
     const docMax = p > 0 ? documentMax(tk, probs) : null;
     for (let i = 0; i < tk.count; i++) {
-      let z = sumOf(context[i], pass);
+      const part = parts[i];
+      let z = keys[i] < 0
+        ? sumOf(partFeatures(part), pass)
+        : cached(caches.context, keys[i], () => sumOf(partFeatures(part), pass));
+      const before = i === 0 || tk.sentence[i - 1] !== tk.sentence[i] ? EDGE : tk.key[i - 1];
+      let after = caches.bigram.get(before);
+      if (after === undefined) {
+        if (caches.bigram.size >= CACHE_LIMIT) caches.bigram.clear();
+        caches.bigram.set(before, after = new Map());
+      }
+      z += cached(after, tk.key[i], () => sumOf([bigramFeature(tk, i)], pass));
       for (let k = 0; k < OFFSETS.length; k++) {
         const j = i + OFFSETS[k];
         const inside = j >= 0 && j < tk.count && tk.sentence[j] === tk.sentence[i];
         z += wordSums(model, p, tk, inside ? j : -1)[k];
       }
-      if (docMax !== null) z += sumOf(stackFeatures(tk, probs, docMax, i), pass);
+      if (docMax !== null) {
+        const [self, c, left, right, doc] = stackParts(tk, probs, docMax, i);
+        const key = (((self * 4 + c) * 11 + left) * 11 + right) * 10 + doc;
+        z += cached(caches.stack, key, () => sumOf(stackFeaturesOf([self, c, left, right, doc]), pass));
+      }
       next[i] = sigmoid(z);
     }
     probs = next;

@@ -188,6 +188,7 @@ export function findNames(
   if (options.model) {
     modelNames(text, tk, name, covered, options.model);
     answers(text, tk, name, covered);
+    possessives(tk, name, covered, options.gazetteer.flags);
   }
   chains(tk, name, plain);
 
@@ -284,8 +285,11 @@ export function findNames(
   }
 }
 
-/** The model probability a lower-case dictionary word needs, whatever the threshold, to be a name. */
-const LOWER_WORD_PROBABILITY = 0.5;
+/**
+ * The model probability a dictionary word with no casing cue (lower-case, or opening its sentence) needs,
+ * whatever the threshold, to be taken for a name.
+ */
+const DICTIONARY_WORD_PROBABILITY = 0.5;
 
 /** Marks the words the model gives at least `threshold`, except titles, greetings and function words. */
 function modelNames(
@@ -301,13 +305,23 @@ function modelNames(
     const f = tk.flags[i];
     if ((f & (TITLE | GREETING | CALENDAR) || ROLES.has(tk.key[i])) && !(f & NAME)) continue;
     if (f & STOP && (tk.casing[i] === LOWER || !(f & NAME))) continue;
-    // A lower-case dictionary word needs the model's confidence, not just its recall-minded threshold.
-    if (
-      tk.casing[i] === LOWER && f & (COMMON | ENGLISH) && !(f & NAME) && probs[i] < LOWER_WORD_PROBABILITY
-    ) {
-      continue;
-    }
+    // A dictionary word that is lower-case or capitalised only because it opens a sentence needs the
+    // model's confidence, not just its recall-minded threshold ("Password reset …", "Ticket T-1 …").
+    const uncased = tk.casing[i] === LOWER || tk.sentenceStart[i];
+    if (uncased && f & (COMMON | ENGLISH) && !(f & NAME) && probs[i] < DICTIONARY_WORD_PROBABILITY) continue;
     name[i] = 1;
+  }
+}
+
+/**
+ * Marks a capitalised possessive whose stem is a name and no ordinary word, or a word no list knows
+ * ("Sparacino's parcel", "Hudson's order"): the "'s" stays inside the span.
+ */
+function possessives(tk: Tokens, name: Uint8Array, covered: Uint8Array, flags: WordFlags): void {
+  for (let i = 0; i < tk.count; i++) {
+    if (name[i] || covered[i] || tk.casing[i] !== TITLE_CASE || !/['’]s$/.test(tk.key[i])) continue;
+    const stem = flags.get(tk.key[i].slice(0, -2)) ?? 0;
+    if ((stem & NAME && !(stem & COMMON)) || (stem === 0 && tk.key[i].length >= 5)) name[i] = 1;
   }
 }
 
@@ -467,7 +481,11 @@ function cues(
 function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
   const fits = (j: number, anchor: number): boolean => {
     const f = tk.flags[j];
+    // A middle initial ("Anna K. Nowak", "Ganaka M. Sethi"), whatever word lists say of the letter.
+    if (j + 1 < tk.count && tk.afterInitial[j + 1]) return true;
     if (f & (TITLE | GREETING | ORG_SUFFIX)) return false;
+    // A role before a name ("Senator Inabo") is not part of it.
+    if (ROLES.has(tk.key[j]) && !(f & NAME)) return false;
     // A function word some locale lists as a name ("An", "Do") joins a name only inside a sentence and
     // capitalised: "Nguyễn Văn An", not "That rick roll".
     if (f & STOP && (tk.sentenceStart[j] || !(f & NAME && tk.casing[j] !== LOWER))) return false;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Span } from "./entities.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { findNames, rowNameSet } from "./names.ts";
+import { nerModel } from "./_ner_model.ts";
 
 function persons(text: string, rowNames?: Set<string>): string[] {
   const out: Span[] = [];
@@ -95,4 +96,25 @@ Deno.test("findNames() leaves shouted, stretched and title words that no list ho
     persons("I LOVE ITTTTTTT so much. Awwwww that is sweet. We watched Undead Nightmare twice."),
     [],
   );
+});
+
+Deno.test("findNames() with the model: titles and roles before a surname, name answers, initials, possessives", () => {
+  const withModel = (text: string) => {
+    const out: Span[] = [];
+    const ner = nerModel();
+    findNames(text, out, {
+      person: true,
+      location: false,
+      organization: false,
+      nlp: false,
+      gazetteer: gazetteer(),
+      model: { ner, threshold: ner.threshold },
+    });
+    return out.map((s) => text.slice(s.start, s.end));
+  };
+  assert.deepEqual(withModel("I spoke to Mr. Leiva and Ms. Margarot yesterday."), ["Leiva", "Margarot"]);
+  assert.deepEqual(withModel("Senator Inabo met President Obama."), ["Inabo", "Obama"]);
+  assert.deepEqual(withModel("Agent: What's your last name?\nCustomer: Leiva"), ["Leiva"]);
+  assert.deepEqual(withModel("Szczepańska's order was lost."), ["Szczepańska's"]);
+  assert.deepEqual(withModel("The form was signed by Anna K. Nowak."), ["Anna K. Nowak"]);
 });

@@ -125,9 +125,9 @@ interface OpenEntity {
 
 /**
  * GUM CoNLL-U: texts of `perText` sentences each (one line each). A word is a person token when it is a
- * proper noun inside the minimal span of a person mention (GUM's `Entity=` brackets in MISC give each
- * mention's type and minimal span: "Afghan Ambassador Hamdullah Mohib" → "Hamdullah Mohib"); roles
- * ("President") are left out, as the detector leaves them.
+ * proper noun inside the minimal span of a person mention and inside no other mention nested in it (GUM's
+ * `Entity=` brackets in MISC give each mention's type and minimal span: "Afghan Ambassador Hamdullah
+ * Mohib" → "Hamdullah Mohib"); roles ("President") are left out, as the detector leaves them.
  */
 export function readGum(text: string, perText: number): LabelledText[] {
   const out: LabelledText[] = [];
@@ -160,15 +160,23 @@ export function readGum(text: string, perText: number): LabelledText[] {
           if (m[2]) closing.push(eid);
         } else closing.push(m[3]);
       }
-      let person = false;
+      // The innermost open mention decides: "Frederick Fung of ADPL" is a person whose minimal span
+      // holds an organisation, and ADPL belongs to the organisation.
+      let inner: OpenEntity | undefined;
       for (const e of open.values()) {
         e.seen++;
-        if (e.person && e.minspan.has(e.seen)) person = true;
+        inner = e;
       }
+      const person = inner !== undefined && inner.person && inner.minspan.has(inner.seen);
       const num = Number(id);
       const space = rangeEnd === -1 ? !misc.includes("SpaceAfter=No") : num === rangeEnd ? rangeSpace : false;
       if (num >= rangeEnd) rangeEnd = -1;
-      b.add(cols[1], person && cols[3] === "PROPN" && !ROLES.has(cols[1].toLowerCase()), space);
+      // Plural proper nouns ("Muslims", "Afghans") name groups, not a person.
+      b.add(
+        cols[1],
+        person && cols[3] === "PROPN" && cols[4] !== "NNPS" && !ROLES.has(cols[1].toLowerCase()),
+        space,
+      );
       for (const c of closing) open.delete(c);
     }
     if (++n % perText === 0) {
