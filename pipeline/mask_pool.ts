@@ -9,7 +9,7 @@
  * and a worker allocates no buffer per chunk; the two copies cost far less than masking the chunk.
  *
  * Only tables whose every masked column uses built-in strategies can go to the pool: plugins run in
- * their own sandboxes, and `text.scrub` has its own detector workers.
+ * their own sandboxes, and a strategy whose meta says `ownWorkers` runs workers of its own.
  *
  * @module
  */
@@ -43,9 +43,6 @@ const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** The size of a new buffer: the source's chunks are about 256 KiB. */
 const BUFFER_BYTES = 320 * 1024;
-
-/** Strategies that never go to the pool although built in: they run workers of their own. */
-const OWN_WORKERS = new Set(["text.scrub"]);
 
 const BUILTINS = builtinStrategies();
 
@@ -154,7 +151,7 @@ export class MaskPool {
       if (!c.recipe) return false;
       for (const def of c.recipe.strategies) {
         const name = def.meta.name;
-        if (BUILTINS.get(name) !== def || OWN_WORKERS.has(name)) return false;
+        if (BUILTINS.get(name) !== def || def.meta.ownWorkers) return false;
       }
       masked++;
     }

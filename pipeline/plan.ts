@@ -7,7 +7,7 @@
  */
 import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagnostic.ts";
 import type { LoadedPolicy } from "../config/load.ts";
-import { type BoundPolicy, type BoundRule, checkColumn, ruleParts } from "./bind.ts";
+import { type BoundPolicy, type BoundRule, checkColumn } from "./bind.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
 import { didYouMean as closest } from "../config/diagnostics.ts";
@@ -111,7 +111,7 @@ export function planTables(
       const r = rule?.columns[c.column];
       const path = ["tables", name, "columns", c.column];
       if (c.generated) {
-        if (r !== undefined && ruleParts(r).strategy !== "keep") {
+        if (r !== undefined && !bound.rules.get(name)?.get(c.column)?.definition.meta.passThrough) {
           const message =
             `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`;
           diagnostics.push(diagnostic("GENERATED_COLUMN", message, at(path), "warning"));
@@ -130,7 +130,7 @@ export function planTables(
       const placed = bound.rules.get(name)?.get(c.column);
       const misfit = placed && checkColumn(placed, c);
       if (misfit) diagnostics.push(misfit);
-      const masked = placed !== undefined && !misfit && placed.definition.meta.name !== "keep";
+      const masked = placed !== undefined && !misfit && !placed.definition.meta.passThrough;
       columns.push({ info: c, rule: masked ? placed : null });
     }
     tables.push({ name, info, rows, ...(rule?.where ? { where: rule.where } : {}), columns });
@@ -155,6 +155,23 @@ export function planTables(
         "FOREIGN_KEY_SKIPPED_PARENT",
         ["tables", fk.parent],
         `${fk.child} is copied but references ${fk.parent}, whose rows are skipped: foreign key '${fk.name}' would fail — skip ${fk.child} too, or copy ${fk.parent}`,
+      );
+    }
+  }
+  // Like a column: with `unlisted: keep`, large objects the policy does not mention are kept.
+  if (policy.large_objects === undefined && policy.unlisted === "error") {
+    const refs = tables.filter((t) => t.rows === "copy").flatMap((t) =>
+      t.columns.filter((c) => c.info.baseType === "oid").map((c) =>
+        `${t.name}.${c.info.column} (${c.info.type})`
+      )
+    );
+    if ((catalog.largeObjects ?? 0) > 0 || refs.length > 0) {
+      issue(
+        "LARGE_OBJECTS_UNCLASSIFIED",
+        ["large_objects"],
+        `large objects are not classified by the policy: the source holds ${catalog.largeObjects ?? 0}${
+          refs.length ? `, and ${refs.join(", ")} may reference them` : ""
+        } — add 'large_objects: skip', 'keep' or a rule for their bytes (e.g. 'redact')`,
       );
     }
   }

@@ -11,6 +11,7 @@ import type { Cell, StrategyDefinition } from "./types.ts";
 export const keep = {
   meta: {
     name: "keep",
+    passThrough: true,
     description: "Copies the value unchanged (for columns that hold no personal data)",
     deterministic: true,
     reproduces: "input",

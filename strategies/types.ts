@@ -42,6 +42,25 @@ export interface StrategyMeta {
   keyed: boolean;
   /** Documentation examples; deterministic ones double as conformance tests. */
   examples?: readonly StrategyExample[];
+  /** When `check` and `scan` should suggest this strategy for a column the policy leaves out. */
+  suggest?: readonly StrategySuggestion[];
+  /**
+   * Runs worker threads of its own: a masking worker never rebuilds it (its columns are masked where the
+   * table is read).
+   */
+  ownWorkers?: boolean;
+  /** Writes the input unchanged (`keep`): the planner plans such a column as kept, with no masker. */
+  passThrough?: boolean;
+}
+
+/** One kind of column a strategy is the natural suggestion for. */
+export interface StrategySuggestion {
+  /** A case-insensitive regular expression (JavaScript syntax) the column's name must match; absent: any. */
+  columnName?: string;
+  /** The column's type family must be one of these. */
+  families: readonly TypeFamily[];
+  /** Lower wins when several strategies fit a column. */
+  rank: number;
 }
 
 /** One documented use of a strategy. */

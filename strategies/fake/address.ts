@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { createFake, localeParam } from "./_common.ts";
 import { generate } from "./pattern.ts";
-import type { StrategyDefinition } from "../types.ts";
+import type { StrategyDefinition, StrategyMeta } from "../types.ts";
 
 const params = z.strictObject({ locale: localeParam });
 type Params = z.infer<typeof params>;
@@ -18,10 +18,12 @@ function addressStrategy(
   path: string,
   tweak: number,
   input: string,
+  suggest: StrategyMeta["suggest"] = [],
 ): StrategyDefinition<Params> {
   return {
     meta: {
       name,
+      suggest,
       description,
       columnTypes: ["string"],
       deterministic: true,
@@ -48,6 +50,7 @@ export const fakeStreet: StrategyDefinition<Params> = addressStrategy(
   "location.streetAddress",
   0x30,
   "12 Baker Street",
+  [{ columnName: "^(street|address\\d?|address_?line\\d?)$", families: ["string"], rank: 5 }],
 );
 
 /** The `fake.city` strategy. */
@@ -57,6 +60,7 @@ export const fakeCity: StrategyDefinition<Params> = addressStrategy(
   "location.city",
   0x31,
   "Springfield",
+  [{ columnName: "^city$", families: ["string"], rank: 6 }],
 );
 
 /** The `fake.postcode` strategy. */
@@ -66,6 +70,7 @@ export const fakePostcode: StrategyDefinition<Params> = addressStrategy(
   "location.zipCode",
   0x32,
   "SW1A 1AA",
+  [{ columnName: "^(postal_?code|post_?code|zip(_?code)?)$", families: ["string"], rank: 7 }],
 );
 
 /** The `fake.state` strategy. */
@@ -75,6 +80,7 @@ export const fakeState: StrategyDefinition<Params> = addressStrategy(
   "location.state",
   0x33,
   "Oregon",
+  [{ columnName: "^(state|province|region)$", families: ["string"], rank: 8 }],
 );
 
 /** The `fake.country` strategy. */
@@ -84,4 +90,5 @@ export const fakeCountry: StrategyDefinition<Params> = addressStrategy(
   "location.country",
   0x34,
   "Brazil",
+  [{ columnName: "^country$", families: ["string"], rank: 9 }],
 );

@@ -45,6 +45,7 @@ function brandOf(p2: number, p3: number, p4: number): number {
 export const fakeCard = {
   meta: {
     name: "fake.card",
+    suggest: [{ columnName: "card_?(number|no)|^pan$", families: ["string"], rank: 12 }],
     description: "Writes a Luhn-valid card number of the same brand and length as the input",
     columnTypes: ["string"],
     deterministic: true,

@@ -7,15 +7,23 @@
 import { z } from "zod";
 import { createFake, localeParam } from "./_common.ts";
 import { generate } from "./pattern.ts";
-import type { StrategyDefinition } from "../types.ts";
+import type { StrategyDefinition, StrategyMeta } from "../types.ts";
 
 const params = z.strictObject({ locale: localeParam });
 type Params = z.infer<typeof params>;
 
-function companyStrategy(name: string, description: string, path: string, tweak: number, input: string) {
+function companyStrategy(
+  name: string,
+  description: string,
+  path: string,
+  tweak: number,
+  input: string,
+  suggest: StrategyMeta["suggest"] = [],
+) {
   return {
     meta: {
       name,
+      suggest,
       description,
       columnTypes: ["string"],
       deterministic: true,
@@ -42,6 +50,7 @@ export const fakeCompany: StrategyDefinition<Params> = companyStrategy(
   "company.name",
   0x38,
   "Acme Corporation",
+  [{ columnName: "^company(_?name)?$", families: ["string"], rank: 10 }],
 );
 
 /** The `fake.job_title` strategy. */

@@ -26,6 +26,11 @@ const TWEAK = 0x58;
 export const fakeDateOfBirth = {
   meta: {
     name: "fake.date_of_birth",
+    suggest: [{ columnName: "birth|dob", families: ["string"], rank: 15 }, {
+      columnName: "birth|dob",
+      families: ["date", "timestamp"],
+      rank: 0,
+    }],
     description: "Writes a birth date in the same age band (birth-year block) as the input",
     columnTypes: ["date", "timestamp", "string"],
     deterministic: true,

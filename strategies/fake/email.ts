@@ -66,6 +66,7 @@ function localPart(data: LocaleData, rng: Rng): string {
 export const fakeEmail = {
   meta: {
     name: "fake.email",
+    suggest: [{ columnName: "e_?mail", families: ["string"], rank: 0 }],
     description: "Writes a realistic e-mail address at a reserved example domain (or the domain given)",
     columnTypes: ["string"],
     deterministic: true,

@@ -37,6 +37,7 @@ const IBAN = /^[A-Za-z]{2}\d{2}[A-Za-z0-9]{8,30}$/;
 export const fakeIban = {
   meta: {
     name: "fake.iban",
+    suggest: [{ columnName: "iban", families: ["string"], rank: 11 }],
     description: "Writes a mod-97-valid IBAN of the same country and length as the input",
     columnTypes: ["string"],
     deterministic: true,

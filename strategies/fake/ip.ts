@@ -67,6 +67,10 @@ export function parseV6(s: string): number[] | null {
 export const fakeIp = {
   meta: {
     name: "fake.ip",
+    suggest: [{ columnName: "(^|_)ip(_?addr(ess)?)?$", families: ["string"], rank: 14 }, {
+      families: ["network"],
+      rank: 0,
+    }],
     description: "Writes an IP address of the same family (keyed permutation of the address space)",
     columnTypes: ["string", "network"],
     deterministic: true,

@@ -11,7 +11,7 @@ import { createFake, localeParam } from "./_common.ts";
 import { Prf, type Rng } from "../keyed/_prf.ts";
 import { LocaleData } from "./locale.ts";
 import { generate } from "./pattern.ts";
-import type { StrategyDefinition } from "../types.ts";
+import type { StrategyDefinition, StrategyMeta } from "../types.ts";
 
 const TWEAK_FIRST = 1;
 const TWEAK_LAST = 2;
@@ -147,10 +147,12 @@ function nameStrategy(
   description: string,
   tweak: number,
   pick: (data: LocaleData, rng: Rng) => string,
+  suggest: StrategyMeta["suggest"] = [],
 ): StrategyDefinition<Params> {
   return {
     meta: {
       name,
+      suggest,
       description,
       columnTypes: ["string"],
       deterministic: true,
@@ -179,6 +181,7 @@ export const fakeFirstNameStrategy: StrategyDefinition<Params> = nameStrategy(
   "Writes a first name of the locale, the same for the same (normalised) input",
   TWEAK_FIRST,
   first,
+  [{ columnName: "^(first|given|fore)_?name$", families: ["string"], rank: 1 }],
 );
 
 /** The `fake.last_name` strategy. */
@@ -187,6 +190,7 @@ export const fakeLastNameStrategy: StrategyDefinition<Params> = nameStrategy(
   "Writes a last name of the locale, the same for the same (normalised) input",
   TWEAK_LAST,
   last,
+  [{ columnName: "^(last|family|sur)_?name$", families: ["string"], rank: 2 }],
 );
 
 /** The `fake.full_name` strategy. */
@@ -195,4 +199,5 @@ export const fakeFullNameStrategy: StrategyDefinition<Params> = nameStrategy(
   "Writes a full name in the locale's name order, the same for the same (normalised) input",
   TWEAK_FULL,
   fullWith,
+  [{ columnName: "^(full_?)?name$|^contact_?name$", families: ["string"], rank: 3 }],
 );

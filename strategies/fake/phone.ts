@@ -26,6 +26,7 @@ const TWEAK = 0x40;
 export const fakePhone = {
   meta: {
     name: "fake.phone",
+    suggest: [{ columnName: "phone|mobile|fax", families: ["string"], rank: 4 }],
     description: "Writes a phone number with the input's layout and new digits (keyed permutation)",
     columnTypes: ["string"],
     deterministic: true,

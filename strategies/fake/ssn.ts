@@ -27,6 +27,7 @@ export function ssnValid(x: number): boolean {
 export const fakeSsn = {
   meta: {
     name: "fake.ssn",
+    suggest: [{ columnName: "ssn|social_?security", families: ["string"], rank: 13 }],
     description: "Writes a valid-looking SSN (or national id) with the input's layout (keyed permutation)",
     columnTypes: ["string"],
     deterministic: true,

@@ -17,6 +17,7 @@ const TWEAK = 0x21;
 export const fakeUsername = {
   meta: {
     name: "fake.username",
+    suggest: [{ columnName: "user_?name|login", families: ["string"], rank: 16 }],
     description: "Writes a realistic username built from a fake name",
     columnTypes: ["string"],
     deterministic: true,

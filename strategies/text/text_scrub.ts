@@ -101,6 +101,8 @@ export type TextScrubParams = z.infer<typeof TextScrubParams>;
 export const textScrub = {
   meta: {
     name: "text.scrub",
+    suggest: [{ columnName: "note|comment|body|description|message", families: ["string"], rank: 17 }],
+    ownWorkers: true,
     description:
       "Replaces names, places, organisations, contact, payment and id numbers found in free text, keeping the rest",
     columnTypes: ["string"],
