@@ -232,7 +232,14 @@ export function buildCli(): Command {
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       if (opts.check && !opts.config) {
-        throw new CommanderError(EXIT.usage, "privaci.usage", "--check needs -c");
+        throw new PrivaciError(
+          "USAGE",
+          "Cannot check without a policy: --check compares a policy's 'keep' rules",
+          {
+            exitCode: EXIT.usage,
+            hint: "pass the policy with -c privaci.yaml",
+          },
+        );
       }
       const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
       const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");

@@ -81,6 +81,7 @@ export type PolicySchemaType = z.ZodObject<{
   schemas: z.ZodDefault<z.ZodArray<z.ZodString>>;
   tables: z.ZodDefault<z.ZodRecord<z.ZodString, TableRuleSchemaType>>;
   plugins: z.ZodDefault<z.ZodArray<PluginRefSchemaType>>;
+  large_objects: z.ZodOptional<ColumnRuleSchemaType>;
   options: z.ZodDefault<
     z.ZodObject<{
       jobs: z.ZodOptional<z.ZodInt>;
@@ -102,6 +103,12 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
   schemas: z.array(z.string().min(1)).min(1).default(["public"]),
   tables: z.record(z.string().regex(/^[^.]+\.[^.]+$/, "must be schema.table"), TableRuleSchema).default({}),
   plugins: z.array(PluginRefSchema).default([]),
+  /**
+   * What happens to the source's large objects: `skip`, `keep` (copied with their OIDs), or a rule for
+   * their bytes (`redact`, `{ strategy: … }`), applied as to a `bytea` column. Required when the source
+   * holds large objects or a copied column is of type `oid` or `lo`, unless `unlisted: keep` (then `keep`).
+   */
+  large_objects: ColumnRuleSchema.optional(),
   options: z.strictObject({
     /** Tables copied at once. */
     jobs: z.int().min(1).max(64).optional(),
@@ -176,6 +183,8 @@ export type Policy = {
   tables: Record<string, TableRule>;
   /** The plugins the policy trusts. */
   plugins: PluginRef[];
+  /** Large objects: `skip`, `keep`, or a rule for their bytes; required when the source has any (unless `unlisted: keep`). */
+  large_objects?: ColumnRule | undefined;
   /** Tuning. */
   options: {
     /** Tables copied at once. */

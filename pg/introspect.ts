@@ -49,6 +49,8 @@ export interface Catalog {
   tables: Map<string, TableInfo>;
   foreignKeys: ForeignKey[];
   sequences: OwnedSequence[];
+  /** How many large objects the source holds (they belong to no schema). */
+  largeObjects?: number;
   /** Quoted names of the sequences of the selected schemas that no column owns (pg_dump sets them all). */
   unownedSequences?: string[];
   /**
@@ -252,6 +254,8 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
        and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass and d.objid = s.oid
                           and d.refclassid = 'pg_class'::regclass and d.deptype in ('a', 'i'))
      order by 1`).map((r) => r.sequence);
+  const [{ n: largeObjects }] = await sql<{ n: number }[]>`
+    select count(*)::int as n from pg_largeobject_metadata`;
   const notValid = new Map<string, NotValidConstraint[]>();
   for (
     const r of await sql<(NotValidConstraint & { table: string })[]>`
@@ -268,7 +272,7 @@ export async function introspect(sql: postgres.Sql, schemas: readonly string[]):
     list.push({ relation: r.relation, name: r.name, def: r.def });
     notValid.set(r.table, list);
   }
-  return { tables, foreignKeys, sequences, unownedSequences, partitions, notValid };
+  return { tables, foreignKeys, sequences, unownedSequences, largeObjects, partitions, notValid };
 }
 
 interface ColumnRow {

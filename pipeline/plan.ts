@@ -158,6 +158,23 @@ export function planTables(
       );
     }
   }
+  // Like a column: with `unlisted: keep`, large objects the policy does not mention are kept.
+  if (policy.large_objects === undefined && policy.unlisted === "error") {
+    const refs = tables.filter((t) => t.rows === "copy").flatMap((t) =>
+      t.columns.filter((c) => c.info.baseType === "oid").map((c) =>
+        `${t.name}.${c.info.column} (${c.info.type})`
+      )
+    );
+    if ((catalog.largeObjects ?? 0) > 0 || refs.length > 0) {
+      issue(
+        "LARGE_OBJECTS_UNCLASSIFIED",
+        ["large_objects"],
+        `large objects are not classified by the policy: the source holds ${catalog.largeObjects ?? 0}${
+          refs.length ? `, and ${refs.join(", ")} may reference them` : ""
+        } — add 'large_objects: skip', 'keep' or a rule for their bytes (e.g. 'redact')`,
+      );
+    }
+  }
   const suggestion = unclassified.size === 0 ? "" : suggestYaml(unclassified, suggest);
   return { tables, diagnostics, suggestion };
 }

@@ -7,6 +7,8 @@
  */
 import type postgres from "postgres";
 import type { Diagnostic } from "../core/diagnostic.ts";
+import type { ColumnMasker } from "../strategies/types.ts";
+import { LARGE_OBJECT_COLUMN } from "../pg/large_objects.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { introspect } from "../pg/introspect.ts";
 import type { Keyring } from "../strategies/keyed/keyring.ts";
@@ -16,6 +18,7 @@ import type { MaskedColumn } from "./mask_stream.ts";
 import { closeMaskers, MaskerFactory, tableMaskers } from "./maskers.ts";
 import type { Plan, PolicySource, TablePlan } from "./plan.ts";
 import { planTables } from "./plan.ts";
+import { bindRule, checkColumn } from "./bind.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
 
@@ -31,6 +34,8 @@ export interface Prepared {
   copied: TablePlan[];
   /** A fingerprint of the policy key (not the key), or "no-key". */
   keyFingerprint: string;
+  /** What happens to large objects: none copied, copied as they are, or their bytes masked. */
+  largeObjects: "skip" | "keep" | ColumnMasker;
   /** Closes every masker. */
   close(): Promise<void>;
 }
@@ -70,6 +75,17 @@ export async function prepare(
     diagnostics.push(...built.issues);
     if (built.issues.length === 0) maskers.set(t.name, built.columns);
   }
+  let largeObjects: Prepared["largeObjects"] = "skip";
+  const lo = src.policy.large_objects;
+  if (lo === "keep" || (lo === undefined && src.policy.unlisted === "keep")) largeObjects = "keep";
+  else if (lo !== undefined && lo !== "skip") {
+    // The same binding as a column rule, on a bytea column standing for each object's bytes.
+    const binding = bindRule(lo, { registry, src, path: ["large_objects"] });
+    const misfit = binding.ok ? checkColumn(binding.rule, LARGE_OBJECT_COLUMN) : undefined;
+    if (!binding.ok) diagnostics.push(...binding.diagnostics);
+    else if (misfit) diagnostics.push(misfit);
+    else largeObjects = (await factory.build(binding.rule, LARGE_OBJECT_COLUMN)).masker;
+  }
   const keyFingerprint = keyring
     ? [...await keyring.derive("state:fingerprint")].map((b) => b.toString(16).padStart(2, "0")).join("")
     : "no-key";
@@ -80,8 +96,10 @@ export async function prepare(
     maskers,
     diagnostics,
     copied,
+    largeObjects,
     async close() {
       for (const cols of maskers.values()) await closeMaskers(cols);
+      if (typeof largeObjects !== "string") await largeObjects.close?.();
       maskers.clear();
     },
   };

@@ -44,7 +44,7 @@ import {
   unitKey,
 } from "./state.ts";
 import { withRetries } from "./retry.ts";
-import { createPostData, createPreData, planForTarget } from "./schema_step.ts";
+import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
 import { planToSql } from "../pg/schema/script.ts";
 
@@ -449,7 +449,7 @@ async function loadPhase(
   return { copiedNames, cyclic: tableOrder.cyclic, jobs };
 }
 
-/** Finish: foreign keys validated, post-data DDL (or the sequences), the run marked done. */
+/** Finish: foreign keys validated, large objects copied, post-data DDL (or the sequences), the run marked done. */
 async function finishPhase(
   session: RunSession,
   started: Started,
@@ -460,6 +460,12 @@ async function finishPhase(
   const { prepared } = started;
   const refOf = (name: string) => prepared.catalog.tables.get(name)!;
   await validateForeignKeys(target, prepared.catalog.foreignKeys, loaded.cyclic, refOf);
+  facts.diagnostics.push(
+    ...await largeObjectsStep(snapshot.sql, target, prepared.largeObjects, {
+      count: prepared.catalog.largeObjects ?? 0,
+      skip: loaded.copiedNames.length === 0,
+    }),
+  );
   if (loaded.schemaPlan) {
     await createPostData(src.policy.target, loaded.schemaPlan, loaded.jobs);
     facts.sequences = loaded.schemaPlan.sequences.length;

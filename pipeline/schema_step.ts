@@ -8,6 +8,9 @@ import type postgres from "postgres";
 import { openClient } from "../pg/connect.ts";
 import { applyPost, applyPre, applySequences } from "../pg/schema/apply.ts";
 import { planSchemaCopy, type SchemaPlan } from "../pg/schema/plan.ts";
+import { copyLargeObjects, LARGE_OBJECT_COLUMN } from "../pg/large_objects.ts";
+import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import type { ColumnMasker } from "../strategies/types.ts";
 
 /** Plans the schema copy for the target at hand (its version and available extensions). */
 export async function planForTarget(
@@ -43,4 +46,36 @@ export async function createPostData(targetUrl: string, plan: SchemaPlan, jobs: 
   } finally {
     await pool.end({ timeout: 0 });
   }
+}
+
+/**
+ * Copies the source's large objects as the policy says (`skip`, `keep`, or a masker for their bytes),
+ * after the tables, under their source OIDs; returns the note for the report.
+ */
+export async function largeObjectsStep(
+  source: postgres.Sql,
+  target: postgres.Sql,
+  how: "skip" | "keep" | ColumnMasker,
+  options: { count: number; skip: boolean },
+): Promise<Diagnostic[]> {
+  if (options.count === 0) return [];
+  if (how === "skip" || options.skip) {
+    return [
+      diagnostic(
+        "LARGE_OBJECTS",
+        `${options.count} large object(s) not copied`,
+        { path: ["large_objects"] },
+        "note",
+      ),
+    ];
+  }
+  const batch = { table: LARGE_OBJECT_COLUMN, firstRow: 1, column: () => [] };
+  const mask = how === "keep" ? null : async (bytes: string) => (await how.mask([bytes], batch))[0];
+  const n = await copyLargeObjects(source, target, { mask });
+  const what = how === "keep" ? "as they are" : "with their bytes masked";
+  return [
+    diagnostic("LARGE_OBJECTS", `${n} large object(s) copied ${what}, under their source OIDs`, {
+      path: ["large_objects"],
+    }, "note"),
+  ];
 }

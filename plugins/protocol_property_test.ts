@@ -139,32 +139,35 @@ Deno.test({
           plugin: "@t/noise",
           version: "1.0.0",
           timeoutMs: 120_000,
-          totalMs: 4_000,
+          totalMs: 15_000,
           memoryMb: 128,
         });
         try {
           await sandbox.request({ t: "load", module: toBase64(new TextEncoder().encode(MODULE)) }, "loading");
-          await sandbox.request({
-            t: "init",
-            col: 1,
-            strategy: "noise",
-            params: {},
-            column,
-            key: null,
-            domain: "d",
-            unique: false,
-          }, "initialising");
-          const request = sandbox.request(
-            {
-              t: "mask",
+          // Initialising and the batch share the short budget: both in the one request that must fail.
+          const request = (async () => {
+            await sandbox.request({
+              t: "init",
               col: 1,
-              values: [toBase64(bytes), then],
-              table: { schema: "s", table: "t" },
-              firstRow: 1,
-            },
-            "masking",
-            "noise",
-          );
+              strategy: "noise",
+              params: {},
+              column,
+              key: null,
+              domain: "d",
+              unique: false,
+            }, "initialising");
+            return await sandbox.request(
+              {
+                t: "mask",
+                col: 1,
+                values: [toBase64(bytes), then],
+                table: { schema: "s", table: "t" },
+                firstRow: 1,
+              },
+              "masking",
+              "noise",
+            );
+          })();
           await assert.rejects(request, (e: unknown) => {
             assert.ok(e instanceof PluginError, `not a PluginError: ${e}`);
             assert.ok(

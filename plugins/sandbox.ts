@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PluginError, type PluginErrorCode } from "../errors.ts";
 import {
   decodeJson,
@@ -158,6 +158,36 @@ function commandLine(shim: string, options: SandboxOptions): string[] {
   ];
 }
 
+const DIR_PREFIX = "privaci_sandbox_";
+let swept = false;
+
+/**
+ * Deletes the private directories of sandboxes whose host died without deleting them (a host killed with
+ * SIGKILL cannot); each directory's name carries its host's pid. Linux only (it asks `/proc`), once per
+ * process; a directory another user owns, or of a host still running, is left alone.
+ */
+function sweepStaleDirectories(tmp: string): void {
+  if (swept || Deno.build.os !== "linux") return;
+  swept = true;
+  try {
+    for (const entry of Deno.readDirSync(tmp)) {
+      const pid = new RegExp(`^${DIR_PREFIX}(\\d+)_`).exec(entry.name)?.[1];
+      if (
+        !entry.isDirectory || pid === undefined || Number(pid) === Deno.pid || exists(`/proc/${pid}/stat`)
+      ) {
+        continue;
+      }
+      try {
+        Deno.removeSync(join(tmp, entry.name), { recursive: true });
+      } catch {
+        // Not ours, or gone already.
+      }
+    }
+  } catch {
+    // The temp directory cannot be listed: nothing to sweep.
+  }
+}
+
 /** The line and column numbers of a plugin's stack, without its names, messages or URLs. */
 function stackNumbers(stack: string): string {
   const frames: string[] = [];
@@ -209,7 +239,8 @@ export class Sandbox {
   constructor(options: SandboxOptions) {
     this.#options = options;
     requireDenoRuntime(`plugin ${options.plugin}`);
-    this.#dir = Deno.makeTempDirSync({ prefix: "privaci_sandbox_" });
+    this.#dir = Deno.makeTempDirSync({ prefix: `${DIR_PREFIX}${Deno.pid}_` });
+    sweepStaleDirectories(dirname(this.#dir));
     const shim = join(this.#dir, "shim.js");
     Deno.writeTextFileSync(shim, SHIM_SOURCE);
     const argv = commandLine(shim, options);

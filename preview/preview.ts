@@ -1,8 +1,8 @@
 /**
  * `privaci preview`: a few rows of each table from the live source, masked exactly as `run` masks them:
- * the same planning and masker building (`prepare`, with the policy's key) and the same chunk masker the
- * masking stage runs, fed the rows as COPY text. Nothing is written anywhere and the target is never
- * opened.
+ * the same run session (bound rules, the policy's keyring, one snapshot, the prepared maskers) and the
+ * same chunk masker the masking stage runs, fed the rows as COPY text. Nothing is written anywhere and the
+ * target is never opened.
  *
  * The result holds source values by design: preview is for the policy's author, at a terminal. It is never
  * logged or put in a report.
@@ -10,13 +10,11 @@
  * @module
  */
 import type { LoadedPolicy } from "../config/load.ts";
-import { bindPolicy } from "../pipeline/bind.ts";
+import { RunSession } from "../pipeline/session.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
-import { fromTable, quoteIdent, SourceSnapshot } from "../pg/source.ts";
+import { fromTable, quoteIdent } from "../pg/source.ts";
 import { ChunkMasker } from "../pipeline/mask_chunk.ts";
 import { throwIfIssues } from "../pipeline/maskers.ts";
-import { prepare } from "../pipeline/prepare.ts";
-import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { Cell } from "../strategies/types.ts";
 import { ConfigError } from "../errors.ts";
@@ -57,56 +55,51 @@ export interface PreviewTable {
 
 /** Reads and masks a few rows of each copied table. */
 export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): Promise<PreviewTable[]> {
-  const registry = options.registry ?? builtinStrategies();
-  const bound = bindPolicy(src, registry);
-  throwIfIssues(bound.diagnostics, "Cannot preview");
-  const keyring = await src.keyring();
+  await using session = await RunSession.open(src, {
+    snapshot: true,
+    what: "Cannot preview",
+    ...(options.registry ? { registry: options.registry } : {}),
+  });
   const rows = options.rows ?? 5;
-  const snapshot = await SourceSnapshot.open(src.policy.source);
-  let prepared;
-  try {
-    prepared = await prepare(src, snapshot.sql, { registry, bound, keyring });
-    throwIfIssues(prepared.diagnostics, "Cannot preview");
-    const wanted = options.table === undefined
-      ? null
-      : options.table.includes(".")
-      ? options.table
-      : `${src.policy.schemas[0]}.${options.table}`;
-    const tables = prepared.copied.filter((t) => wanted === null || t.name === wanted);
-    if (wanted !== null && tables.length === 0) {
-      throw new ConfigError("USAGE", `Cannot preview table '${wanted}': the policy does not copy it`, [], {
-        hint: `name one of: ${prepared.copied.map((t) => t.name).join(", ")}`,
-      });
-    }
-    const out: PreviewTable[] = [];
-    for (const t of tables) {
-      const columns = prepared.maskers.get(t.name)!;
-      const list = t.columns.map((c) => `${quoteIdent(c.info.column)}::text`).join(", ");
-      const where = t.where ? ` where ${t.where}` : "";
-      const source = await snapshot.sql.unsafe(
-        `select ${list} from ${fromTable(t.info)}${where} limit ${rows}`,
-      )
-        .values() as Cell[][];
-      const masked = decodeRows(
-        (await new ChunkMasker(t.info, columns).mask(encodeRows(source), 1, source.length)).bytes,
-        columns.length,
-      );
-      const shown: PreviewColumn[] = [];
-      columns.forEach((c, i) => {
-        if (c.masker === null) return;
-        shown.push({
-          column: c.column.column,
-          strategy: c.strategy,
-          cells: source.map((row, r) => cell(row[i], masked[r][i])),
-        });
-      });
-      out.push({ table: t.name, rows: source.length, kept: columns.length - shown.length, columns: shown });
-    }
-    return out;
-  } finally {
-    await prepared?.close();
-    await snapshot.close();
+  const prepared = await session.prepare();
+  throwIfIssues(prepared.diagnostics, "Cannot preview");
+  const sql = session.snapshot.sql;
+  const wanted = options.table === undefined
+    ? null
+    : options.table.includes(".")
+    ? options.table
+    : `${src.policy.schemas[0]}.${options.table}`;
+  const tables = prepared.copied.filter((t) => wanted === null || t.name === wanted);
+  if (wanted !== null && tables.length === 0) {
+    throw new ConfigError("USAGE", `Cannot preview table '${wanted}': the policy does not copy it`, [], {
+      hint: `name one of: ${prepared.copied.map((t) => t.name).join(", ")}`,
+    });
   }
+  const out: PreviewTable[] = [];
+  for (const t of tables) {
+    const columns = prepared.maskers.get(t.name)!;
+    const list = t.columns.map((c) => `${quoteIdent(c.info.column)}::text`).join(", ");
+    const where = t.where ? ` where ${t.where}` : "";
+    const source = await sql.unsafe(
+      `select ${list} from ${fromTable(t.info)}${where} limit ${rows}`,
+    )
+      .values() as Cell[][];
+    const masked = decodeRows(
+      (await new ChunkMasker(t.info, columns).mask(encodeRows(source), 1, source.length)).bytes,
+      columns.length,
+    );
+    const shown: PreviewColumn[] = [];
+    columns.forEach((c, i) => {
+      if (c.masker === null) return;
+      shown.push({
+        column: c.column.column,
+        strategy: c.strategy,
+        cells: source.map((row, r) => cell(row[i], masked[r][i])),
+      });
+    });
+    out.push({ table: t.name, rows: source.length, kept: columns.length - shown.length, columns: shown });
+  }
+  return out;
 }
 
 function cell(before: Cell, after: Cell): PreviewCell {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ColumnInfo } from "../strategies/types.ts";
+import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
 import type { Entity } from "../strategies/text/entities.ts";
 import { countEntities, type EntityCounts } from "./entity_counts.ts";
 import {
@@ -17,6 +17,20 @@ import {
   SCAN_ENTITIES,
   THRESHOLDS,
 } from "./heuristics.ts";
+
+/** How sure a finding is. */
+export type Confidence = "high" | "medium" | "low";
+
+/** What scan concluded about one column. */
+export interface Finding {
+  /** The kind of personal data, or `null` for a column to keep. */
+  kind: Kind | null;
+  confidence: Confidence;
+  /** Why, in words built from counts, detector names and the column name. */
+  evidence: string[];
+  /** The rule to write. */
+  rule: StrategySpec;
+}
 
 /** A name-based guess. */
 export interface NameEvidence {

@@ -7,8 +7,15 @@
  */
 import { type ArrayNode, parseArray } from "../strategies/array.ts";
 import type { StrategySpec } from "../strategies/types.ts";
-import type { Confidence, Finding } from "./classify.ts";
-import { freeTextEvidence, type NameEvidence, nameEvidence, share, spread } from "./_evidence.ts";
+import {
+  type Confidence,
+  type Finding,
+  freeTextEvidence,
+  type NameEvidence,
+  nameEvidence,
+  share,
+  spread,
+} from "./_evidence.ts";
 import { countEntities, type EntityCounts } from "./entity_counts.ts";
 import { ENTITY_KINDS, type Kind, KIND_RULES, SCAN_ENTITIES, THRESHOLDS } from "./heuristics.ts";
 import type { Entity } from "../strategies/text/entities.ts";

@@ -19,6 +19,8 @@ import {
 } from "./heuristics.ts";
 import { arrayFinding, jsonFinding } from "./_nested.ts";
 import {
+  type Confidence,
+  type Finding,
   freeTextEvidence,
   type NameEvidence,
   nameEvidence,
@@ -27,19 +29,7 @@ import {
   spread,
 } from "./_evidence.ts";
 
-/** How sure a finding is. */
-export type Confidence = "high" | "medium" | "low";
-
-/** What scan concluded about one column. */
-export interface Finding {
-  /** The kind of personal data, or `null` for a column to keep. */
-  kind: Kind | null;
-  confidence: Confidence;
-  /** Why, in words built from counts, detector names and the column name. */
-  evidence: string[];
-  /** The rule to write. */
-  rule: StrategySpec;
-}
+export type { Confidence, Finding } from "./_evidence.ts";
 
 const KEEP: StrategySpec = { strategy: "keep" };
 

@@ -28,6 +28,9 @@ export function seededRandom(seed: number): () => number {
 export function propertyParams<T>(numRuns: number, extra: fc.Parameters<T> = {}): fc.Parameters<T> {
   const seed = Deno.env.get("PRIVACI_FC_SEED");
   const path = Deno.env.get("PRIVACI_FC_PATH");
-  const replay = seed === undefined ? {} : { seed: Number(seed), ...(path ? { path } : {}) };
+  // The seed is chosen here rather than inside fast-check, so a check made after the runs can print it too.
+  const replay = seed === undefined
+    ? { seed: (Date.now() ^ (Math.random() * 2 ** 31)) | 0 }
+    : { seed: Number(seed), ...(path ? { path } : {}) };
   return { numRuns, ...extra, ...replay };
 }

@@ -130,3 +130,68 @@ tables:
     await registry.close();
   }
 });
+
+for (
+  const [strategy, code] of [
+    ["name_while_masking", "PLUGIN_ERROR"],
+    ["message_while_masking", "PLUGIN_ERROR"],
+    ["name_at_close", "PLUGIN_ERROR"],
+    ["forge_fd1", "PLUGIN_OUTPUT"],
+    ["lone_surrogate", "PLUGIN_OUTPUT"],
+  ] as const
+) {
+  Deno.test(`privaci run --debug with a plugin that smuggles values out (${strategy}) exits 3 with ${code} and prints none`, async () => {
+    const { fixtureModule, newPublisher, signedModule, writePackage } = await import(
+      "../fixtures/plugins/_kit.ts"
+    );
+    await withTempDir(async (dir) => {
+      const evil = await newPublisher();
+      await writePackage(join(dir, "exfil"), (await signedModule(await fixtureModule("exfil"), evil)).files);
+      await withDbs(async (dbs) => {
+        await exec(
+          dbs.sourceUrl,
+          `${DDL}; insert into customer select g, 'secret-' || g, 'n' from generate_series(1, 50) g`,
+        );
+        await exec(dbs.targetUrl, DDL);
+        const policy = join(dir, "privaci.yaml");
+        await Deno.writeTextFile(
+          policy,
+          `version: 1
+source: ${dbs.sourceUrl}
+target: ${dbs.targetUrl}
+key: "${KEY}"
+plugins:
+  - use: "file:./exfil/"
+    publisher: "${evil.publisher}"
+tables:
+  public.customer:
+    columns:
+      id: keep
+      code: "@evil/exfil/${strategy}"
+      note: keep
+`,
+        );
+        const add = await privaci(["plugin", "add", "file:./exfil/", "-c", policy], {});
+        assert.equal(add.code, 0, add.stderr);
+        const run = await privaci(["run", "-c", policy, "--debug"], {});
+        const output = run.stdout + run.stderr;
+        assert.equal(run.code, 3, output);
+        assert.match(run.stderr, new RegExp(`error: Plugin @evil/exfil `));
+        assert.equal(/secret-\d/.test(output), false, output);
+        // deno-lint-ignore no-control-regex
+        assert.equal(/\x1b|\r/.test(output), false, JSON.stringify(output));
+        // --debug shows where in the plugin it failed (line and column numbers), nothing the plugin named.
+        if (code === "PLUGIN_ERROR") {
+          assert.match(run.stderr, /The plugin's stack \(its error names and messages are withheld\)/);
+        }
+        if (strategy !== "name_at_close") {
+          assert.match(run.stderr, /\(table public\.customer, column code, rows 1-50\)/);
+        }
+        const masked = new TextDecoder().decode(
+          await copyOut(dbs.targetUrl, "select count(*) from customer where code like 'secret-%'"),
+        );
+        assert.equal(masked.trim(), "0");
+      });
+    });
+  });
+}

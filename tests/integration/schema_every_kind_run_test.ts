@@ -4,6 +4,7 @@ import { privaci } from "../fixtures/core/cli.ts";
 import {
   dataOf,
   dumpSchema,
+  dumpWithoutRunState,
   EVERY_KIND,
   EVERY_KIND_SCHEMAS,
   withoutSkipped,
@@ -15,12 +16,6 @@ target: \${PRIVACI_TARGET_URL}
 unlisted: keep
 schemas: [${EVERY_KIND_SCHEMAS.join(", ")}]
 `;
-
-/** pg_dump of the target without the run's own bookkeeping schema. */
-async function dumpWithoutRunState(url: string): Promise<string> {
-  return (await dumpSchema(url)).split(/\n(?=--\n-- Name: )/)
-    .filter((s) => !/; Schema: privaci;|Name: privaci; Type: SCHEMA/.test(s)).join("\n");
-}
 
 async function policyFile(dir: string, schema: "copy" | "existing"): Promise<string> {
   const file = `${dir}/${schema}.yaml`;
