@@ -119,15 +119,13 @@ export function buildCli(): Command {
       };
       const onInt = stop("SIGINT");
       const onTerm = stop("SIGTERM");
-      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
       if (opts.dryRun) {
-        try {
-          console.log((await dryRun(loaded, { registry: plugins.registry })).trimEnd());
-        } finally {
-          await plugins.close();
-        }
+        console.log((await dryRun(loaded)).trimEnd());
         return;
       }
+      // One registry for the run and the verification after it (the library would load the plugins
+      // itself, once per call).
+      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
       // The report is written whether the run succeeds or fails: a failed run is when an auditor needs it.
@@ -190,9 +188,7 @@ export function buildCli(): Command {
     .option("--json", "print the result as JSON on stdout")
     .action(async (opts) => {
       const loaded = await load(opts.config);
-      const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
-      const result = await check(loaded, { version: denoJson.version, registry: plugins.registry })
-        .finally(() => plugins.close());
+      const result = await check(loaded, { version: denoJson.version });
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       const warnings = result.diagnostics.filter((d) => d.severity !== "error");
       const errors = result.diagnostics.filter((d) => d.severity === "error");
@@ -236,7 +232,14 @@ export function buildCli(): Command {
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
       if (opts.check && !opts.config) {
-        throw new CommanderError(EXIT.usage, "privaci.usage", "--check needs -c");
+        throw new PrivaciError(
+          "USAGE",
+          "Cannot check without a policy: --check compares a policy's 'keep' rules",
+          {
+            exitCode: EXIT.usage,
+            hint: "pass the policy with -c privaci.yaml",
+          },
+        );
       }
       const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
       const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");

@@ -61,7 +61,7 @@ export type ProgressEvent =
 
 /** Options of {@link run} and {@link check}. */
 export interface RunOptions {
-  /** Strategies to use (default: the built-ins). */
+  /** Strategies to use (default: the built-ins and the policy's plugins, resolved as the CLI does). */
   registry?: StrategyRegistry;
   /** Empty the target tables first instead of refusing non-empty ones. */
   truncate?: boolean;

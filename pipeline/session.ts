@@ -2,18 +2,19 @@
  * A run session: what every command that reads the source through a policy opens, once, and disposes
  * of, once. `run`, `dryRun` and `check` open one; `scan`, `preview` and `verify` can open the same.
  *
- * Opening a session binds every rule of the policy (an unknown strategy, a bad param or a missing key is
+ * Opening a session loads the policy's plugins (unless given a registry), binds every rule of the policy (an unknown strategy, a bad param or a missing key is
  * refused here, before any connection, with the rule's code and policy line), makes the policy's one
  * keyring, and then opens what the command asks for: the source catalog connection (always), the target
  * connection, one snapshot of the source, a pool of masking workers. If opening any of them fails, the
  * ones already open are closed before the error leaves `open`.
  *
  * Disposing of the session (`await using`) closes, in reverse order, the maskers of the prepared plan,
- * the workers, the snapshot and both connections, whatever happened in between.
+ * the workers, the snapshot, both connections and the plugin sandboxes, whatever happened in between.
  *
  * API:
  * - `RunSession.open(src, options)`: binds, connects; `options.target`, `options.snapshot`,
- *   `options.maskWorkers` say what else to open, `options.registry` the strategies (default built-ins),
+ *   `options.maskWorkers` say what else to open, `options.registry` the strategies (default: the
+ *   built-ins and the policy's plugins),
  *   `options.signal` ends the catalog connections on abort.
  * - `session.src`, `session.registry`, `session.bound` (the bound rules), `session.keyring`.
  * - `session.source`: the catalog connection; `session.target`; `session.snapshot` (with its `sql`);
@@ -35,7 +36,8 @@
 import type postgres from "postgres";
 import { connect } from "../pg/connect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
-import { builtinStrategies } from "../strategies/builtins.ts";
+import denoJson from "../deno.json" with { type: "json" };
+import { policyRegistry } from "../plugins/policy_registry.ts";
 import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { bindPolicy, type BoundPolicy } from "./bind.ts";
@@ -46,7 +48,7 @@ import { prepare, type Prepared } from "./prepare.ts";
 
 /** What {@link RunSession.open} opens besides the source catalog connection. */
 export interface SessionOptions {
-  /** Strategies to use (default: the built-ins). */
+  /** Strategies to use (default: the built-ins and the policy's plugins, loaded and closed by the session). */
   registry?: StrategyRegistry;
   /** Also connect to the target. */
   target?: boolean;
@@ -68,7 +70,7 @@ export class RunSession implements AsyncDisposable {
   readonly bound: BoundPolicy;
   /** The policy's one keyring, or `null` without a key. */
   readonly keyring: Keyring | null;
-  #stack = new AsyncDisposableStack();
+  #stack: AsyncDisposableStack;
   #source: postgres.Sql | null = null;
   #target: postgres.Sql | null = null;
   #snapshot: SourceSnapshot | null = null;
@@ -80,7 +82,9 @@ export class RunSession implements AsyncDisposable {
     registry: StrategyRegistry,
     bound: BoundPolicy,
     keyring: Keyring | null,
+    stack: AsyncDisposableStack,
   ) {
+    this.#stack = stack;
     this.src = src;
     this.registry = registry;
     this.bound = bound;
@@ -94,17 +98,24 @@ export class RunSession implements AsyncDisposable {
    * @throws {PgError} when a connection or the snapshot cannot be opened (the others are closed first).
    */
   static async open(src: PolicySource, options: SessionOptions = {}): Promise<RunSession> {
-    const registry = options.registry ?? builtinStrategies();
-    const bound = bindPolicy(src, registry);
-    throwIfIssues(bound.diagnostics, options.what ?? "Cannot run");
-    const session = new RunSession(src, registry, bound, await src.keyring());
+    const stack = new AsyncDisposableStack();
     try {
+      let registry = options.registry;
+      if (registry === undefined) {
+        // The policy's plugins, verified and sandboxed as its lock pins them, beside the built-ins.
+        const plugins = await policyRegistry(src, { hostVersion: denoJson.version });
+        stack.defer(() => plugins.close());
+        registry = plugins.registry;
+      }
+      const bound = bindPolicy(src, registry);
+      throwIfIssues(bound.diagnostics, options.what ?? "Cannot run");
+      const session = new RunSession(src, registry, bound, await src.keyring(), stack);
       await session.#open(options);
+      return session;
     } catch (e) {
-      await session[Symbol.asyncDispose]();
+      await stack.disposeAsync();
       throw e;
     }
-    return session;
   }
 
   async #open(options: SessionOptions): Promise<void> {

@@ -22,6 +22,9 @@ const COMMON_SHARE = 0.05;
 /** The same for a column of fewer than 50 values. */
 const RARE_SHARE = 0.2;
 
+/** Families whose values hold words (addresses and other types hold none of the tokens looked for). */
+const TOKEN_FAMILIES = new Set(["string", "json", "array"]);
+
 /** Strategies whose source values are the personal data containment looks for. */
 const ORIGINS = new Set(["nothing", "placeholder", "pool"]);
 
@@ -60,10 +63,10 @@ export async function containment(
   );
   await target.unsafe(`analyze pg_temp.privaci_tokens`);
   const out: ContainmentResult[] = [];
-  for (const c of scanned) {
+  for (const c of scanned.filter((x) => TOKEN_FAMILIES.has(x.info.family))) {
     const col = quoteIdent(c.info.column);
     const [row] = await target.unsafe<
-      { rows: string; occ: string; dist: string; origins: number[] | null }[]
+      { rows: string; occ: string; dist: string; origins: string | null }[]
     >(
       `with g as (select tok, count(*) as n from ${fromTable(c.table.info)}, ${tokensOf(textOf(c.info))}
                    where ${col} is not null group by tok),
@@ -73,7 +76,7 @@ export async function containment(
        select (select count(*) from ${fromTable(c.table.info)} where ${col} is not null)::text as rows,
               (select coalesce(sum(n), 0) from m)::text as occ,
               (select count(*) from m)::text as dist,
-              (select array_agg(distinct o) from m, unnest(m.origins) o) as origins`,
+              (select string_agg(distinct o::text, ',') from m, unnest(m.origins) o) as origins`,
     );
     out.push({
       table: c.table.name,
@@ -81,7 +84,7 @@ export async function containment(
       rows: Number(row.rows),
       occurrences: Number(row.occ),
       distinct: Number(row.dist),
-      from: (row.origins ?? []).sort((a, b) => a - b).map((i) =>
+      from: (row.origins?.split(",").map(Number) ?? []).sort((a, b) => a - b).map((i) =>
         `${origins[i].table.name}.${origins[i].info.column}`
       ),
     });

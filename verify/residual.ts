@@ -93,12 +93,22 @@ async function scanColumn(
       textOf(c.info)
     } as v from ${from}${sampled} where ${col} is not null${limit}) s group by v`;
   const json = c.info.family === "json";
-  for await (const batch of target.unsafe<{ k?: string; v: string; n: number }[]>(query).cursor(BATCH)) {
+  const detect = async (batch: { k?: string; v: string; n: number }[]) => {
     const texts = batch.map((r) => (json ? jsonStrings(r.v) : r.v));
     const spans = await options.pool.detect(texts);
     const confirmed = aligned ? await confirmInSource(source, c, batch, texts, spans) : spans;
     for (let i = 0; i < batch.length; i++) count(tally, texts[i], confirmed[i], Number(batch[i].n));
+  };
+  // The next batch is fetched while the detectors work on this one; at most two are held.
+  let detecting: Promise<void> = Promise.resolve();
+  for await (const batch of target.unsafe<{ k?: string; v: string; n: number }[]>(query).cursor(BATCH)) {
+    await detecting;
+    detecting = detect(batch);
+    // Handled here so a failure while the next batch is fetched is not an unhandled rejection; the
+    // await above (or below) still throws it.
+    detecting.catch(() => {});
   }
+  await detecting;
   tally.result.risk = residualRisk(tally.result, tally.idRows, c.strategy !== "keep");
   return tally.result;
 }

@@ -1,18 +1,17 @@
 /**
- * `verify`: audits a masked copy against its source and policy. It reads the source inside one snapshot
- * and the target on one session, plans the tables as `run` does, then runs the checks in turn: replay,
+ * `verify`: audits a masked copy against its source and policy. It opens a {@link RunSession} (the bound
+ * rules, one source snapshot, the target), plans the tables as `run` does, then runs the checks in turn: replay,
  * containment, residual personal data, integrity and k-anonymity. Findings carry a risk level; the
  * report holds counts, names and redacted contexts, never a value.
  *
  * @module
  */
-import { bindPolicy } from "../pipeline/bind.ts";
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
-import { connect, redactUrl } from "../pg/connect.ts";
+import { redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
-import { SourceSnapshot } from "../pg/source.ts";
 import { throwIfIssues } from "../pipeline/maskers.ts";
 import { planTables, type PolicySource, type TablePlan } from "../pipeline/plan.ts";
+import { RunSession } from "../pipeline/session.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { DetectorPool } from "../strategies/text/pool.ts";
@@ -59,20 +58,24 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     }
   };
 
-  const targetPool = await connect(policy.target, "target");
-  let snapshot: SourceSnapshot | null = null;
+  // The session binds the rules (refusing a bad policy before any connection) and owns the source
+  // snapshot and the target connection; verify reserves that connection, as temporary tables live in it.
+  await using session = await RunSession.open(src, {
+    registry,
+    target: true,
+    snapshot: true,
+    what: "Cannot verify",
+  });
+  await using stack = new AsyncDisposableStack();
+  const target = await session.target.reserve();
+  stack.defer(() => target.release());
   let pool: DetectorPool | null = null;
-  const target = await targetPool.reserve();
-  try {
-    snapshot = await SourceSnapshot.open(policy.source);
-    const source = snapshot.sql;
+  stack.defer(() => pool?.close());
+  {
+    const source = session.snapshot.sql;
     const catalog = await introspect(source, policy.schemas);
-    const bound = bindPolicy(src, registry);
-    const plan = planTables(src, catalog, bound);
-    throwIfIssues(
-      [...bound.diagnostics, ...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)],
-      "Cannot verify",
-    );
+    const plan = planTables(src, catalog, session.bound);
+    throwIfIssues([...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)], "Cannot verify");
     const targetCatalog = await introspect(target, policy.schemas);
     const key = newDigestKey();
     await setDigestKey(source, key);
@@ -159,11 +162,6 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
       timings,
       notes,
     };
-  } finally {
-    (pool as DetectorPool | null)?.close();
-    await snapshot?.close();
-    target.release();
-    await targetPool.end({ timeout: 0 });
   }
 }
 

@@ -31,7 +31,7 @@ export const fakeSsn = {
     description: "Writes a valid-looking SSN (or national id) with the input's layout (keyed permutation)",
     columnTypes: ["string"],
     deterministic: true,
-    reproduces: "nothing",
+    reproduces: "pool",
     unique: true,
     keyed: true,
     examples: [{ input: "123-45-6789" }],

@@ -121,10 +121,14 @@ Deno.test("scan -c --check fails on a policy that keeps a personal column and pa
       const leaky = `${dir}/leaky.yaml`;
       const text = await Deno.readTextFile(draft);
       await Deno.writeTextFile(leaky, text.replace(/^( {6}billing_email:) .*$/m, "$1 keep"));
-      const flagged = await privaci(["scan", "-c", leaky, "--check"], env);
+      const flagged = await privaci(["scan", "-c", leaky, "--check", "--json"], env);
       assert.equal(flagged.code, 1, flagged.stderr);
       assert.match(flagged.stderr, /personal but kept: public\.orders\.billing_email looks like email/);
-      assert.doesNotMatch(flagged.stderr, /@/, "the report quotes no value");
+      assert.deepEqual(JSON.parse(flagged.stdout).flagged, [{
+        table: "public.orders",
+        column: "billing_email",
+      }]);
+      assert.doesNotMatch(flagged.stderr + flagged.stdout, /@/, "the report quotes no value");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -52,6 +52,32 @@ Deno.test("privaci run, schema: existing, --jobs 1: a table partitioned with its
   }
 });
 
+Deno.test("privaci run: a rule on a partitioned table masks the rows of every partition", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "privaci_partitions_" });
+  try {
+    await withDbs(async ({ sourceUrl, targetUrl }) => {
+      await psqlFile(sourceUrl, SCHEMA);
+      await psqlFile(sourceUrl, DATA);
+      await psqlFile(targetUrl, SCHEMA);
+      const file = await writePolicy(dir, "tables:\n  public.payment:\n    columns:\n      amount: redact\n");
+      const env = { PRIVACI_SOURCE_URL: sourceUrl, PRIVACI_TARGET_URL: targetUrl };
+      const r = await privaci(["run", "-c", file, "--jobs", "2", "--quiet"], env);
+      assert.equal(r.code, 0, r.stderr);
+      const perPartition =
+        `select tableoid::regclass::text || ' ' || count(*) || ' ' || string_agg(distinct amount::text, ',')
+                              from public.payment group by tableoid order by 1`;
+      assert.deepEqual(await rows(targetUrl, perPartition), [
+        '("payment_p2022_01 105 0.00")',
+        '("payment_p2022_02 96 0.00")',
+        '("payment_p2022_03 99 0.00")',
+      ]);
+      assert.notDeepEqual(await rows(sourceUrl, perPartition), await rows(targetUrl, perPartition));
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("privaci check refuses a policy that names a partition: its partitioned table's rules apply", async () => {
   const dir = await Deno.makeTempDir({ prefix: "privaci_partitions_" });
   try {

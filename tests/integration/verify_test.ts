@@ -7,13 +7,13 @@ import { privaci } from "../fixtures/core/cli.ts";
 import { plantedValues, type PolicyKind, policyYaml, seedSql } from "../fixtures/verify/shop.ts";
 
 /** Seeds the shop, copies it under the policy of `kind`, and runs `privaci verify --json` on the copy. */
-async function verifyShop(kind: PolicyKind, extra: string[] = []) {
+async function verifyShop(kind: PolicyKind, extra: string[] = [], more = { sql: "", yaml: "" }) {
   return await withDbs(async ({ sourceUrl, targetUrl }) => {
-    await exec(sourceUrl, seedSql());
+    await exec(sourceUrl, seedSql() + more.sql);
     const dir = await Deno.makeTempDir({ prefix: "privaci_verify_" });
     try {
       const file = `${dir}/privaci.yaml`;
-      await Deno.writeTextFile(file, policyYaml(kind, { source: sourceUrl, target: targetUrl }));
+      await Deno.writeTextFile(file, policyYaml(kind, { source: sourceUrl, target: targetUrl }, more.yaml));
       const copied = await run(await loadPolicy(file), { jobs: 1, maskWorkers: 0 });
       assert.ok(copied.ok);
       const r = await privaci(["verify", "-c", file, "--json", "--quiet", ...extra]);
@@ -100,4 +100,26 @@ Deno.test("privaci verify reports k = 1 for quasi-identifiers with a unique comb
   assert.equal(k.withoutColumn.length, 3);
   assert.deepEqual(failing(report), ["public.customers.postcode, birth_date, gender k-anonymity"]);
   assert.equal(report.findings.find((f) => f.check === "k-anonymity")!.risk, "high");
+});
+
+Deno.test("privaci verify finds personal data inside kept JSON documents and array elements", async () => {
+  const sql = `
+    create table events (id int primary key, payload jsonb, tags text[]);
+    insert into events select i, jsonb_build_object('kind', 'visit', 'n', i), array['web', 'promo'] from generate_series(1, 30) i;
+    update events set payload = '{"kind": "contact", "by": {"mail": "ana.lima@mail.test"}}' where id = 7;
+    update events set tags = array['callback', 'call +44 20 7946 0958 please'] where id = 9;`;
+  const yaml = `  public.events:
+    columns:
+      id: keep
+      payload: keep
+      tags: keep
+`;
+  const { report } = await verifyShop("correct", [], { sql, yaml });
+  const payload = report.residual.find((r) => r.column === "payload")!;
+  assert.deepEqual([payload.counts, payload.rowsWithFindings, payload.scanned], [{ email: 1 }, 1, 30]);
+  assert.equal(payload.contexts.email, "[EMAIL] contact");
+  const tags = report.residual.find((r) => r.column === "tags")!;
+  assert.deepEqual([tags.counts, tags.rowsWithFindings], [{ phone: 1 }, 1]);
+  assert.equal(tags.contexts.phone, "callback call [PHONE] please");
+  assert.deepEqual(failing(report), ["public.events.payload residual", "public.events.tags residual"]);
 });
