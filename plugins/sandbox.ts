@@ -56,6 +56,11 @@ export interface SandboxOptions {
 const STDERR_TAIL = 16 * 1024;
 const STDERR_SHOWN = 2000;
 const CLOSE_GRACE_MS = 2000;
+/**
+ * The least time a sandbox gets to start and load its module: that is mostly Deno's own start-up, which a
+ * busy machine slows far past a per-batch budget tuned for masking.
+ */
+const STARTUP_MS = 30_000;
 /** Data-segment room the deno runtime itself needs beyond the JS heap (measured: starts under 640 MiB). */
 const DATA_BASELINE_MB = 768;
 /** The largest file the sandbox may write (Deno's own caches in its private directory). */
@@ -431,8 +436,9 @@ export class Sandbox {
       throw this.#error("PLUGIN_ERROR", `Plugin ${this.#options.plugin} is closed`, strategy);
     }
     const name = this.#options.plugin;
-    const { timeoutMs, totalMs = Infinity } = this.#options;
     const counted = req.t !== "hello" && req.t !== "load";
+    const { totalMs = Infinity } = this.#options;
+    const timeoutMs = counted ? this.#options.timeoutMs : Math.max(this.#options.timeoutMs, STARTUP_MS);
     const left = counted ? totalMs - this.#spentMs : Infinity;
     const total = left < timeoutMs;
     let timer: ReturnType<typeof setTimeout> | undefined;
