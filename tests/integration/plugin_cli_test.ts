@@ -8,7 +8,7 @@ import { Keyring } from "../../strategies/keyed/keyring.ts";
 import { signPackage } from "../../plugins/package.ts";
 import { HOST_VERSION, newPublisher, withTempDir, writePackage } from "../fixtures/plugins/_kit.ts";
 import { maskWith } from "../fixtures/plugins/_mask.ts";
-import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
+import { withJsrRegistry } from "../fixtures/plugins/_registry.ts";
 
 const NHS_ENTRY = new URL("../../plugins/nhs_number/mod.ts", import.meta.url).pathname;
 
@@ -19,10 +19,7 @@ async function cli(...args: string[]): Promise<string[]> {
 }
 
 Deno.test("privaci plugin keygen → sign → publish → add → list → load masks NHS numbers", async () => {
-  const registry = new LocalRegistry();
-  const previous = Deno.env.get("JSR_URL");
-  Deno.env.set("JSR_URL", registry.url);
-  try {
+  await withJsrRegistry(async (registry) => {
     await withTempDir(async (dir) => {
       const keyFile = join(dir, "publisher.key");
       const [publisher] = await cli("keygen", "--out", keyFile);
@@ -113,11 +110,7 @@ Deno.test("privaci plugin keygen → sign → publish → add → list → load 
         await loaded.close();
       }
     });
-  } finally {
-    if (previous === undefined) Deno.env.delete("JSR_URL");
-    else Deno.env.set("JSR_URL", previous);
-    await registry.close();
-  }
+  });
 });
 
 Deno.test("privaci plugin add refuses a specifier with no publisher key", async () => {

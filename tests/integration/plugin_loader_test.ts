@@ -15,20 +15,7 @@ import {
   writePackage,
 } from "../fixtures/plugins/_kit.ts";
 import { maskWith } from "../fixtures/plugins/_mask.ts";
-import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
-
-async function withRegistry(fn: (registry: LocalRegistry) => Promise<void>): Promise<void> {
-  const registry = new LocalRegistry();
-  const previous = Deno.env.get("JSR_URL");
-  Deno.env.set("JSR_URL", registry.url);
-  try {
-    await fn(registry);
-  } finally {
-    if (previous === undefined) Deno.env.delete("JSR_URL");
-    else Deno.env.set("JSR_URL", previous);
-    await registry.close();
-  }
-}
+import { withJsrRegistry as withRegistry } from "../fixtures/plugins/_registry.ts";
 
 function release(version: string): (text: string) => string {
   return (t) => t.replace('version: "1.0.0"', `version: "${version}"`);

@@ -20,7 +20,7 @@ import {
   withTempDir,
   writePackage,
 } from "../fixtures/plugins/_kit.ts";
-import { LocalRegistry } from "../fixtures/plugins/_registry.ts";
+import { withJsrRegistry } from "../fixtures/plugins/_registry.ts";
 
 const KEY = "base64:" + btoa("a fixed policy key for the plugin run test!");
 const DDL = "create table person (id int primary key, nhs text, name text)";
@@ -63,10 +63,7 @@ function rows(bytes: Uint8Array): string[][] {
 }
 
 Deno.test("privaci run masks a column with a plugin signed, published to JSR and added", async () => {
-  const registry = new LocalRegistry();
-  const previous = Deno.env.get("JSR_URL");
-  Deno.env.set("JSR_URL", registry.url);
-  try {
+  await withJsrRegistry(async (registry) => {
     await withTempDir(async (dir) => {
       const keyFile = join(dir, "nhs.key");
       const [publisher] = await cli("keygen", "--out", keyFile);
@@ -124,11 +121,7 @@ Deno.test("privaci run masks a column with a plugin signed, published to JSR and
         assert.deepEqual(target[ROWS], [String(ROWS + 1), "\\N", "no number"]);
       });
     });
-  } finally {
-    if (previous === undefined) Deno.env.delete("JSR_URL");
-    else Deno.env.set("JSR_URL", previous);
-    await registry.close();
-  }
+  });
 });
 
 for (
