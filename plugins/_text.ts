@@ -17,7 +17,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066
  * ```ts
  * import assert from "node:assert/strict";
  * import { printable } from "./_text.ts";
- * assert.equal(printable("Masks \x1b]52;c;ZXZpbA==\x07names", 80), "Masks ]52;c;ZXZpbA== names");
+ * assert.equal(printable("Masks\x1b]52;c;ZXZpbA==\x07names", 80), "Masks ]52;c;ZXZpbA== names");
  * ```
  */
 export function printable(text: string, max: number): string {
