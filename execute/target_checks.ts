@@ -8,7 +8,7 @@ import type postgres from "postgres";
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
-import type { TablePlan } from "./plan.ts";
+import type { TablePlan } from "../plan/plan.ts";
 
 interface Identity {
   sysid: string;
