@@ -42,7 +42,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     null,
     { strategy: "fake.first_name" },
     { strategy: "fake.email", domain: "person_email" },
-    { strategy: "json", paths: { "$.name": "fake.last_name" } },
+    { strategy: "json", paths: { "$.name": "fake.last_name" }, others: "keep" },
     null,
   ];
   const names = ["id", "first_name", "email", "profile", "note"];

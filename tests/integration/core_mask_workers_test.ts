@@ -29,7 +29,7 @@ const TABLES = `tables:
       phone: fake.phone
       iban: fake.iban
       ssn: fake.ssn
-      profile: { strategy: json, paths: { "$.name": fake.full_name, "$.city": fake.city } }`;
+      profile: { strategy: json, paths: { "$.name": fake.full_name, "$.city": fake.city }, others: keep }`;
 
 function seed(bad = false): string {
   const profile = `'{"name": "N' || g || '", "city": "C' || (g % 50) || '", "n": ' || g || '}'`;
