@@ -160,7 +160,7 @@ Deno.test("MaskStream() with a MaskPool fails with the inline error when a strat
     assert.ok(inline instanceof PipelineError && pooled instanceof PipelineError);
     assert.match(
       pooled.message,
-      /^Cannot mask public\.people\.profile with json: the strategy failed in the batch from row \d+$/,
+      /^Cannot mask public\.people\.profile with json in the batch from row \d+: the value in batch row \d+ is not JSON$/,
     );
     assert.deepEqual(
       [pooled.code, pooled.message, pooled.table, pooled.column, pooled.strategy, pooled.row],

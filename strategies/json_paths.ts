@@ -133,7 +133,7 @@ export const json = {
           } catch {
             throw new PrivaciError(
               "STRATEGY_FAILED",
-              `cannot read ${columnLabel(column)} as JSON: the value in batch row ${row + 1} is not JSON`,
+              `the value in batch row ${row + 1} is not JSON`,
             );
           }
         });

@@ -77,7 +77,7 @@ Deno.test("parsePath() reads the supported syntax and rejects the rest", async (
     () => maskValues("json", { paths: { "$.a": "redact" } }, ["{not json"], { column: JSONB }),
     {
       name: "PrivaciError",
-      message: 'cannot read "t"."c" as JSON: the value in batch row 1 is not JSON',
+      message: "the value in batch row 1 is not JSON",
     },
   );
 });

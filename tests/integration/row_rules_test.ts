@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { PipelineError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 
@@ -44,7 +44,9 @@ Deno.test("run() masks $..email at every depth and others: for the leaves no pat
       outputs.push(text(await copyOut(targetUrl, "select * from docs order by id")));
     }
     assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
-    const rows = outputs[0].trimEnd().split("\n").map((l) => JSON.parse(l.split("\t")[1].replace(/\\\\/g, "\\")));
+    const rows = outputs[0].trimEnd().split("\n").map((l) =>
+      JSON.parse(l.split("\t")[1].replace(/\\\\/g, "\\"))
+    );
     assert.equal(rows.length, ROWS);
     for (const [i, doc] of rows.entries()) {
       const g = i + 1;
@@ -72,7 +74,12 @@ Deno.test("run() stops on a JSON leaf no path matches (others: error by default)
         (e) => e,
       );
       assert.ok(e instanceof PipelineError, String(e));
-      assert.deepEqual([e.code, e.table, e.column, e.strategy], ["JSON_UNMATCHED", "public.docs", "doc", "json"]);
+      assert.deepEqual([e.code, e.table, e.column, e.strategy], [
+        "JSON_UNMATCHED",
+        "public.docs",
+        "doc",
+        "json",
+      ]);
       assert.match(e.message, /no path of the json rule matches \$\.nickname$/);
       assert.match(e.hint ?? "", /"\$\.nickname": redact/);
       assert.doesNotMatch(e.message + e.hint, /Ally/);
