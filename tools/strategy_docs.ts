@@ -124,6 +124,7 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
         `Keyed: ${meta.keyed ? "yes" : "no"}. Unique-capable: ${meta.unique ? "yes" : "no"}.`,
       "",
     );
+    if (meta.details) out.push(meta.details, "");
     const schema = z.toJSONSchema(def.params, { io: "input" }) as {
       properties?: Record<string, JsonSchemaProp>;
       required?: string[];
