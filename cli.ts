@@ -11,7 +11,7 @@ import denoJson from "./deno.json" with { type: "json" };
 import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
-import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
+import { check, dryRun, type ProgressEvent, run } from "./execute/run.ts";
 import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
 import type { RunReport } from "./report/report.ts";
@@ -32,10 +32,10 @@ let debug = Deno.args.includes("--debug");
 
 function printError(e: unknown): number {
   if (e instanceof PrivaciError) {
-    err(`${paint("31;1", "error")}: ${e.message}`);
+    err(`${paint("31;1", `error ${e.code}`)}: ${e.message}`);
     // A single issue is already in the message (with its file, line and column).
     if (e instanceof ConfigError && e.diagnostics.length > 1) {
-      err(formatDiagnostics(e.diagnostics, { color }));
+      err(formatDiagnostics(e.diagnostics, { color, code: true }));
     }
     if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
     if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
@@ -192,14 +192,14 @@ export function buildCli(): Command {
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       const warnings = result.diagnostics.filter((d) => d.severity !== "error");
       const errors = result.diagnostics.filter((d) => d.severity === "error");
-      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, severity: true }));
+      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, code: true }));
       if (!result.ok) {
         err(
-          `${paint("31;1", "error")}: ${errors.length} problem${
+          `${paint("31;1", "error CHECK_FAILED")}: ${errors.length} problem${
             errors.length === 1 ? "" : "s"
           } in the policy`,
         );
-        err(formatDiagnostics(errors, { color }));
+        err(formatDiagnostics(errors, { color, code: true }));
         if (result.suggestion) {
           err(`\nAdd these rules to ${loaded.file} (review every 'keep'):\n`);
           console.log(result.suggestion);

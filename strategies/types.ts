@@ -30,6 +30,8 @@ export interface StrategyMeta {
   name: string;
   /** One sentence: what the strategy writes. */
   description: string;
+  /** Paragraphs (Markdown) docs/strategies.md gives after the facts: guarantees, limits, when to use it. */
+  details?: string;
   /** Type families it can write valid values for; absent means any. */
   columnTypes?: readonly TypeFamily[];
   /** Same key, input and params always give the same output. */

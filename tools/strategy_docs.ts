@@ -33,7 +33,7 @@ interface JsonSchemaProp {
 
 function typeOf(p: JsonSchemaProp): string {
   if (p.enum) return p.enum.length > 12 ? "locale name" : p.enum.map((e) => `\`${e}\``).join(" \\| ");
-  if (p.anyOf) return [...new Set(p.anyOf.map(typeOf))].join(" or ");
+  if (p.anyOf) return [...new Set(p.anyOf.flatMap((a) => typeOf(a).split(" or ")))].join(" or ");
   const t = Array.isArray(p.type) ? p.type.join(" or ") : p.type ?? "any";
   return t === "object" ? "strategy spec" : t;
 }
@@ -124,6 +124,7 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
         `Keyed: ${meta.keyed ? "yes" : "no"}. Unique-capable: ${meta.unique ? "yes" : "no"}.`,
       "",
     );
+    if (meta.details) out.push(meta.details, "");
     const schema = z.toJSONSchema(def.params, { io: "input" }) as {
       properties?: Record<string, JsonSchemaProp>;
       required?: string[];

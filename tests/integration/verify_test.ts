@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadPolicy } from "../../config/load.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import type { VerifyReport } from "../../verify/findings.ts";
 import { exec, withDbs } from "../_pg.ts";
 import { privaci } from "../fixtures/core/cli.ts";
@@ -65,7 +65,7 @@ Deno.test("privaci verify exits 0 on a copy masked by a correct policy", async (
 Deno.test("privaci verify exits 1 naming exactly the kept personal column and the scrubbed column that still holds a name", async () => {
   const { code, stderr, report, stdout } = await verifyShop("leaky");
   assert.equal(code, 1, stderr);
-  assert.match(stderr, /error: Verification found 4 finding\(s\) at or above 'medium' risk/);
+  assert.match(stderr, /error VERIFY_FAILED: Verification found 4 finding\(s\) at or above 'medium' risk/);
   assert.deepEqual(failing(report), [
     "public.customers.email containment",
     "public.customers.email residual",

@@ -20,36 +20,40 @@ import { totals } from "../report/report.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
-import { throwIfIssues } from "./maskers.ts";
-import type { PolicySource } from "./plan.ts";
-import type { Prepared } from "./prepare.ts";
+import { throwIfIssues } from "../plan/maskers.ts";
+import type { PolicySource } from "../plan/plan.ts";
+import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
-import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
-import { type Chunk, planChunks } from "./chunks.ts";
+import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
+import { planChunks } from "../plan/chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
-import { assertDistinct, missingInTarget, nonEmpty, sourceId, truncate } from "./target_checks.ts";
+import { assertDistinct, missingInTarget, sourceId } from "./target_checks.ts";
 import {
   assertResumable,
-  checkpoint,
-  completedUnits,
   discardRun,
   ensureState,
   finishRun,
-  loadChunks,
   policyHash,
   reopenRun,
-  saveChunks,
   startRun,
   unfinishedRun,
+} from "../pg/run_state.ts";
+import {
+  checkpoint,
+  type Chunk,
+  completedUnits,
+  loadChunks,
+  nonEmpty,
+  saveChunks,
+  SCHEMA_PRE,
+  splitUnitKey,
+  truncate,
   unitKey,
-} from "./state.ts";
+} from "../pg/units.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
 import { planToSql } from "../pg/schema/script.ts";
-
-/** The checkpoint key that records a created pre-data schema. */
-const SCHEMA_PRE = "privaci:schema-pre#0";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
@@ -295,10 +299,7 @@ async function schemaPhase(
     });
     if (!started.done.has(SCHEMA_PRE)) {
       await createPreData(target, schemaPlan);
-      await target.unsafe(
-        `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, 0, 0, $3)`,
-        [started.runId, SCHEMA_PRE.slice(0, -2), snapshot.id],
-      );
+      await checkpoint(target, { runId: started.runId, key: SCHEMA_PRE, rows: 0, snapshot: snapshot.id });
     }
   }
   const targetCatalog = await introspect(target, policy.schemas);
@@ -390,7 +391,7 @@ async function loadPhase(
   const remaining = new Map<string, number>();
   for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
   await runInOrder(order, jobs, async (unit) => {
-    const [name, chunkText] = splitUnit(unit);
+    const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
     if (!firstStart.has(name)) {
       firstStart.set(name, performance.now());
@@ -416,7 +417,7 @@ async function loadPhase(
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
               for (const s of lift.restore) await tx.unsafe(s);
-              await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snapshot.id });
+              await checkpoint(tx, { runId, key: unit, rows, snapshot: snapshot.id });
             },
             onTick: (table, rows, bytes) =>
               emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),

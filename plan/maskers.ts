@@ -5,14 +5,47 @@
  *
  * @module
  */
-import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import { type Diagnostic, diagnostic, type Location } from "../core/diagnostic.ts";
 import { configErrorOf } from "../errors.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { bindRule, type BoundRule, checkColumn } from "./bind.ts";
 import type { TablePlan } from "./plan.ts";
-import type { MaskedColumn } from "./mask_stream.ts";
-import type { MaskerRecipe, WireRule } from "./_mask_protocol.ts";
+
+/**
+ * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
+ * built-in definitions) and the params already parsed on the main thread, so the worker does not
+ * validate them again.
+ */
+export interface WireRule {
+  strategy: string;
+  params: unknown;
+  domain: string;
+  unique: boolean;
+}
+
+/** How a worker rebuilds a column's masker: the rule, and what building it used on the main thread. */
+export interface MaskerRecipe {
+  /** The bound rule, as it crosses to the worker. */
+  rule: WireRule;
+  /** Every strategy the build used, nested ones included (main thread only, never sent). */
+  strategies: readonly StrategyDefinition<unknown>[];
+  /** The subkeys the build derived, by purpose (the master key never leaves the main thread). */
+  keys: ReadonlyMap<string, Uint8Array>;
+}
+
+/** One column of the COPY column list and what to do with it. */
+export interface MaskedColumn {
+  column: ColumnInfo;
+  /** Strategy name, for errors and the report. */
+  strategy: string;
+  /** `null` for `keep`: the raw bytes pass through. */
+  masker: ColumnMasker | null;
+  /** How a masking worker builds the same masker; absent when the masker was not built from a rule. */
+  recipe?: MaskerRecipe;
+  /** Where the rule is in the policy (`file:line:col`), for errors; absent when not from a policy. */
+  where?: string;
+}
 
 /** Where subkeys come from: the run's `Keyring`, or in a masking worker the subkeys it was given. */
 export interface KeySource {
@@ -127,7 +160,14 @@ export async function tableMaskers(
     }
     try {
       const { masker, recipe } = await factory.build(c.rule, c.info);
-      columns.push({ column: c.info, strategy: c.rule.definition.meta.name, masker, recipe });
+      const where = policyPlace(c.rule.source);
+      columns.push({
+        column: c.info,
+        strategy: c.rule.definition.meta.name,
+        masker,
+        recipe,
+        ...(where ? { where } : {}),
+      });
     } catch (e) {
       const message = `${plan.name}.${c.info.column}: ${(e as Error).message}`;
       const hint = (e as { hint?: string }).hint;
@@ -140,6 +180,12 @@ export async function tableMaskers(
   }
   if (issues.length > 0) await closeMaskers(columns);
   return { columns, issues };
+}
+
+/** `file:line:col` of a rule in the policy, or `undefined` when it has no file position. */
+function policyPlace(source: Location): string | undefined {
+  if (source.file === undefined || source.line === undefined) return undefined;
+  return `${source.file}:${source.line}${source.col === undefined ? "" : `:${source.col}`}`;
 }
 
 /** Closes every masker of a table. */

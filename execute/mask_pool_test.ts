@@ -5,10 +5,11 @@ import { Keyring } from "../strategies/keyed/keyring.ts";
 import { StrategyRegistry } from "../strategies/registry.ts";
 import { column as textColumn, TEST_MASTER } from "../strategies/_test_utils.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
-import { MaskerFactory } from "./maskers.ts";
-import { bindRule } from "./bind.ts";
+import { MaskerFactory } from "../plan/maskers.ts";
+import { bindRule } from "../plan/bind.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
-import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { MaskStream } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
 const TABLE = { schema: "public", table: "people" };
@@ -42,7 +43,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     null,
     { strategy: "fake.first_name" },
     { strategy: "fake.email", domain: "person_email" },
-    { strategy: "json", paths: { "$.name": "fake.last_name" } },
+    { strategy: "json", paths: { "$.name": "fake.last_name" }, others: "keep" },
     null,
   ];
   const names = ["id", "first_name", "email", "profile", "note"];
@@ -159,7 +160,7 @@ Deno.test("MaskStream() with a MaskPool fails with the inline error when a strat
     assert.ok(inline instanceof PipelineError && pooled instanceof PipelineError);
     assert.match(
       pooled.message,
-      /^Cannot mask public\.people\.profile with json: the strategy failed in the batch from row \d+$/,
+      /^Cannot mask public\.people\.profile with json in the batch from row \d+: the value in batch row \d+ is not JSON$/,
     );
     assert.deepEqual(
       [pooled.code, pooled.message, pooled.table, pooled.column, pooled.strategy, pooled.row],

@@ -9,8 +9,8 @@
 /// <reference lib="deno.worker" />
 import { PipelineError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { ChunkMasker, countRows, type MaskedColumn } from "./mask_chunk.ts";
-import { MaskerFactory } from "./maskers.ts";
+import { ChunkMasker, countRows } from "./mask_chunk.ts";
+import { type MaskedColumn, MaskerFactory } from "../plan/maskers.ts";
 import {
   type ChunkMessage,
   type FailedMessage,
@@ -49,7 +49,7 @@ async function buildColumns(msg: TableMessage): Promise<ChunkMasker> {
   const columns: MaskedColumn[] = [];
   for (const c of msg.columns) {
     const masker = c.rule === null ? null : await factory.rebuild(c.rule, c.column);
-    columns.push({ column: c.column, strategy: c.strategy, masker });
+    columns.push({ column: c.column, strategy: c.strategy, masker, ...(c.where ? { where: c.where } : {}) });
   }
   return new ChunkMasker(msg.table, columns);
 }

@@ -8,25 +8,14 @@
  */
 import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
 import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
-import type { MaskerRecipe } from "./_mask_protocol.ts";
-import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
+import type { BatchContext, Cell, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
 /** Characters a COPY text field must escape. */
 const COPY_SPECIAL = /[\\\n\r\t\b\f\v]/;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
-
-/** One column of the COPY column list and what to do with it. */
-export interface MaskedColumn {
-  column: ColumnInfo;
-  /** Strategy name, for errors and the report. */
-  strategy: string;
-  /** `null` for `keep`: the raw bytes pass through. */
-  masker: ColumnMasker | null;
-  /** How a masking worker builds the same masker; absent when the masker was not built from a rule. */
-  recipe?: MaskerRecipe;
-}
 
 /** A masked chunk: the rows for the target and how many there are. */
 export interface MaskedChunk {
@@ -138,13 +127,19 @@ export class ChunkMasker {
           const where = { first: firstRow, last: firstRow + rows - 1 };
           throw e.locate({ table: qualified(table), column: m.column.column, rows: where });
         }
+        // A PrivaciError's message and hint never hold a value: they say what failed and the fix.
+        const own = e instanceof PrivaciError ? e : null;
         throw new PipelineError(
-          e instanceof PrivaciError ? e.code : "STRATEGY_FAILED",
-          `Cannot mask ${
+          own ? own.code : "STRATEGY_FAILED",
+          `${m.where ? `${m.where}: ` : ""}Cannot mask ${
             qualified(table)
-          }.${m.column.column} with ${m.strategy}: the strategy failed in the batch from row ${firstRow}`,
+          }.${m.column.column} with ${m.strategy}${
+            own
+              ? ` in the batch from row ${firstRow}: ${own.message}`
+              : `: the strategy failed in the batch from row ${firstRow}`
+          }`,
           { table: qualified(table), column: m.column.column, strategy: m.strategy, row: firstRow },
-          { cause: e },
+          { cause: e, ...(own?.hint !== undefined ? { hint: own.hint } : {}) },
         );
       }
       checkOutput(out, rows, m, table, firstRow);
