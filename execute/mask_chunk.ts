@@ -127,13 +127,19 @@ export class ChunkMasker {
           const where = { first: firstRow, last: firstRow + rows - 1 };
           throw e.locate({ table: qualified(table), column: m.column.column, rows: where });
         }
+        // A PrivaciError's message and hint never hold a value: they say what failed and the fix.
+        const own = e instanceof PrivaciError ? e : null;
         throw new PipelineError(
-          e instanceof PrivaciError ? e.code : "STRATEGY_FAILED",
-          `Cannot mask ${
+          own ? own.code : "STRATEGY_FAILED",
+          `${m.where ? `${m.where}: ` : ""}Cannot mask ${
             qualified(table)
-          }.${m.column.column} with ${m.strategy}: the strategy failed in the batch from row ${firstRow}`,
+          }.${m.column.column} with ${m.strategy}${
+            own
+              ? ` in the batch from row ${firstRow}: ${own.message}`
+              : `: the strategy failed in the batch from row ${firstRow}`
+          }`,
           { table: qualified(table), column: m.column.column, strategy: m.strategy, row: firstRow },
-          { cause: e },
+          { cause: e, ...(own?.hint !== undefined ? { hint: own.hint } : {}) },
         );
       }
       checkOutput(out, rows, m, table, firstRow);

@@ -252,6 +252,7 @@ export class MaskPool {
           column: c.column,
           strategy: c.strategy,
           rule: c.masker === null ? null : c.recipe!.rule,
+          ...(c.where !== undefined ? { where: c.where } : {}),
         })),
         keys: [...keys],
       };

@@ -43,7 +43,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     null,
     { strategy: "fake.first_name" },
     { strategy: "fake.email", domain: "person_email" },
-    { strategy: "json", paths: { "$.name": "fake.last_name" } },
+    { strategy: "json", paths: { "$.name": "fake.last_name" }, others: "keep" },
     null,
   ];
   const names = ["id", "first_name", "email", "profile", "note"];
@@ -165,7 +165,7 @@ Deno.test("MaskStream() with a MaskPool fails with the inline error when a strat
     assert.ok(inline instanceof PipelineError && pooled instanceof PipelineError);
     assert.match(
       pooled.message,
-      /^Cannot mask public\.people\.profile with json: the strategy failed in the batch from row \d+$/,
+      /^Cannot mask public\.people\.profile with json in the batch from row \d+: the value in batch row \d+ is not JSON$/,
     );
     assert.deepEqual(
       [pooled.code, pooled.message, pooled.table, pooled.column, pooled.strategy, pooled.row],

@@ -33,7 +33,7 @@ interface JsonSchemaProp {
 
 function typeOf(p: JsonSchemaProp): string {
   if (p.enum) return p.enum.length > 12 ? "locale name" : p.enum.map((e) => `\`${e}\``).join(" \\| ");
-  if (p.anyOf) return [...new Set(p.anyOf.map(typeOf))].join(" or ");
+  if (p.anyOf) return [...new Set(p.anyOf.flatMap((a) => typeOf(a).split(" or ")))].join(" or ");
   const t = Array.isArray(p.type) ? p.type.join(" or ") : p.type ?? "any";
   return t === "object" ? "strategy spec" : t;
 }
