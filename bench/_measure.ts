@@ -73,6 +73,8 @@ export interface PrivaciOptions {
   jobs: number;
   /** Extra `deno run` flags (e.g. `--cpu-prof`). */
   denoFlags?: readonly string[];
+  /** Tables the report must show copied, timed in `ms` (default: the bench's {@link TABLES}). */
+  tables?: readonly BenchTable[];
 }
 
 /** Runs `deno run -A cli.ts run -c … --truncate --quiet --report …` and measures it. */
@@ -127,12 +129,13 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
     tables: { table: string; ms: number; status: string }[];
   };
   const ms = {} as Record<BenchTable, number>;
-  for (const t of TABLES) {
+  const tables = options.tables ?? TABLES;
+  for (const t of tables) {
     const line = report.tables.find((r) => r.table === `public.${t}`);
     if (!line || line.status !== "copied") throw new Error(`privaci run did not copy public.${t}`);
     ms[t] = line.ms;
   }
-  const copying = TABLES.reduce((n, t) => n + ms[t], 0);
+  const copying = tables.reduce((n, t) => n + ms[t], 0);
   return { total, ms, peakRss: peak, startupMs: total - report.ms, overheadMs: report.ms - copying };
 }
 
