@@ -51,6 +51,7 @@ export async function copyTable(
     table: plan.info.table,
     kind: plan.info.kind,
     columns: names,
+    ...(plan.expressions ? { expressions: plan.expressions } : {}),
     ...(whereOf(plan.where, options.range) ? { where: whereOf(plan.where, options.range)! } : {}),
   });
   let sink;

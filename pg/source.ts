@@ -22,6 +22,8 @@ export interface ReadSpec {
   columns: readonly string[];
   /** Optional SQL filter (policy `where:`). */
   where?: string;
+  /** SQL read in place of a column, by column name (a subset's cut reference: NULL where its row is not kept). */
+  expressions?: Readonly<Record<string, string>>;
 }
 
 /** An open snapshot of the source database. */
@@ -114,7 +116,9 @@ export class SourceSnapshot {
       [{ pid }] = await client.unsafe<{ pid: number }[]>("select pg_backend_pid() as pid");
       await client.unsafe("begin isolation level repeatable read read only");
       await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
-      const cols = spec.columns.map(quoteIdent).join(", ");
+      const cols = spec.columns.map((c) =>
+        spec.expressions?.[c] === undefined ? quoteIdent(c) : `${spec.expressions[c]} as ${quoteIdent(c)}`
+      ).join(", ");
       const from = fromTable(spec);
       const where = spec.where ? ` where ${spec.where}` : "";
       const copy = `copy (select ${cols} from ${from}${where}) to stdout`;

@@ -20,7 +20,7 @@ import { planTables } from "./plan.ts";
 import { bindRule, checkColumn } from "./bind.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
-import { planSubset, type SubsetFilter } from "../subset/plan.ts";
+import { planSubset, type SubsetFilter, type SubsetPlan } from "../subset/plan.ts";
 
 /** A planned run with its maskers built. */
 export interface Prepared {
@@ -115,9 +115,9 @@ async function subsetOf(
   src: PolicySource,
   source: postgres.Sql,
   options: { catalog: Catalog; plan: Plan; keyring: Keyring | null },
-): Promise<{ filters: SubsetFilter[]; diagnostics: Diagnostic[] }> {
+): Promise<Pick<SubsetPlan, "filters" | "diagnostics" | "expressions">> {
   const { policy } = src;
-  if (policy.subset === undefined) return { filters: [], diagnostics: [] };
+  if (policy.subset === undefined) return { filters: [], expressions: new Map(), diagnostics: [] };
   const { catalog, plan, keyring } = options;
   // The samples' key is derived from the policy key, so another key draws another sample.
   const salt = keyring
@@ -127,12 +127,13 @@ async function subsetOf(
   const planned = await planSubset(policy.subset, {
     catalog,
     copied: plan.tables.filter((t) => t.rows === "copy").map((t) => t.name),
-    filtered: plan.tables.filter((t) => t.where !== undefined).map((t) => t.name),
+    filtered: new Map(plan.tables.flatMap((t) => t.where === undefined ? [] : [[t.name, t.where]])),
     sql: source,
     salt,
     at: (path) => ({ file: src.file, ...src.locate(path) }),
   });
   const byName = new Map(plan.tables.map((t) => [t.name, t]));
   for (const f of planned.filters) if (f.where !== undefined) byName.get(f.table)!.where = f.where;
+  for (const [table, expressions] of planned.expressions) byName.get(table)!.expressions = expressions;
   return planned;
 }

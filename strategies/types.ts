@@ -134,6 +134,11 @@ export interface ColumnMasker {
   readonly reads?: readonly string[];
   /** Other columns whose masked values it reads through {@link BatchContext.masked}: they are masked first. */
   readonly readsMasked?: readonly string[];
+  /**
+   * True when the masker must see every value of its column (it checks them against each other, e.g.
+   * for collisions): the column's table is then masked by this masker, never split across workers.
+   */
+  readonly wholeColumn?: boolean;
   /** Releases resources (workers, caches) when the table is done. */
   close?(): void | Promise<void>;
 }

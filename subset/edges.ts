@@ -24,6 +24,8 @@ export interface Edge {
   nullable: boolean;
   /** True when the policy cut it with `dangling: null`: not followed, references to rows not kept become NULL. */
   cut: boolean;
+  /** The referencing columns written as NULL where the referenced row is not kept (when cut). */
+  nulled?: string[];
 }
 
 /** Points a diagnostic into the policy file. */
@@ -84,6 +86,7 @@ export function subsetEdges(
       virtual: true,
       nullable: !from.notNull,
       cut,
+      nulled: [from.column],
     });
   });
 
@@ -113,7 +116,7 @@ export function subsetEdges(
       );
       continue;
     }
-    for (const e of matching) e.cut = true;
+    for (const e of matching) Object.assign(e, { cut: true, nulled: [col.column] });
   }
   return { edges, diagnostics };
 }

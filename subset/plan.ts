@@ -11,9 +11,9 @@ import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagno
 import type { Subset } from "../config/schema.ts";
 import { didYouMean } from "../config/diagnostics.ts";
 import type { Catalog } from "../pg/introspect.ts";
-import { fromTable } from "../pg/source.ts";
+import { fromTable, quoteIdent } from "../pg/source.ts";
 import { pgErrorFields } from "../pg/server_error.ts";
-import { type Locate, subsetEdges } from "./edges.ts";
+import { type Edge, type Locate, subsetEdges } from "./edges.ts";
 import { notNullCycles, subsetGraph } from "./graph.ts";
 import { type SubsetFilter, subsetFilters } from "./sql.ts";
 
@@ -24,8 +24,8 @@ export interface SubsetPlanOptions {
   catalog: Catalog;
   /** The tables being copied (not `rows: skip`). */
   copied: readonly string[];
-  /** Tables with a `where:` of their own in `tables:`. */
-  filtered: readonly string[];
+  /** The `where:` of tables that have one of their own in `tables:`. */
+  filtered: ReadonlyMap<string, string>;
   /** A connection inside the run's snapshot, to plan each root's `where:`. */
   sql: postgres.Sql;
   /** Hex key of the `percent` samples, derived from the policy key. */
@@ -38,6 +38,8 @@ export interface SubsetPlanOptions {
 export interface SubsetPlan {
   /** One per table of the catalog; empty when there is an error. */
   filters: SubsetFilter[];
+  /** Per table, SQL read in place of its cut references (`dangling: null`): NULL where the row is not kept. */
+  expressions: Map<string, Record<string, string>>;
   diagnostics: Diagnostic[];
 }
 
@@ -104,7 +106,7 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
   });
   const edges = subsetEdges(subset, catalog, at);
   diagnostics.push(...edges.diagnostics);
-  if (diagnostics.length > 0) return { filters: [], diagnostics };
+  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), diagnostics };
 
   const graph = subsetGraph(subset, options.copied, edges.edges);
   const inSubset = new Set([...graph.reached, ...graph.connected]);
@@ -118,7 +120,7 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
       }): no reference around the cycle can be left NULL where a subset stops — make one of these columns nullable, or take the tables out of the subset ('rows: skip', 'exclude_children')`,
     );
   }
-  for (const table of options.filtered) {
+  for (const table of options.filtered.keys()) {
     if (!inSubset.has(table)) continue;
     issue(
       "SUBSET_TABLE_WHERE",
@@ -126,8 +128,38 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
       `${table} is part of the subset, so its rows are chosen by 'subset:' — a 'where:' of its own would break the references into or out of it; remove it, or make it a root: subset.roots.${table}: { where: … }`,
     );
   }
-  if (diagnostics.length > 0) return { filters: [], diagnostics };
-  return { filters: subsetFilters(subset, graph, catalog, options.salt), diagnostics };
+  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), diagnostics };
+  const filters = subsetFilters(subset, graph, catalog, options.salt);
+  const where = new Map(options.filtered);
+  for (const f of filters) if (f.where !== undefined) where.set(f.table, f.where);
+  const cuts = edges.edges.filter((e) => e.cut && copied.has(e.child));
+  return { filters, expressions: cutExpressions(cuts, { catalog, copied, where }), diagnostics };
+}
+
+/**
+ * The columns of cut references, read as NULL where the referenced row is not kept: always when the
+ * referenced table is not copied, never when it is copied whole.
+ */
+function cutExpressions(
+  cuts: readonly Edge[],
+  options: { catalog: Catalog; copied: ReadonlySet<string>; where: ReadonlyMap<string, string> },
+): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const e of cuts) {
+    const parentWhere = options.where.get(e.parent);
+    if (options.copied.has(e.parent) && parentWhere === undefined) continue;
+    const refs = `(${e.childColumns.map(quoteIdent).join(", ")})`;
+    const parent = fromTable(options.catalog.tables.get(e.parent)!);
+    const kept = `(select ${e.parentColumns.map(quoteIdent).join(", ")} from ${parent} where ${parentWhere})`;
+    const exprs = out.get(e.child) ?? {};
+    for (const c of e.nulled ?? []) {
+      exprs[c] = options.copied.has(e.parent)
+        ? `case when ${refs} in ${kept} then ${quoteIdent(c)} end`
+        : "null";
+    }
+    out.set(e.child, exprs);
+  }
+  return out;
 }
 
 /**

@@ -155,3 +155,45 @@ Deno.test("run() with a subset, interrupted and resumed, ends identical to an un
     assert.deepEqual(await dump(resumedUrl), await dump(straightUrl));
   });
 });
+
+Deno.test("run() with a subset writes NULL for a cut reference whose row is not kept (dangling: null)", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    const yaml = [
+      "schema: copy",
+      "subset:",
+      "  roots:",
+      `    public.customers: { where: "id % 10 = 0" }`,
+      "  follow: all",
+      "  virtual_foreign_keys:",
+      "    - { from: public.tickets.customer_ref, to: public.customers.id, dangling: null }",
+      "  foreign_keys:",
+      "    public.customers.referred_by: { dangling: null }",
+    ].join("\n");
+    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    const one = async (url: string, q: string) => Number((await rowsOf(url, q))[0].n);
+    // The cut self-reference pulls in no referrer: only the roots are kept, their referrers become NULL.
+    assert.equal(await one(targetUrl, "select count(*)::int as n from customers"), 20);
+    assert.ok(
+      await one(
+        sourceUrl,
+        "select count(*)::int as n from customers where id % 10 = 0 and referred_by is not null",
+      ) > 0,
+    );
+    assert.equal(
+      await one(targetUrl, "select count(*)::int as n from customers where referred_by is not null"),
+      0,
+    );
+    // tickets hang on customers only through the cut key: copied whole, referencing kept customers or none.
+    assert.equal(await one(targetUrl, "select count(*)::int as n from tickets"), 300);
+    assert.equal(
+      await one(targetUrl, "select count(*)::int as n from tickets where customer_ref is not null"),
+      await one(
+        sourceUrl,
+        "select count(*)::int as n from tickets where customer_ref % 10 = 0 and customer_ref <= 200",
+      ),
+    );
+    for (const c of await rowsOf(targetUrl, ORPHANS_SQL)) {
+      assert.equal(Number((await rowsOf(targetUrl, c.query))[0].count), 0, c.name);
+    }
+  });
+});
