@@ -124,6 +124,11 @@ export interface ColumnMasker {
   mask(values: readonly Cell[], batch: BatchContext): Cell[] | Promise<Cell[]>;
   /** Other columns of the same row this masker reads through {@link BatchContext.column}. */
   readonly reads?: readonly string[];
+  /**
+   * True when the masker must see every value of its column (it checks them against each other, e.g.
+   * for collisions): the column's table is then masked by this masker, never split across workers.
+   */
+  readonly wholeColumn?: boolean;
   /** Releases resources (workers, caches) when the table is done. */
   close?(): void | Promise<void>;
 }
