@@ -11,7 +11,7 @@ import denoJson from "./deno.json" with { type: "json" };
 import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
-import { check, dryRun, type ProgressEvent, run } from "./pipeline/run.ts";
+import { check, dryRun, type ProgressEvent, run } from "./execute/run.ts";
 import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
 import type { RunReport } from "./report/report.ts";

@@ -20,9 +20,9 @@ export type { LoadedPolicy, LoadOptions, LocateOptions } from "./config/load.ts"
 export { diagnostic, DIAGNOSTIC_CODES, formatDiagnostics, SEVERITIES } from "./core/diagnostic.ts";
 export type { Diagnostic, DiagnosticCode, FormatOptions, Location, Severity } from "./core/diagnostic.ts";
 export type { ColumnRule, ColumnRuleLong, PluginRef, Policy, TableRule } from "./config/schema.ts";
-export { check, dryRun, run } from "./pipeline/run.ts";
-export type { CheckResult, ProgressEvent, RunOptions } from "./pipeline/run.ts";
-export type { PolicySource } from "./pipeline/plan.ts";
+export { check, dryRun, run } from "./execute/run.ts";
+export type { CheckResult, ProgressEvent, RunOptions } from "./execute/run.ts";
+export type { PolicySource } from "./plan/plan.ts";
 export type { RunReport, TableReport } from "./report/report.ts";
 export { formatText } from "./report/format_text.ts";
 export { formatJson } from "./report/format_json.ts";

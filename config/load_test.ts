@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.ts";
 import { type Diagnostic, formatDiagnostics } from "../core/diagnostic.ts";
 import { loadPolicy, parsePolicy } from "./load.ts";
-import { bindPolicy } from "../pipeline/bind.ts";
+import { bindPolicy } from "../plan/bind.ts";
 import { ALLOWED, BAD_CASES } from "./testdata/bad_cases.ts";
 import { PolicySchema } from "./schema.ts";
 import { testRegistry } from "./testdata/test_registry.ts";

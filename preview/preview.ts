@@ -10,11 +10,11 @@
  * @module
  */
 import type { LoadedPolicy } from "../config/load.ts";
-import { RunSession } from "../pipeline/session.ts";
+import { RunSession } from "../execute/session.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
 import { fromTable, quoteIdent } from "../pg/source.ts";
-import { ChunkMasker } from "../pipeline/mask_chunk.ts";
-import { throwIfIssues } from "../pipeline/maskers.ts";
+import { ChunkMasker } from "../execute/mask_chunk.ts";
+import { throwIfIssues } from "../plan/maskers.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { Cell } from "../strategies/types.ts";
 import { ConfigError } from "../errors.ts";

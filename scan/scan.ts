@@ -8,8 +8,8 @@
  */
 import { type LoadedPolicy, loadPolicy } from "../config/load.ts";
 import { ConfigError } from "../errors.ts";
-import { ruleParts } from "../pipeline/bind.ts";
-import { MaskerFactory } from "../pipeline/maskers.ts";
+import { ruleParts } from "../plan/bind.ts";
+import { MaskerFactory } from "../plan/maskers.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PlannedColumn, TablePlan } from "../pipeline/plan.ts";
+import type { PlannedColumn, TablePlan } from "../plan/plan.ts";
 import type { ColumnInfo, Reproduction, TypeFamily } from "../strategies/types.ts";
 
 /** One column under check. */

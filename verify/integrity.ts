@@ -7,7 +7,7 @@
  */
 import type { Catalog } from "../pg/introspect.ts";
 import { fromTable, quoteIdent, quoteTable } from "../pg/source.ts";
-import type { TablePlan } from "../pipeline/plan.ts";
+import type { TablePlan } from "../plan/plan.ts";
 import type { Finding, IntegrityResult } from "./findings.ts";
 import type { Session } from "./_ship.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { fromTable, quoteIdent } from "../pg/source.ts";
-import type { TablePlan } from "../pipeline/plan.ts";
+import type { TablePlan } from "../plan/plan.ts";
 import type { Finding, KAnonymityResult } from "./findings.ts";
 import type { Session } from "./_ship.ts";
 

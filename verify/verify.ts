@@ -9,9 +9,9 @@
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
-import { throwIfIssues } from "../pipeline/maskers.ts";
-import { planTables, type PolicySource, type TablePlan } from "../pipeline/plan.ts";
-import { RunSession } from "../pipeline/session.ts";
+import { throwIfIssues } from "../plan/maskers.ts";
+import { planTables, type PolicySource, type TablePlan } from "../plan/plan.ts";
+import { RunSession } from "../execute/session.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { DetectorPool } from "../strategies/text/pool.ts";

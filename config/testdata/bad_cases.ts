@@ -3,7 +3,7 @@
  * path and position. Shared by the loader's unit tests and the CLI's bad-input tests.
  *
  * Every case is loaded with an empty environment. Cases with `rules: true` load cleanly and fail
- * `bindPolicy` (pipeline/bind.ts) against `testRegistry()` of `test_registry.ts` (built-ins plus `test.partial` and
+ * `bindPolicy` (plan/bind.ts) against `testRegistry()` of `test_registry.ts` (built-ins plus `test.partial` and
  * `test.hash`).
  *
  * @module

@@ -10,7 +10,7 @@
  */
 import postgres from "postgres";
 import { loadPolicy } from "../../config/load.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { formatText } from "../../report/format_text.ts";
 import { startEmbedded } from "../../pg/embedded.ts";
 import { redactUrl } from "../../pg/connect.ts";

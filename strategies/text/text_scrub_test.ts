@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MaskerFactory } from "../../pipeline/maskers.ts";
+import { MaskerFactory } from "../../plan/maskers.ts";
 import { fakeFirstNameStrategy, fakeFullNameStrategy, fakeLastNameStrategy } from "../fake/name.ts";
 import { Keyring } from "../keyed/keyring.ts";
 import { StrategyRegistry } from "../registry.ts";

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { parsePolicy } from "../../config/load.ts";
 import { ADMIN_URL, connect, createDb, dbUrl, dropDb } from "../_pg.ts";
 import { type CliResult, prepareTarget, runCli, seedSource, TINY_SIZES } from "../fixtures/fault/harness.ts";

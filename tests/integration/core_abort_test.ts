@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PrivaciError } from "../../errors.ts";
-import { type ProgressEvent, run } from "../../pipeline/run.ts";
+import { type ProgressEvent, run } from "../../execute/run.ts";
 import { connect, copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 import { withDeadline } from "../_deadline.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PrivaciError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { connect, copyOut, dbUrl, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 

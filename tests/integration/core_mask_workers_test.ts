@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { PipelineError, PrivaciError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
-import { maskWorkerCounts } from "../../pipeline/mask_pool.ts";
+import { run } from "../../execute/run.ts";
+import { maskWorkerCounts } from "../../execute/mask_pool.ts";
 import { copyOut, createDb, dbUrl, dropDb, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 

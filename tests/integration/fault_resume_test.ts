@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { PrivaciError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { parsePolicy } from "../../config/load.ts";
 import { connect, createDb, dbUrl, dropDb, exec } from "../_pg.ts";
 import {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { connect, createDb, dbUrl, dropDb } from "../_pg.ts";
 import {
   ADMIN_URL,

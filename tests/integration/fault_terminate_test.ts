@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { PrivaciError } from "../../errors.ts";
-import { type ProgressEvent, run, type RunOptions } from "../../pipeline/run.ts";
+import { type ProgressEvent, run, type RunOptions } from "../../execute/run.ts";
 import type { RunReport } from "../../report/report.ts";
 import { createDb, dbUrl, dropDb } from "../_pg.ts";
 import {

@@ -125,7 +125,7 @@ Deno.test({
           "/mod.ts",
           "/cli.ts",
           "/LICENSE",
-          "/pipeline/_mask_worker.ts",
+          "/execute/_mask_worker.ts",
           "/strategies/text/_worker.ts",
         ]
       ) {
@@ -227,7 +227,7 @@ ${columns}  public.accounts:
         // the 64 MB/s above which a table stays on the main thread (a busy machine only makes them slower).
         const base = `/@privaci/cli/${VERSION}`;
         assert.ok(
-          registry.log.fetched.includes(`${base}/pipeline/_mask_worker.ts`),
+          registry.log.fetched.includes(`${base}/execute/_mask_worker.ts`),
           "mask worker module fetched",
         );
         assert.ok(

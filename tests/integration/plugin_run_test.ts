@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadPolicy } from "../../config/load.ts";
 import { PluginError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { pluginCommand } from "../../plugins/cli.ts";
 import { nhsCheckDigit } from "../../plugins/nhs_number/mod.ts";
 import { policyRegistry } from "../../plugins/policy_registry.ts";

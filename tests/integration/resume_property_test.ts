@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { PrivaciError } from "../../errors.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { createDb, dbUrl, dropDb, exec } from "../_pg.ts";
 import {
   assertNothingHalf,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
-import { dryRun } from "../../pipeline/run.ts";
+import { dryRun } from "../../execute/run.ts";
 import { ADMIN_URL, connect, dbUrl, exec, withDbs } from "../_pg.ts";
 import { policyFor } from "../fixtures/core/policy.ts";
 

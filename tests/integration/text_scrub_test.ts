@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import { copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadPolicy } from "../../config/load.ts";
-import { run } from "../../pipeline/run.ts";
+import { run } from "../../execute/run.ts";
 import type { VerifyReport } from "../../verify/findings.ts";
 import { exec, withDbs } from "../_pg.ts";
 import { privaci } from "../fixtures/core/cli.ts";

@@ -1,11 +1,11 @@
 /**
- * `deno bench pipeline/mask_stream_bench.ts`: the masking stage alone, on 100k synthetic customer rows
+ * `deno bench execute/mask_stream_bench.ts`: the masking stage alone, on 100k synthetic customer rows
  * (16 columns) in 256 KiB chunks — keep-all pass-through, and 8 columns through a trivial masker, which
  * isolates the cost of decoding, checking and re-encoding from any strategy's own work.
  */
 import { MaskStream } from "./mask_stream.ts";
 import { column as textColumn } from "../strategies/_test_utils.ts";
-import type { MaskedColumn } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
 
 const ROWS = 100_000;

@@ -9,7 +9,7 @@ import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { quoteTable } from "../pg/source.ts";
-import type { TablePlan } from "./plan.ts";
+import type { TablePlan } from "../plan/plan.ts";
 import type { TableRef } from "../strategies/types.ts";
 
 interface Identity {

@@ -11,8 +11,39 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { bindRule, type BoundRule, checkColumn } from "./bind.ts";
 import type { TablePlan } from "./plan.ts";
-import type { MaskedColumn } from "./mask_stream.ts";
-import type { MaskerRecipe, WireRule } from "./_mask_protocol.ts";
+
+/**
+ * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
+ * built-in definitions) and the params already parsed on the main thread, so the worker does not
+ * validate them again.
+ */
+export interface WireRule {
+  strategy: string;
+  params: unknown;
+  domain: string;
+  unique: boolean;
+}
+
+/** How a worker rebuilds a column's masker: the rule, and what building it used on the main thread. */
+export interface MaskerRecipe {
+  /** The bound rule, as it crosses to the worker. */
+  rule: WireRule;
+  /** Every strategy the build used, nested ones included (main thread only, never sent). */
+  strategies: readonly StrategyDefinition<unknown>[];
+  /** The subkeys the build derived, by purpose (the master key never leaves the main thread). */
+  keys: ReadonlyMap<string, Uint8Array>;
+}
+
+/** One column of the COPY column list and what to do with it. */
+export interface MaskedColumn {
+  column: ColumnInfo;
+  /** Strategy name, for errors and the report. */
+  strategy: string;
+  /** `null` for `keep`: the raw bytes pass through. */
+  masker: ColumnMasker | null;
+  /** How a masking worker builds the same masker; absent when the masker was not built from a rule. */
+  recipe?: MaskerRecipe;
+}
 
 /** Where subkeys come from: the run's `Keyring`, or in a masking worker the subkeys it was given. */
 export interface KeySource {

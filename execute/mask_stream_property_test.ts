@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { column as textColumn } from "../strategies/_test_utils.ts";
 import { encodeField, encodeRows } from "../pg/copy_text.ts";
 import type { Cell, ColumnMasker } from "../strategies/types.ts";
-import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { MaskStream } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 import { propertyParams } from "../tests/_random.ts";
 

@@ -16,7 +16,8 @@
 import { PipelineError, PrivaciError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import type { TableRef } from "../strategies/types.ts";
-import { type MaskedChunk, type MaskedColumn, qualified } from "./mask_chunk.ts";
+import { type MaskedChunk, qualified } from "./mask_chunk.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import {
   type ChunkMessage,
   type FailedMessage,

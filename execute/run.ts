@@ -20,12 +20,12 @@ import { totals } from "../report/report.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
-import { throwIfIssues } from "./maskers.ts";
-import type { PolicySource } from "./plan.ts";
-import type { Prepared } from "./prepare.ts";
+import { throwIfIssues } from "../plan/maskers.ts";
+import type { PolicySource } from "../plan/plan.ts";
+import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
-import { type Chunk, planChunks } from "./chunks.ts";
+import { type Chunk, planChunks } from "../plan/chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
 import { assertDistinct, missingInTarget, nonEmpty, sourceId, truncate } from "./target_checks.ts";
 import {

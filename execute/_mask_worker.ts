@@ -9,8 +9,8 @@
 /// <reference lib="deno.worker" />
 import { PipelineError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { ChunkMasker, countRows, type MaskedColumn } from "./mask_chunk.ts";
-import { MaskerFactory } from "./maskers.ts";
+import { ChunkMasker, countRows } from "./mask_chunk.ts";
+import { type MaskedColumn, MaskerFactory } from "../plan/maskers.ts";
 import {
   type ChunkMessage,
   type FailedMessage,

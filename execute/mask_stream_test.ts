@@ -6,7 +6,8 @@ import { keep } from "../strategies/keep.ts";
 import { nullStrategy } from "../strategies/null.ts";
 import { StrategyParamsError } from "../strategies/errors.ts";
 import type { BatchContext, Cell, ColumnInfo, ColumnMasker, StrategyInit } from "../strategies/types.ts";
-import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { MaskStream } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
 const TABLE = { schema: "public", table: "customer" };

@@ -5,10 +5,11 @@ import { Keyring } from "../strategies/keyed/keyring.ts";
 import { StrategyRegistry } from "../strategies/registry.ts";
 import { column as textColumn, TEST_MASTER } from "../strategies/_test_utils.ts";
 import type { ColumnInfo, StrategySpec } from "../strategies/types.ts";
-import { MaskerFactory } from "./maskers.ts";
-import { bindRule } from "./bind.ts";
+import { MaskerFactory } from "../plan/maskers.ts";
+import { bindRule } from "../plan/bind.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
-import { type MaskedColumn, MaskStream } from "./mask_stream.ts";
+import { MaskStream } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
 const TABLE = { schema: "public", table: "people" };

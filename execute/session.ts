@@ -40,11 +40,11 @@ import denoJson from "../deno.json" with { type: "json" };
 import { policyRegistry } from "../plugins/policy_registry.ts";
 import type { Keyring } from "../strategies/keyed/keyring.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
-import { bindPolicy, type BoundPolicy } from "./bind.ts";
+import { bindPolicy, type BoundPolicy } from "../plan/bind.ts";
 import { MaskPool } from "./mask_pool.ts";
-import { throwIfIssues } from "./maskers.ts";
-import type { PolicySource } from "./plan.ts";
-import { prepare, type Prepared } from "./prepare.ts";
+import { throwIfIssues } from "../plan/maskers.ts";
+import type { PolicySource } from "../plan/plan.ts";
+import { prepare, type Prepared } from "../plan/prepare.ts";
 
 /** What {@link RunSession.open} opens besides the source catalog connection. */
 export interface SessionOptions {

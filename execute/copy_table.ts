@@ -10,10 +10,10 @@ import { openSink } from "../pg/sink.ts";
 import type { SourceSnapshot } from "../pg/source.ts";
 import { pgErrorFields } from "../pg/server_error.ts";
 import type { TableReport } from "../report/report.ts";
-import type { MaskedColumn } from "./mask_stream.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import { MaskStream } from "./mask_stream.ts";
 import type { MaskPool } from "./mask_pool.ts";
-import type { TablePlan } from "./plan.ts";
+import type { TablePlan } from "../plan/plan.ts";
 
 /** Options of {@link copyTable}. */
 export interface CopyTableOptions {

@@ -5,29 +5,8 @@
  * @module
  */
 import { type ErrorCode, PipelineError, PrivaciError } from "../errors.ts";
-import type { ColumnInfo, StrategyDefinition, TableRef } from "../strategies/types.ts";
-
-/**
- * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
- * built-in definitions) and the params already parsed on the main thread, so the worker does not
- * validate them again.
- */
-export interface WireRule {
-  strategy: string;
-  params: unknown;
-  domain: string;
-  unique: boolean;
-}
-
-/** How a worker rebuilds a column's masker: the rule, and what building it used on the main thread. */
-export interface MaskerRecipe {
-  /** The bound rule, as it crosses to the worker. */
-  rule: WireRule;
-  /** Every strategy the build used, nested ones included (main thread only, never sent). */
-  strategies: readonly StrategyDefinition<unknown>[];
-  /** The subkeys the build derived, by purpose (the master key never leaves the main thread). */
-  keys: ReadonlyMap<string, Uint8Array>;
-}
+import type { ColumnInfo, TableRef } from "../strategies/types.ts";
+import type { WireRule } from "../plan/maskers.ts";
 
 /** Main → worker: build the maskers of one table. */
 export interface TableMessage {

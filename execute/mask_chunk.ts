@@ -8,25 +8,14 @@
  */
 import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
 import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
-import type { MaskerRecipe } from "./_mask_protocol.ts";
-import type { BatchContext, Cell, ColumnInfo, ColumnMasker, TableRef } from "../strategies/types.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
+import type { BatchContext, Cell, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
 /** Characters a COPY text field must escape. */
 const COPY_SPECIAL = /[\\\n\r\t\b\f\v]/;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
-
-/** One column of the COPY column list and what to do with it. */
-export interface MaskedColumn {
-  column: ColumnInfo;
-  /** Strategy name, for errors and the report. */
-  strategy: string;
-  /** `null` for `keep`: the raw bytes pass through. */
-  masker: ColumnMasker | null;
-  /** How a masking worker builds the same masker; absent when the masker was not built from a rule. */
-  recipe?: MaskerRecipe;
-}
 
 /** A masked chunk: the rows for the target and how many there are. */
 export interface MaskedChunk {

@@ -12,11 +12,12 @@
  */
 import { PipelineError } from "../errors.ts";
 import type { TableRef } from "../strategies/types.ts";
-import { ChunkMasker, countRows, type MaskedChunk, type MaskedColumn, qualified } from "./mask_chunk.ts";
+import { ChunkMasker, countRows, type MaskedChunk, qualified } from "./mask_chunk.ts";
+import type { MaskedColumn } from "../plan/maskers.ts";
 import type { MaskPool } from "./mask_pool.ts";
 import { knownRows } from "../pg/copy_out.ts";
 
-export { type MaskedColumn, qualified } from "./mask_chunk.ts";
+export { qualified } from "./mask_chunk.ts";
 
 const NL = 0x0a;
 
