@@ -16,6 +16,7 @@ import { bindRule } from "../plan/bind.ts";
 import { MaskerFactory } from "../plan/maskers.ts";
 import { MaskPool } from "./mask_pool.ts";
 import { MaskStream } from "./mask_stream.ts";
+import { CopyRowStream } from "../pg/copy_rows.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
@@ -129,7 +130,9 @@ async function sha256(bytes: Uint8Array): Promise<string> {
 
 async function masked(chunks: Uint8Array[], pool: MaskPool | null = null): Promise<Uint8Array> {
   return await collectBytes(
-    ReadableStream.from(chunks).pipeThrough(new MaskStream(TABLE, await columns(), { pool })),
+    ReadableStream.from(chunks).pipeThrough(new CopyRowStream()).pipeThrough(
+      new MaskStream(TABLE, await columns(), { pool }),
+    ),
   );
 }
 
