@@ -70,6 +70,86 @@ export const PluginRefSchema: PluginRefSchemaType = z.strictObject({
   alias: z.string().min(1).optional(),
 });
 
+const TABLE_NAME = /^[^.]+\.[^.]+$/;
+const COLUMN_NAME = /^[^.]+\.[^.]+\.[^.]+$/;
+
+/** The zod type of a subset root (see {@linkcode SubsetRootSchema}). */
+export type SubsetRootSchemaType = z.ZodObject<{
+  where: z.ZodOptional<z.ZodString>;
+  percent: z.ZodOptional<z.ZodNumber>;
+  limit: z.ZodOptional<z.ZodInt>;
+  order_by: z.ZodOptional<z.ZodUnion<readonly [z.ZodString, z.ZodArray<z.ZodString>]>>;
+}, z.core.$strict>;
+
+/**
+ * Where a subset starts in one table: `{ where: "country = 'DE'" }`, `{ percent: 5 }` (a keyed,
+ * deterministic sample) or `{ limit: 1000, order_by: id }`; exactly one of the three.
+ */
+export const SubsetRootSchema: SubsetRootSchemaType = z.strictObject({
+  /** An SQL filter on the root table's rows (`WHERE` body). */
+  where: z.string().min(1).optional(),
+  /** A deterministic sample: the same key and data keep the same rows. */
+  percent: z.number().gt(0).max(100).optional(),
+  /** The first `limit` rows by `order_by`. */
+  limit: z.int().min(1).optional(),
+  /** The column(s) `limit` orders by, ascending. */
+  order_by: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+}).refine(
+  (r) => [r.where, r.percent, r.limit].filter((v) => v !== undefined).length === 1,
+  "give exactly one of 'where', 'percent' or 'limit' (with 'order_by')",
+).refine(
+  (r) => (r.limit === undefined) === (r.order_by === undefined),
+  "'limit' and 'order_by' go together",
+);
+
+/** The zod type of a virtual foreign key (see {@linkcode VirtualForeignKeySchema}). */
+export type VirtualForeignKeySchemaType = z.ZodObject<{
+  from: z.ZodString;
+  to: z.ZodString;
+  dangling: z.ZodOptional<z.ZodNull>;
+}, z.core.$strict>;
+
+/** A relation the schema does not declare: `{ from: public.audit_log.customer_ref, to: public.customers.id }`. */
+export const VirtualForeignKeySchema: VirtualForeignKeySchemaType = z.strictObject({
+  /** The referencing column, `schema.table.column`. */
+  from: z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+  /** The referenced column, `schema.table.column`. */
+  to: z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+  /** `null`: the relation is not followed, and a reference whose row is not kept is written as NULL. */
+  dangling: z.null().optional(),
+});
+
+/** The zod type of the subset section (see {@linkcode SubsetSchema}). */
+export type SubsetSchemaType = z.ZodObject<{
+  roots: z.ZodRecord<z.ZodString, SubsetRootSchemaType>;
+  follow: z.ZodDefault<z.ZodEnum<{ parents: "parents"; all: "all" }>>;
+  virtual_foreign_keys: z.ZodDefault<z.ZodArray<VirtualForeignKeySchemaType>>;
+  exclude_children: z.ZodDefault<z.ZodArray<z.ZodString>>;
+  foreign_keys: z.ZodDefault<
+    z.ZodRecord<z.ZodString, z.ZodObject<{ dangling: z.ZodNull }, z.core.$strict>>
+  >;
+}, z.core.$strict>;
+
+/** A referentially complete subset of the source (docs/subset.md). */
+export const SubsetSchema: SubsetSchemaType = z.strictObject({
+  /** Where the subset starts, by `schema.table`. */
+  roots: z.record(z.string().regex(TABLE_NAME, "must be schema.table"), SubsetRootSchema).refine(
+    (r) => Object.keys(r).length > 0,
+    "name at least one root table",
+  ),
+  /** `parents` (default): only the rows kept rows reference; `all`: also the rows that reference kept rows. */
+  follow: z.enum(["parents", "all"]).default("parents"),
+  /** Relations the schema does not declare, followed like foreign keys. */
+  virtual_foreign_keys: z.array(VirtualForeignKeySchema).default([]),
+  /** Tables never pulled in as children. */
+  exclude_children: z.array(z.string().regex(TABLE_NAME, "must be schema.table")).default([]),
+  /** Declared foreign keys by their referencing column (`schema.table.column`): `{ dangling: null }` cuts one. */
+  foreign_keys: z.record(
+    z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+    z.strictObject({ dangling: z.null() }),
+  ).default({}),
+});
+
 /** The zod type of the policy file (see {@linkcode PolicySchema}). */
 export type PolicySchemaType = z.ZodObject<{
   version: z.ZodLiteral<1>;
@@ -82,6 +162,7 @@ export type PolicySchemaType = z.ZodObject<{
   tables: z.ZodDefault<z.ZodRecord<z.ZodString, TableRuleSchemaType>>;
   plugins: z.ZodDefault<z.ZodArray<PluginRefSchemaType>>;
   large_objects: z.ZodOptional<ColumnRuleSchemaType>;
+  subset: z.ZodOptional<SubsetSchemaType>;
   options: z.ZodDefault<
     z.ZodObject<{
       jobs: z.ZodOptional<z.ZodInt>;
@@ -109,6 +190,8 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
    * holds large objects or a copied column is of type `oid` or `lo`, unless `unlisted: keep` (then `keep`).
    */
   large_objects: ColumnRuleSchema.optional(),
+  /** A referentially complete subset instead of every row (docs/subset.md). */
+  subset: SubsetSchema.optional(),
   options: z.strictObject({
     /** Tables copied at once. */
     jobs: z.int().min(1).max(64).optional(),
@@ -163,6 +246,42 @@ export type PluginRef = {
   alias?: string | undefined;
 };
 
+/** Where a subset starts in one table: exactly one of `where`, `percent`, `limit` (with `order_by`). */
+export type SubsetRoot = {
+  /** An SQL filter on the root table's rows. */
+  where?: string | undefined;
+  /** A keyed deterministic sample of this percentage of the rows. */
+  percent?: number | undefined;
+  /** The first rows by `order_by`. */
+  limit?: number | undefined;
+  /** The column(s) `limit` orders by. */
+  order_by?: string | string[] | undefined;
+};
+
+/** A relation the schema does not declare. */
+export type VirtualForeignKey = {
+  /** `schema.table.column` of the referencing column. */
+  from: string;
+  /** `schema.table.column` of the referenced column. */
+  to: string;
+  /** `null`: not followed; a reference whose row is not kept becomes NULL. */
+  dangling?: null | undefined;
+};
+
+/** The subset section of a policy. */
+export type Subset = {
+  /** Root tables and where each starts. */
+  roots: Record<string, SubsetRoot>;
+  /** `parents` or `all` (children too). */
+  follow: "parents" | "all";
+  /** Relations the schema does not declare. */
+  virtual_foreign_keys: VirtualForeignKey[];
+  /** Tables never pulled in as children. */
+  exclude_children: string[];
+  /** Declared foreign keys cut with `{ dangling: null }`, by referencing column. */
+  foreign_keys: Record<string, { dangling: null }>;
+};
+
 /** A validated policy. */
 export type Policy = {
   /** The policy format version, 1. */
@@ -185,6 +304,8 @@ export type Policy = {
   plugins: PluginRef[];
   /** Large objects: `skip`, `keep`, or a rule for their bytes; required when the source has any (unless `unlisted: keep`). */
   large_objects?: ColumnRule | undefined;
+  /** A referentially complete subset instead of every row. */
+  subset?: Subset | undefined;
   /** Tuning. */
   options: {
     /** Tables copied at once. */
@@ -205,4 +326,5 @@ const _policyMatches: Same<Policy, z.output<typeof PolicySchema>> = true;
 const _tableRuleMatches: Same<TableRule, z.output<typeof TableRuleSchema>> = true;
 const _pluginRefMatches: Same<PluginRef, z.output<typeof PluginRefSchema>> = true;
 const _columnRuleMatches: Same<ColumnRule, z.output<typeof ColumnRuleSchema>> = true;
-void [_policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];
+const _subsetMatches: Same<Subset, z.output<typeof SubsetSchema>> = true;
+void [_subsetMatches, _policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];

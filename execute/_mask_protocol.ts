@@ -14,7 +14,7 @@ export interface TableMessage {
   id: number;
   table: TableRef;
   /** The COPY column list; `rule` is `null` for kept columns. */
-  columns: { column: ColumnInfo; strategy: string; rule: WireRule | null }[];
+  columns: { column: ColumnInfo; strategy: string; rule: WireRule | null; where?: string }[];
   keys: [string, Uint8Array][];
 }
 

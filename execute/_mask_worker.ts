@@ -49,7 +49,7 @@ async function buildColumns(msg: TableMessage): Promise<ChunkMasker> {
   const columns: MaskedColumn[] = [];
   for (const c of msg.columns) {
     const masker = c.rule === null ? null : await factory.rebuild(c.rule, c.column);
-    columns.push({ column: c.column, strategy: c.strategy, masker });
+    columns.push({ column: c.column, strategy: c.strategy, masker, ...(c.where ? { where: c.where } : {}) });
   }
   return new ChunkMasker(msg.table, columns);
 }

@@ -10,6 +10,7 @@
 import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
 import { type CopyChunk, decodeColumn, encodeColumn, indexFields } from "../pg/copy_text.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
+import { maskOrder } from "../plan/row_refs.ts";
 import type { BatchContext, Cell, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
@@ -31,7 +32,18 @@ export class ChunkMasker {
   constructor(table: TableRef, columns: readonly MaskedColumn[]) {
     this.#table = table;
     this.#columns = columns;
-    this.#masked = columns.map((c, i) => ({ ...c, index: i })).filter((c) => c.masker !== null);
+    // Columns built from other columns' masked values come after them (the planner refused cycles).
+    const order = maskOrder(
+      columns.map((c) => ({ name: c.column.column, readsMasked: c.masker?.readsMasked })),
+    );
+    if (!order.ok) {
+      throw new RangeError(
+        `Cannot mask ${qualified(table)} as its columns read each other's masked values: ${
+          order.cycle.join(" → ")
+        }`,
+      );
+    }
+    this.#masked = order.order.map((i) => ({ ...columns[i], index: i })).filter((c) => c.masker !== null);
   }
 
   /** True when at least one column is masked; otherwise chunks can pass through untouched. */
@@ -74,6 +86,7 @@ export class ChunkMasker {
       }
       return vals;
     };
+    const outputs: Cell[][] = new Array(ncol);
     const batch: BatchContext = {
       table,
       firstRow,
@@ -84,8 +97,24 @@ export class ChunkMasker {
         }
         return valuesOf(index);
       },
+      masked(name: string) {
+        const index = columns.findIndex((c) => c.column.column === name);
+        if (index === -1) {
+          throw new RangeError(`Cannot read column "${name}" of ${qualified(table)}: it is not copied`);
+        }
+        if (columns[index].masker === null) return valuesOf(index);
+        const out = outputs[index];
+        if (out === undefined) {
+          throw new RangeError(
+            `Cannot read the masked values of column "${name}" of ${
+              qualified(table)
+            }: they are not masked yet`,
+          );
+        }
+        return out;
+      },
     };
-    const encoded: Uint8Array[] = [];
+    const encoded: Uint8Array[] = new Array(ncol);
     let size = data.length;
     for (const m of this.#masked) {
       let out: Cell[];
@@ -98,26 +127,29 @@ export class ChunkMasker {
           const where = { first: firstRow, last: firstRow + rows - 1 };
           throw e.locate({ table: qualified(table), column: m.column.column, rows: where });
         }
+        // A PrivaciError's message and hint never hold a value: they say what failed and the fix.
+        const own = e instanceof PrivaciError ? e : null;
         throw new PipelineError(
-          e instanceof PrivaciError ? e.code : "STRATEGY_FAILED",
-          `Cannot mask ${
+          own ? own.code : "STRATEGY_FAILED",
+          `${m.where ? `${m.where}: ` : ""}Cannot mask ${
             qualified(table)
-          }.${m.column.column} with ${m.strategy}: the strategy failed in the batch from row ${firstRow}`,
+          }.${m.column.column} with ${m.strategy}${
+            own
+              ? ` in the batch from row ${firstRow}: ${own.message}`
+              : `: the strategy failed in the batch from row ${firstRow}`
+          }`,
           { table: qualified(table), column: m.column.column, strategy: m.strategy, row: firstRow },
-          { cause: e },
+          { cause: e, ...(own?.hint !== undefined ? { hint: own.hint } : {}) },
         );
       }
       checkOutput(out, rows, m, table, firstRow);
-      const bytes = encodeColumn(out);
-      encoded.push(bytes);
+      outputs[m.index] = out;
+      encoded[m.index] = encodeColumn(out);
       // The output's size: each masked field's bytes replaced by its output's (line ends aside).
-      size += bytes.length - rows;
+      size += encoded[m.index].length - rows;
       for (let k = m.index * 2, r = 0; r < rows; r++, k += ncol * 2) size -= offsets[k + 1] - offsets[k];
     }
-    return {
-      bytes: assemble(data, offsets, { ncol, rows, size, masked: this.#masked, encoded, into }),
-      rows,
-    };
+    return { bytes: assemble(data, offsets, { ncol, rows, size, encoded, into }), rows };
   }
 }
 
@@ -132,14 +164,14 @@ function assemble(
     ncol: number;
     rows: number;
     size: number;
-    masked: readonly { index: number }[];
-    encoded: readonly Uint8Array[];
+    /** Per column, its encoded outputs, or `undefined` for a kept column. */
+    encoded: readonly (Uint8Array | undefined)[];
     into: Uint8Array | undefined;
   },
 ): Uint8Array {
-  const { ncol, rows, size, masked, encoded } = parts;
+  const { ncol, rows, size, encoded } = parts;
   const out = parts.into && parts.into.length >= size ? parts.into : new Uint8Array(size);
-  const at = new Int32Array(masked.length); // read position in each column's outputs
+  const at = new Int32Array(ncol); // read position in each masked column's outputs
   let o = 0;
   const copy = (from: number, to: number) => {
     if (to - from < SHORT_RUN) {
@@ -152,13 +184,14 @@ function assemble(
   for (let r = 0; r < rows; r++) {
     const base = r * ncol * 2;
     let from = offsets[base]; // start of the pending run of kept bytes
-    for (let j = 0; j < masked.length; j++) {
-      const k = base + masked[j].index * 2;
+    for (let c = 0; c < ncol; c++) {
+      const src = encoded[c];
+      if (src === undefined) continue;
+      const k = base + c * 2;
       copy(from, offsets[k]);
-      const src = encoded[j];
-      let p = at[j];
+      let p = at[c];
       for (let b = src[p++]; b !== NL; b = src[p++]) out[o++] = b;
-      at[j] = p;
+      at[c] = p;
       from = offsets[k + 1];
     }
     copy(from, offsets[base + ncol * 2 - 1] + 1);

@@ -44,7 +44,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     null,
     { strategy: "fake.first_name" },
     { strategy: "fake.email", domain: "person_email" },
-    { strategy: "json", paths: { "$.name": "fake.last_name" } },
+    { strategy: "json", paths: { "$.name": "fake.last_name" }, others: "keep" },
     null,
   ];
   const names = ["id", "first_name", "email", "profile", "note"];
@@ -143,6 +143,11 @@ Deno.test("MaskPool.accepts() takes built-in strategies only, never text.scrub n
       false,
       "nested text.scrub",
     );
+    const first = built.findIndex((c) => c.masker !== null);
+    const whole = built.map((c, i) =>
+      i === first ? { ...c, masker: { ...c.masker!, wholeColumn: true } } : c
+    );
+    assert.equal(pool.accepts(whole), false, "a masker that must see its whole column");
     assert.equal(new MaskPool({ size: 0 }).accepts(built), false, "size 0");
   } finally {
     pool.close();
@@ -161,7 +166,7 @@ Deno.test("MaskStream() with a MaskPool fails with the inline error when a strat
     assert.ok(inline instanceof PipelineError && pooled instanceof PipelineError);
     assert.match(
       pooled.message,
-      /^Cannot mask public\.people\.profile with json: the strategy failed in the batch from row \d+$/,
+      /^Cannot mask public\.people\.profile with json in the batch from row \d+: the value in batch row \d+ is not JSON$/,
     );
     assert.deepEqual(
       [pooled.code, pooled.message, pooled.table, pooled.column, pooled.strategy, pooled.row],

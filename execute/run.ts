@@ -24,32 +24,37 @@ import { throwIfIssues } from "../plan/maskers.ts";
 import type { PolicySource } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
-import { loadOrder, runInOrder, splitUnit, unitOrder } from "./schedule.ts";
-import { type Chunk, planChunks } from "../plan/chunks.ts";
+import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
+import { planChunks } from "../plan/chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
-import { assertDistinct, missingInTarget, nonEmpty, sourceId, truncate } from "./target_checks.ts";
+import { assertDistinct, missingInTarget, sourceId } from "./target_checks.ts";
 import {
   assertResumable,
-  checkpoint,
-  completedUnits,
   discardRun,
   ensureState,
   finishRun,
-  loadChunks,
   policyHash,
   reopenRun,
-  saveChunks,
   startRun,
   unfinishedRun,
+} from "../pg/run_state.ts";
+import {
+  checkpoint,
+  type Chunk,
+  completedUnits,
+  loadChunks,
+  nonEmpty,
+  saveChunks,
+  SCHEMA_PRE,
+  splitUnitKey,
+  truncate,
   unitKey,
-} from "./state.ts";
+} from "../pg/units.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
+import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
 import { planToSql } from "../pg/schema/script.ts";
-
-/** The checkpoint key that records a created pre-data schema. */
-const SCHEMA_PRE = "privaci:schema-pre#0";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
@@ -295,10 +300,7 @@ async function schemaPhase(
     });
     if (!started.done.has(SCHEMA_PRE)) {
       await createPreData(target, schemaPlan);
-      await target.unsafe(
-        `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, 0, 0, $3)`,
-        [started.runId, SCHEMA_PRE.slice(0, -2), snapshot.id],
-      );
+      await checkpoint(target, { runId: started.runId, key: SCHEMA_PRE, rows: 0, snapshot: snapshot.id });
     }
   }
   const targetCatalog = await introspect(target, policy.schemas);
@@ -390,7 +392,7 @@ async function loadPhase(
   const remaining = new Map<string, number>();
   for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
   await runInOrder(order, jobs, async (unit) => {
-    const [name, chunkText] = splitUnit(unit);
+    const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
     if (!firstStart.has(name)) {
       firstStart.set(name, performance.now());
@@ -411,12 +413,12 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
-            ...(chunk.where ? { range: chunk.where } : {}),
+            ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
               for (const s of lift.restore) await tx.unsafe(s);
-              await checkpoint(tx, { runId, table: name, chunk: chunk.index, rows, snapshot: snapshot.id });
+              await checkpoint(tx, { runId, key: unit, rows, snapshot: snapshot.id });
             },
             onTick: (table, rows, bytes) =>
               emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
@@ -519,6 +521,15 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
         masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
       }`,
+    );
+  }
+  if (prepared.subset.length > 0) {
+    const copied = new Set(prepared.copied.map((t) => t.name));
+    const filters = prepared.subset.filter((f) => copied.has(f.table));
+    const counts = await countSubset(snapshot.sql, prepared.catalog, filters);
+    out.push(
+      "-- subset (rows counted in the snapshot):",
+      ...formatSubsetPlan(filters, counts).map((l) => `--   ${l}`),
     );
   }
   return out.join("\n") + "\n";

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ForeignKey } from "../pg/introspect.ts";
+import { unitKey } from "../pg/units.ts";
 
 /** Dependencies per table and the tables caught in reference cycles. */
 export interface LoadOrder {
@@ -112,7 +113,7 @@ export function unitOrder(
 ): LoadOrder {
   const byTable = new Map<string, string[]>();
   for (const u of units) {
-    byTable.set(u.table, [...(byTable.get(u.table) ?? []), `${u.table}#${u.chunk.index}`]);
+    byTable.set(u.table, [...(byTable.get(u.table) ?? []), unitKey(u.table, u.chunk.index)]);
   }
   const waitsFor = new Map<string, Set<string>>();
   for (const [table, keys] of byTable) {
@@ -122,13 +123,7 @@ export function unitOrder(
   return {
     waitsFor,
     cyclic: new Set(
-      units.filter((u) => tables.cyclic.has(u.table)).map((u) => `${u.table}#${u.chunk.index}`),
+      units.filter((u) => tables.cyclic.has(u.table)).map((u) => unitKey(u.table, u.chunk.index)),
     ),
   };
-}
-
-/** `schema.table#3` → `["schema.table", 3]`. */
-export function splitUnit(unit: string): [string, number] {
-  const i = unit.lastIndexOf("#");
-  return [unit.slice(0, i), Number(unit.slice(i + 1))];
 }

@@ -1,6 +1,6 @@
 /**
- * What must hold on the target before any row is written: it is not the source, every table and column
- * to load exists there, and the tables are empty (unless `--truncate`).
+ * What must hold on the target before any row is written: it is not the source, and every table and
+ * column to load exists there (whether its tables are empty is asked of pg/units.ts).
  *
  * @module
  */
@@ -8,9 +8,7 @@ import type postgres from "postgres";
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { EXIT, PrivaciError } from "../errors.ts";
 import type { Catalog } from "../pg/introspect.ts";
-import { quoteTable } from "../pg/source.ts";
 import type { TablePlan } from "../plan/plan.ts";
-import type { TableRef } from "../strategies/types.ts";
 
 interface Identity {
   sysid: string;
@@ -66,26 +64,6 @@ export function missingInTarget(plans: readonly TablePlan[], target: Catalog): D
     }
   }
   return issues;
-}
-
-/** The tables among `names` that already hold rows in the target. */
-export async function nonEmpty(target: postgres.Sql, tables: readonly TableRef[]): Promise<string[]> {
-  const full: string[] = [];
-  for (const { schema, table } of tables) {
-    const n = `${schema}.${table}`;
-    const [{ any }] = await target.unsafe<{ any: boolean }[]>(
-      `select exists (select 1 from ${quoteTable({ schema, table })}) as any`,
-    );
-    if (any) full.push(n);
-  }
-  return full;
-}
-
-/** Empties the given tables in one statement (so foreign keys between them do not stand in the way). */
-export async function truncate(target: postgres.Sql, tables: readonly TableRef[]): Promise<void> {
-  if (tables.length === 0) return;
-  const list = tables.map(quoteTable).join(", ");
-  await target.unsafe(`truncate table ${list}`);
 }
 
 /** A stable id of the source database: its cluster's system identifier and the database name. */

@@ -24,6 +24,8 @@ export interface ReadSpec {
   columns: readonly string[];
   /** Optional SQL filter (policy `where:`). */
   where?: string;
+  /** SQL read in place of a column, by column name (a subset's cut reference: NULL where its row is not kept). */
+  expressions?: Readonly<Record<string, string>>;
 }
 
 /** An open snapshot of the source database. */
@@ -32,21 +34,32 @@ export class SourceSnapshot {
   #coordinator: postgres.ReservedSql;
   #pool: postgres.Sql;
   #snapshot: string;
+  #origin: string;
   #open = new Set<postgres.Sql>();
 
-  private constructor(url: string, pool: postgres.Sql, coordinator: postgres.ReservedSql, snapshot: string) {
+  private constructor(
+    url: string,
+    pool: postgres.Sql,
+    coordinator: postgres.ReservedSql,
+    snapshot: string,
+    origin: string,
+  ) {
     this.#url = url;
     this.#pool = pool;
     this.#coordinator = coordinator;
     this.#snapshot = snapshot;
+    this.#origin = origin;
   }
 
   /**
-   * Begins the exporting transaction on `url`.
+   * Begins the exporting transaction on `url`; with `options.join`, imports that snapshot (exported by
+   * another process, e.g. the first shard of a run) and exports it again for this process's readers.
    *
    * @throws {PgError} `PG_CONNECT` when the connection cannot be opened (nothing is left open).
+   * @throws {PgError} `SNAPSHOT_GONE` when the snapshot to join no longer exists (its exporting
+   *   transaction ended).
    */
-  static async open(url: string): Promise<SourceSnapshot> {
+  static async open(url: string, options: { join?: string } = {}): Promise<SourceSnapshot> {
     const pool = openClient(url, { name: "privaci snapshot" });
     let coordinator: postgres.ReservedSql;
     try {
@@ -57,8 +70,9 @@ export class SourceSnapshot {
     }
     try {
       await coordinator.unsafe("begin isolation level repeatable read read only");
+      if (options.join !== undefined) await importSnapshot(coordinator, options.join);
       const [{ id }] = await coordinator.unsafe<{ id: string }[]>("select pg_export_snapshot() as id");
-      return new SourceSnapshot(url, pool, coordinator, id);
+      return new SourceSnapshot(url, pool, coordinator, id, options.join ?? id);
     } catch (e) {
       coordinator.release();
       await pool.end({ timeout: 0 }).catch(() => {});
@@ -66,9 +80,14 @@ export class SourceSnapshot {
     }
   }
 
-  /** The exported snapshot id. */
+  /** The exported snapshot id (this process's readers import it). */
   get id(): string {
     return this.#snapshot;
+  }
+
+  /** The id of the snapshot as first exported: the joined one, else {@link SourceSnapshot.id}. */
+  get origin(): string {
+    return this.#origin;
   }
 
   /** Runs a query inside the snapshot (catalog reads, sequence values). */
@@ -99,7 +118,9 @@ export class SourceSnapshot {
       [{ pid }] = await client.unsafe<{ pid: number }[]>("select pg_backend_pid() as pid");
       await client.unsafe("begin isolation level repeatable read read only");
       await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
-      const cols = spec.columns.map(quoteIdent).join(", ");
+      const cols = spec.columns.map((c) =>
+        spec.expressions?.[c] === undefined ? quoteIdent(c) : `${spec.expressions[c]} as ${quoteIdent(c)}`
+      ).join(", ");
       const from = fromTable(spec);
       const where = spec.where ? ` where ${spec.where}` : "";
       const copy = `copy (select ${cols} from ${from}${where}) to stdout`;
@@ -136,6 +157,23 @@ export class SourceSnapshot {
     await this.#coordinator.unsafe("rollback").catch(() => {});
     this.#coordinator.release();
     await this.#pool.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+async function importSnapshot(sql: postgres.ReservedSql, id: string): Promise<void> {
+  if (!/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(id)) {
+    throw new PgError("SNAPSHOT_GONE", `Cannot join snapshot "${id}": not a snapshot id`, {});
+  }
+  try {
+    await sql.unsafe(`set transaction snapshot '${id}'`);
+  } catch (e) {
+    const f = pgErrorFields(e);
+    throw new PgError(
+      "SNAPSHOT_GONE",
+      `Cannot join snapshot ${id}: ${f.summary}`,
+      { sqlstate: f.sqlstate },
+      { cause: e, hint: "the process that exported it has ended; this process reads a snapshot of its own" },
+    );
   }
 }
 

@@ -7,13 +7,8 @@
  */
 import type postgres from "postgres";
 import { fromTable, quoteIdent } from "../pg/source.ts";
+import type { Chunk } from "../pg/units.ts";
 import type { TablePlan } from "./plan.ts";
-
-/** One part of a table: `where` is the key range (absent for a whole table). */
-export interface Chunk {
-  index: number;
-  where?: string;
-}
 
 /** The chunks of `plan`: one whole-table chunk unless it is estimated larger than `chunkRows`. */
 export async function planChunks(sql: postgres.Sql, plan: TablePlan, chunkRows: number): Promise<Chunk[]> {

@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
+import { type Diagnostic, diagnostic, type Location } from "../core/diagnostic.ts";
 import { configErrorOf } from "../errors.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { bindRule, type BoundRule, checkColumn } from "./bind.ts";
 import type { TablePlan } from "./plan.ts";
+import { rowReferenceIssues } from "./row_refs.ts";
 
 /**
  * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
@@ -43,6 +44,8 @@ export interface MaskedColumn {
   masker: ColumnMasker | null;
   /** How a masking worker builds the same masker; absent when the masker was not built from a rule. */
   recipe?: MaskerRecipe;
+  /** Where the rule is in the policy (`file:line:col`), for errors; absent when not from a policy. */
+  where?: string;
 }
 
 /** Where subkeys come from: the run's `Keyring`, or in a masking worker the subkeys it was given. */
@@ -140,6 +143,7 @@ export class MaskerFactory {
       domain: rule.domain,
       unique: rule.unique,
       resolve: (spec, col) => this.#create(spec, { ...column, ...col }, depth + 1, trace),
+      knows: (name) => this.#registry.get(name) !== undefined,
     });
   }
 }
@@ -158,7 +162,14 @@ export async function tableMaskers(
     }
     try {
       const { masker, recipe } = await factory.build(c.rule, c.info);
-      columns.push({ column: c.info, strategy: c.rule.definition.meta.name, masker, recipe });
+      const where = policyPlace(c.rule.source);
+      columns.push({
+        column: c.info,
+        strategy: c.rule.definition.meta.name,
+        masker,
+        recipe,
+        ...(where ? { where } : {}),
+      });
     } catch (e) {
       const message = `${plan.name}.${c.info.column}: ${(e as Error).message}`;
       const hint = (e as { hint?: string }).hint;
@@ -169,8 +180,25 @@ export async function tableMaskers(
       }));
     }
   }
+  if (issues.length === 0) {
+    issues.push(...rowReferenceIssues(
+      plan.name,
+      plan.columns.map((c, i) => ({
+        name: c.info.column,
+        reads: columns[i].masker?.reads,
+        readsMasked: columns[i].masker?.readsMasked,
+        source: c.rule?.source,
+      })),
+    ));
+  }
   if (issues.length > 0) await closeMaskers(columns);
   return { columns, issues };
+}
+
+/** `file:line:col` of a rule in the policy, or `undefined` when it has no file position. */
+function policyPlace(source: Location): string | undefined {
+  if (source.file === undefined || source.line === undefined) return undefined;
+  return `${source.file}:${source.line}${source.col === undefined ? "" : `:${source.col}`}`;
 }
 
 /** Closes every masker of a table. */

@@ -28,6 +28,8 @@ export interface TablePlan {
   info: TableInfo;
   rows: "copy" | "skip";
   where?: string;
+  /** SQL read in place of some columns, by name: a subset's cut references (`dangling: null`). */
+  expressions?: Record<string, string>;
   /** The COPY column list: every non-generated column, in order. */
   columns: PlannedColumn[];
 }

@@ -396,6 +396,22 @@ export const BAD_CASES: readonly BadCase[] = [
     rules: true,
   },
   {
+    file: "subset_root_two_starts.yaml",
+    code: "CONFIG_INVALID",
+    message: "give exactly one of 'where', 'percent' or 'limit' (with 'order_by')",
+    path: ["subset", "roots", "public.customers"],
+    line: 7,
+    col: 23,
+  },
+  {
+    file: "subset_virtual_key_two_parts.yaml",
+    code: "CONFIG_INVALID",
+    message: "must be schema.table.column",
+    path: ["subset", "virtual_foreign_keys", 0, "from"],
+    line: 9,
+    col: 15,
+  },
+  {
     file: "syntax_bad_indent.yaml",
     code: "CONFIG_SYNTAX",
     message: "nested mappings are not allowed in compact mappings",

@@ -13,9 +13,9 @@ export const NER_PROVENANCE = {
     "positiveWeight": 2,
     "stackFolds": 3,
     "tuneGroup": "gum_news",
-    "maxOtherRemoved": 0.025,
+    "maxOtherRemoved": 0.035,
   },
-  "threshold": 0.1,
+  "threshold": 0.04,
   "corpora": [
     {
       "path": "wnut17/wnut17train.conll",
@@ -634,7 +634,7 @@ export const NER_PROVENANCE = {
 /** The person-name model's int8 weights (base64) per pass, their scales and the tuned threshold. */
 export const NER_WEIGHTS: NerWeightsRecord = {
   "featureVersion": 1,
-  "threshold": 0.1,
+  "threshold": 0.04,
   "passes": [{
     "bits": 18,
     "scale": 0.04590453952550888,

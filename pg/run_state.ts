@@ -1,13 +1,14 @@
 /**
- * Run state kept in the target (schema `privaci`), so an interrupted run can resume. Each table's
- * checkpoint is written in the same transaction as its rows: a crash leaves every table either complete
- * and recorded, or absent and unrecorded.
+ * A run's record in the target (schema `privaci`): what it copies from, under which policy, from which
+ * snapshot, and whether it is done, so an interrupted run can resume and shards can join one run. The
+ * units of the run (tables and key ranges) and their checkpoints are in units.ts.
  *
  * @module
  */
 import type postgres from "postgres";
 import { z } from "zod";
 import { EXIT, PrivaciError } from "../errors.ts";
+import { openClient } from "./connect.ts";
 
 const RunRowSchema = z.object({
   run_id: z.string().uuid(),
@@ -16,11 +17,15 @@ const RunRowSchema = z.object({
   status: z.enum(["running", "failed", "done"]),
   snapshot: z.string(),
   started_at: z.string(),
+  run_key: z.string().nullable(),
 });
 
 /** A run as recorded in the target. */
 export type RunRow = z.infer<typeof RunRowSchema>;
 
+const RUN_COLUMNS = "run_id::text, policy_hash, source_id, status, snapshot, started_at::text, run_key";
+
+// `run_key` came with shards: targets written before it get the column added.
 const DDL = `
 create schema if not exists privaci;
 create table if not exists privaci.runs (
@@ -32,6 +37,8 @@ create table if not exists privaci.runs (
   started_at timestamptz not null default now(),
   finished_at timestamptz
 );
+alter table privaci.runs add column if not exists run_key text;
+create unique index if not exists runs_run_key on privaci.runs (run_key);
 create table if not exists privaci.checkpoints (
   run_id uuid not null references privaci.runs on delete cascade,
   table_name text not null,
@@ -49,21 +56,45 @@ create table if not exists privaci.chunks (
   primary key (run_id, table_name, chunk)
 );`;
 
-/** Creates the state tables when missing. */
+/** The advisory lock that serializes changes to the state tables' definitions. */
+const DDL_LOCK = 7401;
+/** The advisory lock under which a shard finds or starts its run (one shard at a time). */
+const RUN_LOCK = 7402;
+
+/** Creates the state tables when missing (shards starting at once create them once). */
 export async function ensureState(target: postgres.Sql): Promise<void> {
-  await target.unsafe(`select pg_advisory_xact_lock(7401)`).catch(() => {});
-  await target.unsafe(DDL);
+  await target.begin(async (tx) => {
+    await tx.unsafe(`select pg_advisory_xact_lock(${DDL_LOCK})`);
+    await tx.unsafe(DDL);
+  });
 }
 
-/** Records a new run and returns its id. */
+/**
+ * Runs `fn` while holding the target's run lock on a connection of its own, so that of shards starting
+ * at once exactly one starts the run and the others join it. The lock ends with the connection, also
+ * when the process dies.
+ */
+export async function withRunLock<T>(targetUrl: string, fn: () => Promise<T>): Promise<T> {
+  const sql = openClient(targetUrl, { name: "privaci run lock", fetchTypes: false });
+  try {
+    await sql.unsafe(`select pg_advisory_lock(${RUN_LOCK})`);
+    return await fn();
+  } finally {
+    await sql.unsafe(`select pg_advisory_unlock(${RUN_LOCK})`).catch(() => {});
+    await sql.end({ timeout: 0 }).catch(() => {});
+  }
+}
+
+/** Records a new run and returns its id; `runKey` names the run its shards share. */
 export async function startRun(
   target: postgres.Sql,
-  fields: { policyHash: string; sourceId: string; snapshot: string },
+  fields: { policyHash: string; sourceId: string; snapshot: string; runKey?: string },
 ): Promise<string> {
   const id = crypto.randomUUID();
   await target.unsafe(
-    `insert into privaci.runs (run_id, policy_hash, source_id, status, snapshot) values ($1, $2, $3, 'running', $4)`,
-    [id, fields.policyHash, fields.sourceId, fields.snapshot],
+    `insert into privaci.runs (run_id, policy_hash, source_id, status, snapshot, run_key)
+     values ($1, $2, $3, 'running', $4, $5)`,
+    [id, fields.policyHash, fields.sourceId, fields.snapshot, fields.runKey ?? null],
   );
   return id;
 }
@@ -84,37 +115,17 @@ export async function finishRun(target: postgres.Sql, id: string, status: "faile
 /** The newest run that did not finish, if any. */
 export async function unfinishedRun(target: postgres.Sql): Promise<RunRow | undefined> {
   const rows = await target.unsafe(
-    `select run_id::text, policy_hash, source_id, status, snapshot, started_at::text
-       from privaci.runs order by started_at desc limit 1`,
+    `select ${RUN_COLUMNS} from privaci.runs order by started_at desc limit 1`,
   );
   if (rows.length === 0) return undefined;
   const row = RunRowSchema.parse(rows[0]);
   return row.status === "done" ? undefined : row;
 }
 
-/** The key of one table chunk in {@link completedUnits}: `schema.table#chunk`. */
-export function unitKey(table: string, chunk: number): string {
-  return `${table}#${chunk}`;
-}
-
-/** Completed chunks of a run (keys from {@link unitKey}), with the snapshot each was read from. */
-export async function completedUnits(target: postgres.Sql, id: string): Promise<Map<string, string>> {
-  const rows = await target.unsafe<{ table_name: string; chunk: number; snapshot: string }[]>(
-    `select table_name, chunk, snapshot from privaci.checkpoints where run_id = $1`,
-    [id],
-  );
-  return new Map(rows.map((r) => [unitKey(r.table_name, r.chunk), r.snapshot]));
-}
-
-/** Writes a table's checkpoint; called inside the table's own transaction, just before COMMIT. */
-export async function checkpoint(
-  tx: postgres.Sql,
-  fields: { runId: string; table: string; chunk: number; rows: number; snapshot: string },
-): Promise<void> {
-  await tx.unsafe(
-    `insert into privaci.checkpoints (run_id, table_name, chunk, rows, snapshot) values ($1, $2, $3, $4, $5)`,
-    [fields.runId, fields.table, fields.chunk, fields.rows, fields.snapshot],
-  );
+/** The run its shards started under `runKey`, done or not. */
+export async function runByKey(target: postgres.Sql, runKey: string): Promise<RunRow | undefined> {
+  const rows = await target.unsafe(`select ${RUN_COLUMNS} from privaci.runs where run_key = $1`, [runKey]);
+  return rows.length === 0 ? undefined : RunRowSchema.parse(rows[0]);
 }
 
 /** Marks the resumed run as running again (so a second crash can resume it too). */
@@ -122,6 +133,43 @@ export async function reopenRun(target: postgres.Sql, id: string): Promise<void>
   await target.unsafe(`update privaci.runs set status = 'running', finished_at = null where run_id = $1`, [
     id,
   ]);
+}
+
+/**
+ * Runs the end of a run once whatever the number of shards: on a connection of its own, locks the run's
+ * row (waiting while another shard finishes it) and, unless the run is done by then, runs `fn` and marks
+ * it done in the same transaction. Returns whether this call finished the run.
+ */
+export async function finishOnce(targetUrl: string, id: string, fn: () => Promise<void>): Promise<boolean> {
+  const sql = openClient(targetUrl, { name: "privaci finish", fetchTypes: false });
+  try {
+    const conn = await sql.reserve();
+    try {
+      await conn.unsafe("begin");
+      // `no key update` leaves the checkpoints' foreign key (`for key share`) free.
+      const [row] = await conn.unsafe<{ status: string }[]>(
+        `select status from privaci.runs where run_id = $1 for no key update`,
+        [id],
+      );
+      if (row?.status === "done") {
+        await conn.unsafe("rollback");
+        return false;
+      }
+      await fn();
+      await conn.unsafe(`update privaci.runs set status = 'done', finished_at = now() where run_id = $1`, [
+        id,
+      ]);
+      await conn.unsafe("commit");
+      return true;
+    } catch (e) {
+      await conn.unsafe("rollback").catch(() => {});
+      throw e;
+    } finally {
+      conn.release();
+    }
+  } finally {
+    await sql.end({ timeout: 0 }).catch(() => {});
+  }
 }
 
 /** Refuses to resume a run recorded under another policy or source. */
@@ -167,38 +215,4 @@ function canonicalJson(v: unknown): string {
     return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(",")}}`;
   }
   return JSON.stringify(v) ?? "null";
-}
-
-/** Records the key ranges a run split its tables into, so a resumed run reuses exactly the same ones. */
-export async function saveChunks(
-  target: postgres.Sql,
-  runId: string,
-  chunks: ReadonlyMap<string, readonly { index: number; where?: string }[]>,
-): Promise<void> {
-  for (const [table, list] of chunks) {
-    for (const c of list) {
-      await target.unsafe(
-        `insert into privaci.chunks (run_id, table_name, chunk, range) values ($1, $2, $3, $4)`,
-        [runId, table, c.index, c.where ?? null],
-      );
-    }
-  }
-}
-
-/** The key ranges recorded for a run, by table (empty when the run recorded none). */
-export async function loadChunks(
-  target: postgres.Sql,
-  runId: string,
-): Promise<Map<string, { index: number; where?: string }[]>> {
-  const rows = await target.unsafe<{ table_name: string; chunk: number; range: string | null }[]>(
-    `select table_name, chunk, range from privaci.chunks where run_id = $1 order by table_name, chunk`,
-    [runId],
-  );
-  const out = new Map<string, { index: number; where?: string }[]>();
-  for (const r of rows) {
-    const list = out.get(r.table_name) ?? [];
-    list.push(r.range === null ? { index: r.chunk } : { index: r.chunk, where: r.range });
-    out.set(r.table_name, list);
-  }
-  return out;
 }
