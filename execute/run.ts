@@ -413,7 +413,7 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
-            ...(chunk.where ? { range: chunk.where } : {}),
+            ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
