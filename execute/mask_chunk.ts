@@ -9,6 +9,7 @@
 import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
 import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
+import { maskOrder } from "../plan/row_refs.ts";
 import type { BatchContext, Cell, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
@@ -44,7 +45,18 @@ export class ChunkMasker {
   constructor(table: TableRef, columns: readonly MaskedColumn[]) {
     this.#table = table;
     this.#columns = columns;
-    this.#masked = columns.map((c, i) => ({ ...c, index: i })).filter((c) => c.masker !== null);
+    // Columns built from other columns' masked values come after them (the planner refused cycles).
+    const order = maskOrder(
+      columns.map((c) => ({ name: c.column.column, readsMasked: c.masker?.readsMasked })),
+    );
+    if (!order.ok) {
+      throw new RangeError(
+        `Cannot mask ${qualified(table)} as its columns read each other's masked values: ${
+          order.cycle.join(" → ")
+        }`,
+      );
+    }
+    this.#masked = order.order.map((i) => ({ ...columns[i], index: i })).filter((c) => c.masker !== null);
   }
 
   /** True when at least one column is masked; otherwise chunks can pass through untouched. */
@@ -103,6 +115,7 @@ export class ChunkMasker {
       }
       return vals;
     };
+    const outputs: Cell[][] = new Array(ncol);
     const batch: BatchContext = {
       table,
       firstRow,
@@ -113,8 +126,23 @@ export class ChunkMasker {
         }
         return valuesOf(index);
       },
+      masked(name: string) {
+        const index = columns.findIndex((c) => c.column.column === name);
+        if (index === -1) {
+          throw new RangeError(`Cannot read column "${name}" of ${qualified(table)}: it is not copied`);
+        }
+        if (columns[index].masker === null) return valuesOf(index);
+        const out = outputs[index];
+        if (out === undefined) {
+          throw new RangeError(
+            `Cannot read the masked values of column "${name}" of ${
+              qualified(table)
+            }: they are not masked yet`,
+          );
+        }
+        return out;
+      },
     };
-    const outputs: Cell[][] = new Array(ncol);
     const escape: boolean[] = new Array(ncol).fill(false);
     for (const m of this.#masked) {
       let out: Cell[];

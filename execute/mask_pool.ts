@@ -142,14 +142,15 @@ export class MaskPool {
 
   /**
    * True when the pool has workers and every masked column of `columns` (at least one) can be rebuilt
-   * in a worker: built from a rule with built-in strategies only, none of which runs workers of its own.
+   * in a worker: built from a rule with built-in strategies only, none of which runs workers of its own,
+   * by a masker that need not see the whole column.
    */
   accepts(columns: readonly MaskedColumn[]): boolean {
     if (this.#size === 0 || this.#closed) return false;
     let masked = 0;
     for (const c of columns) {
       if (c.masker === null) continue;
-      if (!c.recipe) return false;
+      if (!c.recipe || c.masker.wholeColumn) return false;
       for (const def of c.recipe.strategies) {
         const name = def.meta.name;
         if (BUILTINS.get(name) !== def || def.meta.ownWorkers) return false;

@@ -142,6 +142,11 @@ Deno.test("MaskPool.accepts() takes built-in strategies only, never text.scrub n
       false,
       "nested text.scrub",
     );
+    const first = built.findIndex((c) => c.masker !== null);
+    const whole = built.map((c, i) =>
+      i === first ? { ...c, masker: { ...c.masker!, wholeColumn: true } } : c
+    );
+    assert.equal(pool.accepts(whole), false, "a masker that must see its whole column");
     assert.equal(new MaskPool({ size: 0 }).accepts(built), false, "size 0");
   } finally {
     pool.close();

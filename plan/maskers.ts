@@ -11,6 +11,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { bindRule, type BoundRule, checkColumn } from "./bind.ts";
 import type { TablePlan } from "./plan.ts";
+import { rowReferenceIssues } from "./row_refs.ts";
 
 /**
  * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
@@ -142,6 +143,7 @@ export class MaskerFactory {
       domain: rule.domain,
       unique: rule.unique,
       resolve: (spec, col) => this.#create(spec, { ...column, ...col }, depth + 1, trace),
+      knows: (name) => this.#registry.get(name) !== undefined,
     });
   }
 }
@@ -177,6 +179,17 @@ export async function tableMaskers(
         column: c.info.column,
       }));
     }
+  }
+  if (issues.length === 0) {
+    issues.push(...rowReferenceIssues(
+      plan.name,
+      plan.columns.map((c, i) => ({
+        name: c.info.column,
+        reads: columns[i].masker?.reads,
+        readsMasked: columns[i].masker?.readsMasked,
+        source: c.rule?.source,
+      })),
+    ));
   }
   if (issues.length > 0) await closeMaskers(columns);
   return { columns, issues };

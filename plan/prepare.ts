@@ -61,7 +61,7 @@ export async function prepare(
   const { registry, bound, keyring } = options;
   const catalog = await introspect(source, src.policy.schemas);
   const plan = planTables(src, catalog, bound, (c) => suggestStrategy(c, registry));
-  const subset = await subsetOf(src, source, { catalog, plan, keyring });
+  const subset = await applySubset(src, source, { catalog, plan, keyring });
   const factory = new MaskerFactory(registry, keyring);
   const maskers = new Map<string, MaskedColumn[]>();
   const diagnostics = [
@@ -110,8 +110,11 @@ export async function prepare(
   };
 }
 
-/** Plans the policy's `subset:` and puts each table's filter on its plan as `where`. */
-async function subsetOf(
+/**
+ * Plans the policy's `subset:` and puts each table's filter on its plan as `where` (and its cut
+ * references as `expressions`); `source` reads inside the run's snapshot.
+ */
+export async function applySubset(
   src: PolicySource,
   source: postgres.Sql,
   options: { catalog: Catalog; plan: Plan; keyring: Keyring | null },

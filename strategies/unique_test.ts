@@ -63,6 +63,13 @@ const CASES: UniqueCase[] = [
   { strategy: "fake.email", label: "text", input: (i) => `person${i}@corp.example` },
   { strategy: "email.domain_keep", label: "text", input: (i) => `u${i}@corp${i % 7}.example` },
   { strategy: "fake.username", label: "text", input: (i) => `user${i}` },
+  {
+    strategy: "fake.email",
+    label: "token",
+    input: (i) => `person${i}@corp.example`,
+    params: { unique_suffix: "token" },
+  },
+  { strategy: "fake.username", label: "token", input: (i) => `user${i}`, params: { unique_suffix: "token" } },
   { strategy: "fake.phone", label: "text", input: (i) => `+1 415 ${pad(i, 7)}` },
   {
     strategy: "fake.card",

@@ -182,3 +182,30 @@ export async function countSubset(
   }
   return counts;
 }
+
+/**
+ * The subset plan as lines: per table its role, which rows it keeps and, when counted, how many.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatSubsetPlan } from "./plan.ts";
+ * const lines = formatSubsetPlan(
+ *   [{ table: "public.customers", role: "root", rule: "5% keyed sample", where: "…" }],
+ *   new Map([["public.customers", 50]]),
+ * );
+ * assert.deepEqual(lines, ["public.customers  root  5% keyed sample  (50 rows)"]);
+ * ```
+ */
+export function formatSubsetPlan(
+  filters: readonly SubsetFilter[],
+  counts: ReadonlyMap<string, number> = new Map(),
+): string[] {
+  const width = Math.max(0, ...filters.map((f) => f.table.length));
+  const role = Math.max(0, ...filters.map((f) => f.role.length));
+  return filters.map((f) => {
+    const n = counts.get(f.table);
+    const rows = n === undefined ? "" : `  (${n} row${n === 1 ? "" : "s"})`;
+    return `${f.table.padEnd(width)}  ${f.role.padEnd(role)}  ${f.rule}${rows}`;
+  });
+}

@@ -29,6 +29,8 @@ export type SubsetRole = "root" | "child" | "parent" | "connected" | "whole";
 export interface SubsetFilter {
   table: string;
   role: SubsetRole;
+  /** Which rows, in words: `where id % 10 = 0`, `rows referencing kept rows of public.customers`, … */
+  rule: string;
   /** The `WHERE` body selecting its rows; absent for a table copied whole. */
   where?: string;
 }
@@ -69,18 +71,34 @@ class SubsetSql {
         this.#i(table)
       }) s` +
       ` where s.r = ${self}.tableoid and s.id = ${self}.ctid)`;
+    const names = (tables: string[]) => [...new Set(tables)].sort().join(", ");
+    const root = this.#subset.roots[table];
+    const parents = g.edges.filter((e) => e.child === table && e.parent !== table).map((e) => e.parent);
+    const children = g.edges.filter((e) => e.parent === table && e.child !== table && g.reached.has(e.child))
+      .map((e) => e.child);
     if (g.reached.has(table)) {
-      const role = table in this.#subset.roots ? "root" : g.down.has(table) ? "child" : "parent";
-      return { table, role, where: match(this.kept(), "privaci_kept") };
+      const where = match(this.kept(), "privaci_kept");
+      if (root !== undefined) return { table, role: "root", rule: describeRoot(root), where };
+      if (g.down.has(table)) {
+        const via = names(parents.filter((p) => g.down.has(p)));
+        return {
+          table,
+          role: "child",
+          rule: `rows referencing kept rows of ${via}, and their parents`,
+          where,
+        };
+      }
+      return { table, role: "parent", rule: `rows referenced by kept rows of ${names(children)}`, where };
     }
     if (g.connected.has(table)) {
       return {
         table,
         role: "connected",
+        rule: `rows whose every reference to ${names(parents)} is kept`,
         where: `not ${match(`${this.kept()}, ${this.bad()}`, "privaci_bad")}`,
       };
     }
-    return { table, role: "whole" };
+    return { table, role: "whole", rule: "every row" };
   }
 
   /** The recursive query of the kept rows. */
@@ -167,6 +185,13 @@ class SubsetSql {
   #from(table: string): string {
     return fromTable(this.#info(table));
   }
+}
+
+/** A root's rule in words. */
+function describeRoot(root: SubsetRoot): string {
+  if (root.where !== undefined) return `where ${root.where}`;
+  if (root.percent !== undefined) return `${root.percent}% keyed sample`;
+  return `first ${root.limit} by ${[root.order_by ?? []].flat().join(", ")}`;
 }
 
 /** `c.a = p.b and …` for an edge between aliases `c` (child) and `p` (parent). */

@@ -1,10 +1,11 @@
 /**
  * Rules that see more than their cell, through real runs against throwaway databases: JSON documents
- * that fail closed (`others:`, `$..`), inline and in masking workers.
+ * that fail closed (`others:`, `$..`) and templates built from the row's masked columns, inline and in
+ * masking workers, and `check` naming bad row references.
  */
 import assert from "node:assert/strict";
 import { PipelineError } from "../../errors.ts";
-import { run } from "../../execute/run.ts";
+import { check, run } from "../../execute/run.ts";
 import { copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
 
@@ -85,5 +86,79 @@ Deno.test("run() stops on a JSON leaf no path matches (others: error by default)
       assert.doesNotMatch(e.message + e.hint, /Ally/);
       assert.equal(text(await copyOut(targetUrl, "select count(*) from docs")), "0\n");
     }
+  });
+});
+
+const PEOPLE_DDL =
+  "create table people (id int primary key, email text, first_name text, last_name text, login text)";
+const PEOPLE_SEED = `${PEOPLE_DDL};
+  insert into people
+  select g, 'p' || g || '@corp.example', 'First' || (g % 400), 'Last' || (g % 900), 'u' || g
+    from generate_series(1, ${ROWS}) g`;
+
+function peoplePolicy(sourceUrl: string, targetUrl: string, columns: string, workers = 0) {
+  return policyFor(
+    sourceUrl,
+    targetUrl,
+    `key: "${KEY}"\noptions:\n  mask_workers: ${workers}\ntables:\n  public.people:\n    columns:\n${columns}`,
+    { file: "rows.yaml" },
+  );
+}
+
+Deno.test("run() fills template row placeholders with the row's masked names (columns after them too), inline and in workers", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, PEOPLE_SEED);
+    await exec(targetUrl, PEOPLE_DDL);
+    // e-mail comes before the names in the table and reads them masked; login reads the masked e-mail.
+    const columns = [
+      '      email: { strategy: template, template: "{{first_name|ascii}}.{{last_name|ascii}}{{id}}@example.com" }',
+      "      first_name: fake.first_name",
+      "      last_name: fake.last_name",
+      '      login: { strategy: template, template: "{{email:3}}-{{hash:4}}" }',
+    ].join("\n");
+    const outputs: string[] = [];
+    for (const workers of [0, 2]) {
+      await exec(targetUrl, "truncate people");
+      const report = await run(peoplePolicy(sourceUrl, targetUrl, columns, workers), {
+        maskWorkers: workers,
+      });
+      assert.equal(report.tables[0].rows, ROWS);
+      outputs.push(text(await copyOut(targetUrl, "select * from people order by id")));
+    }
+    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+    const fold = (s: string) =>
+      s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ß/g, "ss").replace(
+        /[^a-z0-9]/g,
+        "",
+      );
+    for (const line of outputs[0].trimEnd().split("\n")) {
+      const [id, email, first, last, login] = line.split("\t");
+      assert.ok(!first.startsWith("First") && !last.startsWith("Last"), "names masked");
+      assert.equal(email, `${fold(first)}.${fold(last)}${id}@example.com`);
+      assert.match(login, new RegExp(`^${email.slice(0, 3).replace(/[.]/g, "\\.")}-[0-9a-f]{4}$`));
+    }
+  });
+});
+
+Deno.test("check() names a row placeholder of a missing column and a cycle of masked values, at their policy lines", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, PEOPLE_SEED);
+    await exec(targetUrl, PEOPLE_DDL);
+    const columns = [
+      "      id: keep",
+      '      email: { strategy: template, template: "{{frist_name}}@example.com" }',
+      '      first_name: { strategy: template, template: "{{last_name}}" }',
+      '      last_name: { strategy: template, template: "{{login}}" }',
+      '      login: { strategy: template, template: "{{first_name}}" }',
+    ].join("\n");
+    const result = await check(peoplePolicy(sourceUrl, targetUrl, columns));
+    assert.equal(result.ok, false);
+    const found = result.diagnostics.filter((d) => d.code.startsWith("RULE_COLUMN"));
+    assert.deepEqual(found.map((d) => [d.code, d.location.file, d.location.line, d.location.column]), [
+      ["RULE_COLUMN_UNKNOWN", "rows.yaml", 12, "email"],
+      ["RULE_COLUMN_CYCLE", "rows.yaml", 13, "first_name"],
+    ]);
+    assert.match(found[0].message, /reads column 'frist_name'.* did you mean 'first_name'\?/);
+    assert.match(found[1].message, /first_name → last_name → login → first_name/);
   });
 });

@@ -4,7 +4,9 @@
  * is followed, and a run interrupted and resumed ends identical to one that was not.
  */
 import assert from "node:assert/strict";
-import { run } from "../../execute/run.ts";
+import { dryRun, run } from "../../execute/run.ts";
+import { preview } from "../../preview/preview.ts";
+import { verify } from "../../verify/verify.ts";
 import { connect, createDb, dbUrl, dropDb, exec } from "../_pg.ts";
 import { policyFor } from "../fixtures/core/policy.ts";
 import { withDeadline } from "../_deadline.ts";
@@ -111,6 +113,17 @@ Deno.test("run() with a subset copies the hand-computed rows and leaves no forei
       );
       assert.equal(Number(n), 0, `${t} references customers that are not copied`);
     }
+    // verify counts the source under the subset, as the run copied it.
+    const audit = await withDeadline(
+      verify(subsetPolicy(sourceUrl, targetUrl), { workers: 0 }),
+      DEADLINE_MS,
+      "verify",
+    );
+    assert.deepEqual(
+      audit.integrity.map((r) => [r.table, r.sourceRows]).sort(),
+      Object.entries(expected).sort(),
+    );
+    assert.deepEqual(audit.findings.filter((f) => f.check === "row-count" || f.check === "foreign-key"), []);
     // Masking composes: the kept customers' names are redacted.
     const [{ n: clear }] = await rowsOf(
       targetUrl,
@@ -195,5 +208,60 @@ Deno.test("run() with a subset writes NULL for a cut reference whose row is not 
     for (const c of await rowsOf(targetUrl, ORPHANS_SQL)) {
       assert.equal(Number((await rowsOf(targetUrl, c.query))[0].count), 0, c.name);
     }
+  });
+});
+
+Deno.test("dryRun() and preview() print the subset plan: each table's role, rows and count", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    const n = Object.fromEntries((await rowsOf(sourceUrl, REFERENCE_SQL)).map((r) => [r.t, Number(r.n)]));
+    const policy = subsetPolicy(sourceUrl, targetUrl);
+    const text = await withDeadline(dryRun(policy), DEADLINE_MS, "the dry run");
+    const plan = text.slice(text.indexOf("-- subset (rows counted in the snapshot):\n")).trimEnd().split(
+      "\n",
+    );
+    const reference = "rows referencing kept rows of";
+    assert.deepEqual(plan, [
+      "-- subset (rows counted in the snapshot):",
+      `--   public.audit_log     connected  rows whose every reference to public.customers is kept  (${
+        n["public.audit_log"]
+      } rows)`,
+      `--   public.countries     parent     rows referenced by kept rows of public.customers  (${
+        n["public.countries"]
+      } rows)`,
+      `--   public.customers     root       where id % 10 = 0  (${n["public.customers"]} rows)`,
+      `--   public.departments   parent     rows referenced by kept rows of public.employees  (${
+        n["public.departments"]
+      } rows)`,
+      `--   public.employees     parent     rows referenced by kept rows of public.customers, public.departments  (${
+        n["public.employees"]
+      } rows)`,
+      `--   public.order_items   child      ${reference} public.orders, and their parents  (${
+        n["public.order_items"]
+      } rows)`,
+      `--   public.orders        child      ${reference} public.customers, and their parents  (${
+        n["public.orders"]
+      } rows)`,
+      `--   public.product_tags  connected  rows whose every reference to public.products is kept  (${
+        n["public.product_tags"]
+      } rows)`,
+      `--   public.products      parent     rows referenced by kept rows of public.order_items  (${
+        n["public.products"]
+      } rows)`,
+      "--   public.settings      whole      every row",
+      `--   public.tickets       child      ${reference} public.customers, and their parents  (${
+        n["public.tickets"]
+      } rows)`,
+    ]);
+    const shown = await withDeadline(
+      preview(policy, { table: "public.customers", rows: 3 }),
+      DEADLINE_MS,
+      "preview",
+    );
+    assert.deepEqual(shown.map((t) => t.subset), [{
+      role: "root",
+      rule: "where id % 10 = 0",
+      rows: n["public.customers"],
+    }]);
+    assert.equal(shown[0].rows, 3);
   });
 });
