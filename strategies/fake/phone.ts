@@ -7,14 +7,14 @@
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import { fillDigits } from "./pattern.ts";
 import type { StrategyDefinition } from "../types.ts";
 
 const params = z.strictObject({
-  locale: localeParam,
+  ...localeParams,
   keep_digits: z.int().min(0).max(8).optional().describe(
     "Leading digits kept as they are; default 2 after a leading +, 1 after a leading 0, else 0",
   ),
