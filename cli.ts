@@ -19,7 +19,7 @@ import type { RunReport } from "./report/report.ts";
 import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
-import { failOnOption, verifyAndReport, verifyCommand } from "./verify/cli.ts";
+import { failOnOption, formatRunJson, verifyAndReport, verifyCommand, verifyFailure } from "./verify/cli.ts";
 import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
 import { preview } from "./preview/preview.ts";
@@ -33,10 +33,10 @@ let debug = Deno.args.includes("--debug");
 
 function printError(e: unknown): number {
   if (e instanceof PrivaciError) {
-    err(`${paint("31;1", "error")}: ${e.message}`);
+    err(`${paint("31;1", `error ${e.code}`)}: ${e.message}`);
     // A single issue is already in the message (with its file, line and column).
     if (e instanceof ConfigError && e.diagnostics.length > 1) {
-      err(formatDiagnostics(e.diagnostics, { color }));
+      err(formatDiagnostics(e.diagnostics, { color, code: true }));
     }
     if (e.hint) err(`${paint("36", "hint")}: ${e.hint}`);
     if (debug && e.cause) err(e.cause instanceof Error ? e.cause.stack ?? String(e.cause) : String(e.cause));
@@ -145,12 +145,14 @@ export function buildCli(): Command {
       let written: Promise<void> = Promise.resolve();
       const html = opts.report && /\.html?$/i.test(opts.report) ? opts.report : undefined;
       let last: RunReport | undefined;
+      // Set once the JSON report is on stdout: `run --json` prints exactly one document.
+      let printed = false;
       const writeReport = (report: RunReport) => {
         last = report;
-        // With --verify, a finished run's page is written after the verification, with it.
-        if (html && (!opts.verify || !report.ok)) {
-          written = Deno.writeTextFile(html, formatHtml({ run: report }));
-        } else if (opts.report && !html) written = Deno.writeTextFile(opts.report, formatJson(report));
+        // With --verify, a finished run's report is written after the verification, with it.
+        if (opts.verify && report.ok) return;
+        if (html) written = Deno.writeTextFile(html, formatHtml({ run: report }));
+        else if (opts.report) written = Deno.writeTextFile(opts.report, formatJson(report));
       };
       try {
         const report = await run(loaded, {
@@ -168,23 +170,36 @@ export function buildCli(): Command {
           onReport: writeReport,
         });
         await written;
-        if (opts.json) console.log(formatJson(report).trimEnd());
-        else console.log(formatText(report).trimEnd());
-        // Of a run's shards, the one that finished it verifies it.
-        if (opts.verify && report.shard?.finished !== false) {
-          await verifyAndReport(loaded, {
+        if (!opts.json) console.log(formatText(report).trimEnd());
+        // The verification's text follows the run's; its JSON goes inside the run's one document. Of a
+        // run's shards, the one that finished the run verifies it.
+        const verified = opts.verify && report.shard?.finished !== false
+          ? await verifyAndReport(loaded, {
             registry: plugins.registry,
             version: denoJson.version,
             failOn: opts.failOn,
             quiet: opts.quiet ?? false,
-            output: { json: opts.json ?? false, run: report, ...(html ? { html } : {}) },
-          });
+            failOnFindings: false,
+            output: { silent: opts.json ?? false, run: report, ...(html ? { html } : {}) },
+          })
+          : undefined;
+        if (verified && opts.report && !html) {
+          written = Deno.writeTextFile(opts.report, formatRunJson(report, verified));
+          await written;
         }
+        if (opts.json) console.log(formatRunJson(report, verified).trimEnd());
+        printed = true;
+        const failure = verified && verifyFailure(verified);
+        if (failure) throw failure;
       } catch (e) {
+        // A verification that did not finish leaves the finished run's report to write, without it.
+        if (opts.verify && last?.ok && !printed && opts.report) {
+          written = Deno.writeTextFile(opts.report, html ? formatHtml({ run: last }) : formatJson(last));
+        }
         await written.catch((w) =>
           err(`${paint("33", "warning")}: cannot write the report: ${(w as Error).message}`)
         );
-        if (opts.json && last) console.log(formatJson(last).trimEnd());
+        if (opts.json && last && !printed) console.log(formatJson(last).trimEnd());
         if (signal !== null) {
           printError(e);
           throw new ExitRequest(signal === "SIGINT" ? EXIT.sigint : EXIT.sigterm);
@@ -207,14 +222,14 @@ export function buildCli(): Command {
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       const warnings = result.diagnostics.filter((d) => d.severity !== "error");
       const errors = result.diagnostics.filter((d) => d.severity === "error");
-      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, severity: true }));
+      if (warnings.length > 0) err(formatDiagnostics(warnings, { color, code: true }));
       if (!result.ok) {
         err(
-          `${paint("31;1", "error")}: ${errors.length} problem${
+          `${paint("31;1", "error CHECK_FAILED")}: ${errors.length} problem${
             errors.length === 1 ? "" : "s"
           } in the policy`,
         );
-        err(formatDiagnostics(errors, { color }));
+        err(formatDiagnostics(errors, { color, code: true }));
         if (result.suggestion) {
           err(`\nAdd these rules to ${loaded.file} (review every 'keep'):\n`);
           console.log(result.suggestion);

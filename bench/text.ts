@@ -22,6 +22,7 @@ import { ENTITIES } from "../strategies/text/entities.ts";
 import { ticketCorpus } from "../strategies/text/testdata/ticket_corpus.ts";
 import { textScrub } from "../strategies/text/text_scrub.ts";
 import { DetectorPool } from "../strategies/text/pool.ts";
+import { NER_WEIGHTS } from "../strategies/text/_ner_weights.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
 import { scoreTickets } from "./text_tickets.ts";
 import { parseConll, scoreConll } from "./text_wnut.ts";
@@ -121,6 +122,11 @@ const entities = new Set(ENTITIES);
 /** The detector configurations compared on every labelled set. */
 const VARIANTS: Record<string, DetectOptions> = {
   "model + rules + compromise (default)": { entities, nlp: true },
+  [`same, user-posts threshold ${NER_WEIGHTS.postsThreshold}`]: {
+    entities,
+    nlp: true,
+    threshold: NER_WEIGHTS.postsThreshold,
+  },
   "model + rules, no compromise": { entities, nlp: false },
   "model + rules, no unknown_as_person": { entities, nlp: DEFAULT_NLP, unknownAsPerson: false },
   "rules + compromise (no model)": { entities, nlp: true, model: false },

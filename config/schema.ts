@@ -7,13 +7,116 @@
 import { z } from "zod";
 
 /** Keys of a column's long form that belong to PrivaCI, not to the strategy's params. */
-export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique"] as const;
+export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique", "when"] as const;
+
+/** The comparisons a `when:` condition can make on one column's source value. */
+export const CONDITION_OPERATORS = [
+  "eq",
+  "ne",
+  "in",
+  "not_in",
+  "is_null",
+  "matches",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+] as const;
+
+/** The combinations of conditions. */
+export const CONDITION_COMBINATORS = ["all", "any", "not"] as const;
+
+/** A value a condition compares with: text, a number, or a boolean (`t`/`true`/`yes`/`1` and the opposites). */
+export type ConditionValue = string | number | boolean;
+
+/**
+ * A `when:` condition on the row's source values: `{ column, <operator>: value }`, or `all:`/`any:` of
+ * conditions, or `not:` one. A NULL value satisfies no comparison but `is_null: true`.
+ */
+export type Condition = {
+  column?: string | undefined;
+  eq?: ConditionValue | undefined;
+  ne?: ConditionValue | undefined;
+  in?: ConditionValue[] | undefined;
+  not_in?: ConditionValue[] | undefined;
+  is_null?: boolean | undefined;
+  matches?: string | undefined;
+  gt?: number | string | undefined;
+  gte?: number | string | undefined;
+  lt?: number | string | undefined;
+  lte?: number | string | undefined;
+  all?: Condition[] | undefined;
+  any?: Condition[] | undefined;
+  not?: Condition | undefined;
+};
 
 // The schemas below carry explicit types because they are reachable from the published API (JSR's
 // no-slow-types rule); the compiler checks each annotation against the schema it describes.
 
-/** The zod type of a column rule (see {@linkcode ColumnRuleSchema}). */
-export type ColumnRuleSchemaType = z.ZodUnion<
+const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
+const bound = z.union([z.number(), z.string()]);
+
+/** The zod type of a condition (see {@linkcode ConditionSchema}). */
+export type ConditionSchemaType = z.ZodType<Condition>;
+
+/** A `when:` condition, validated: one operator with `column`, or exactly one of `all`, `any`, `not`. */
+export const ConditionSchema: ConditionSchemaType = z.strictObject({
+  column: z.string().min(1).optional(),
+  eq: conditionValue.optional(),
+  ne: conditionValue.optional(),
+  in: z.array(conditionValue).min(1).optional(),
+  not_in: z.array(conditionValue).min(1).optional(),
+  is_null: z.boolean().optional(),
+  matches: z.string().min(1).refine((p) => {
+    try {
+      new RegExp(p, "u");
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a regular expression (JavaScript syntax)").optional(),
+  gt: bound.optional(),
+  gte: bound.optional(),
+  lt: bound.optional(),
+  lte: bound.optional(),
+  get all(): z.ZodOptional<z.ZodArray<ConditionSchemaType>> {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get any(): z.ZodOptional<z.ZodArray<ConditionSchemaType>> {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get not(): z.ZodOptional<ConditionSchemaType> {
+    return ConditionSchema.optional();
+  },
+}).refine(
+  (c) => {
+    const combos = CONDITION_COMBINATORS.filter((k) => c[k] !== undefined);
+    return combos.length === 0 ||
+      (combos.length === 1 && c.column === undefined && CONDITION_OPERATORS.every((k) => c[k] === undefined));
+  },
+  {
+    message: `give one of ${CONDITION_COMBINATORS.join(", ")} alone, or a column with one operator`,
+    when: (payload) => payload.issues.length === 0,
+  },
+).refine((c) => c.column !== undefined || CONDITION_COMBINATORS.some((k) => c[k] !== undefined), {
+  path: ["column"],
+  message: `is required: a condition is { column, ${
+    CONDITION_OPERATORS.join(" | ")
+  }: value }, or all/any/not`,
+  when: (payload) => payload.issues.length === 0,
+}).refine(
+  (c) => c.column === undefined || CONDITION_OPERATORS.filter((k) => c[k] !== undefined).length === 1,
+  {
+    error: (issue) =>
+      `give exactly one operator for column '${(issue.input as Condition).column}': ${
+        CONDITION_OPERATORS.join(", ")
+      }`,
+    when: (payload) => payload.issues.length === 0,
+  },
+);
+
+/** The zod type of a strategy rule (see {@linkcode StrategyRuleSchema}). */
+export type StrategyRuleSchemaType = z.ZodUnion<
   readonly [
     z.ZodString,
     z.ZodObject<
@@ -23,14 +126,57 @@ export type ColumnRuleSchemaType = z.ZodUnion<
   ]
 >;
 
-/** A column rule: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
-export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
+const longRule = {
+  strategy: z.string().min(1),
+  domain: z.string().min(1).optional(),
+  unique: z.boolean().optional(),
+};
+
+const nameRule = z.string().min(1);
+const longRuleObject = z.looseObject(longRule).refine((r) => !("when" in r), {
+  path: ["when"],
+  message: "belongs to a rule in a list of alternatives that ends with a rule without when: (the default)",
+});
+
+/** One strategy: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
+export const StrategyRuleSchema: StrategyRuleSchemaType = z.union([nameRule, longRuleObject]);
+
+/** The zod type of a column rule (see {@linkcode ColumnRuleSchema}). */
+export type ColumnRuleSchemaType = z.ZodType<ColumnRule>;
+
+const alternative = z.union([
   z.string().min(1),
-  z.looseObject({
-    strategy: z.string().min(1),
-    domain: z.string().min(1).optional(),
-    unique: z.boolean().optional(),
-  }),
+  z.looseObject({ ...longRule, when: ConditionSchema.optional() }),
+]);
+
+/**
+ * A column rule: one strategy, or a list of alternatives chosen per row by their `when:` conditions
+ * (the first that holds), the last without `when:` for every other row.
+ */
+export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
+  nameRule,
+  longRuleObject,
+  z.array(alternative).min(2, "list at least one alternative with when: and a default").superRefine(
+    (list, ctx) => {
+      list.forEach((alt, i) => {
+        const when = typeof alt === "object" && alt.when !== undefined;
+        if (i < list.length - 1 && !when) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            message: "needs when: — only the last alternative is the default, for rows no condition matches",
+          });
+        }
+        if (i === list.length - 1 && when) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "when"],
+            message: "the last alternative is the default: drop its when:, or add a default after it",
+          });
+        }
+      });
+    },
+  ),
 ]);
 
 /** The zod type of a table rule (see {@linkcode TableRuleSchema}). */
@@ -70,6 +216,86 @@ export const PluginRefSchema: PluginRefSchemaType = z.strictObject({
   alias: z.string().min(1).optional(),
 });
 
+const TABLE_NAME = /^[^.]+\.[^.]+$/;
+const COLUMN_NAME = /^[^.]+\.[^.]+\.[^.]+$/;
+
+/** The zod type of a subset root (see {@linkcode SubsetRootSchema}). */
+export type SubsetRootSchemaType = z.ZodObject<{
+  where: z.ZodOptional<z.ZodString>;
+  percent: z.ZodOptional<z.ZodNumber>;
+  limit: z.ZodOptional<z.ZodInt>;
+  order_by: z.ZodOptional<z.ZodUnion<readonly [z.ZodString, z.ZodArray<z.ZodString>]>>;
+}, z.core.$strict>;
+
+/**
+ * Where a subset starts in one table: `{ where: "country = 'DE'" }`, `{ percent: 5 }` (a keyed,
+ * deterministic sample) or `{ limit: 1000, order_by: id }`; exactly one of the three.
+ */
+export const SubsetRootSchema: SubsetRootSchemaType = z.strictObject({
+  /** An SQL filter on the root table's rows (`WHERE` body). */
+  where: z.string().min(1).optional(),
+  /** A deterministic sample: the same key and data keep the same rows. */
+  percent: z.number().gt(0).max(100).optional(),
+  /** The first `limit` rows by `order_by`. */
+  limit: z.int().min(1).optional(),
+  /** The column(s) `limit` orders by, ascending. */
+  order_by: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+}).refine(
+  (r) => [r.where, r.percent, r.limit].filter((v) => v !== undefined).length === 1,
+  "give exactly one of 'where', 'percent' or 'limit' (with 'order_by')",
+).refine(
+  (r) => (r.limit === undefined) === (r.order_by === undefined),
+  "'limit' and 'order_by' go together",
+);
+
+/** The zod type of a virtual foreign key (see {@linkcode VirtualForeignKeySchema}). */
+export type VirtualForeignKeySchemaType = z.ZodObject<{
+  from: z.ZodString;
+  to: z.ZodString;
+  dangling: z.ZodOptional<z.ZodNull>;
+}, z.core.$strict>;
+
+/** A relation the schema does not declare: `{ from: public.audit_log.customer_ref, to: public.customers.id }`. */
+export const VirtualForeignKeySchema: VirtualForeignKeySchemaType = z.strictObject({
+  /** The referencing column, `schema.table.column`. */
+  from: z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+  /** The referenced column, `schema.table.column`. */
+  to: z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+  /** `null`: the relation is not followed, and a reference whose row is not kept is written as NULL. */
+  dangling: z.null().optional(),
+});
+
+/** The zod type of the subset section (see {@linkcode SubsetSchema}). */
+export type SubsetSchemaType = z.ZodObject<{
+  roots: z.ZodRecord<z.ZodString, SubsetRootSchemaType>;
+  follow: z.ZodDefault<z.ZodEnum<{ parents: "parents"; all: "all" }>>;
+  virtual_foreign_keys: z.ZodDefault<z.ZodArray<VirtualForeignKeySchemaType>>;
+  exclude_children: z.ZodDefault<z.ZodArray<z.ZodString>>;
+  foreign_keys: z.ZodDefault<
+    z.ZodRecord<z.ZodString, z.ZodObject<{ dangling: z.ZodNull }, z.core.$strict>>
+  >;
+}, z.core.$strict>;
+
+/** A referentially complete subset of the source (docs/subset.md). */
+export const SubsetSchema: SubsetSchemaType = z.strictObject({
+  /** Where the subset starts, by `schema.table`. */
+  roots: z.record(z.string().regex(TABLE_NAME, "must be schema.table"), SubsetRootSchema).refine(
+    (r) => Object.keys(r).length > 0,
+    "name at least one root table",
+  ),
+  /** `parents` (default): only the rows kept rows reference; `all`: also the rows that reference kept rows. */
+  follow: z.enum(["parents", "all"]).default("parents"),
+  /** Relations the schema does not declare, followed like foreign keys. */
+  virtual_foreign_keys: z.array(VirtualForeignKeySchema).default([]),
+  /** Tables never pulled in as children. */
+  exclude_children: z.array(z.string().regex(TABLE_NAME, "must be schema.table")).default([]),
+  /** Declared foreign keys by their referencing column (`schema.table.column`): `{ dangling: null }` cuts one. */
+  foreign_keys: z.record(
+    z.string().regex(COLUMN_NAME, "must be schema.table.column"),
+    z.strictObject({ dangling: z.null() }),
+  ).default({}),
+});
+
 /** The zod type of the policy file (see {@linkcode PolicySchema}). */
 export type PolicySchemaType = z.ZodObject<{
   version: z.ZodLiteral<1>;
@@ -81,7 +307,8 @@ export type PolicySchemaType = z.ZodObject<{
   schemas: z.ZodDefault<z.ZodArray<z.ZodString>>;
   tables: z.ZodDefault<z.ZodRecord<z.ZodString, TableRuleSchemaType>>;
   plugins: z.ZodDefault<z.ZodArray<PluginRefSchemaType>>;
-  large_objects: z.ZodOptional<ColumnRuleSchemaType>;
+  large_objects: z.ZodOptional<StrategyRuleSchemaType>;
+  subset: z.ZodOptional<SubsetSchemaType>;
   options: z.ZodDefault<
     z.ZodObject<{
       jobs: z.ZodOptional<z.ZodInt>;
@@ -108,7 +335,9 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
    * their bytes (`redact`, `{ strategy: … }`), applied as to a `bytea` column. Required when the source
    * holds large objects or a copied column is of type `oid` or `lo`, unless `unlisted: keep` (then `keep`).
    */
-  large_objects: ColumnRuleSchema.optional(),
+  large_objects: StrategyRuleSchema.optional(),
+  /** A referentially complete subset instead of every row (docs/subset.md). */
+  subset: SubsetSchema.optional(),
   options: z.strictObject({
     /** Tables copied at once. */
     jobs: z.int().min(1).max(64).optional(),
@@ -124,8 +353,14 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
   }).default({ batch_rows: 2000, chunk_rows: 1_000_000 }),
 });
 
-/** A column rule: a strategy name, or the long form with the strategy's params beside PrivaCI's keys. */
-export type ColumnRule = string | ColumnRuleLong;
+/** One strategy: its name, or the long form with the strategy's params beside PrivaCI's keys. */
+export type StrategyRule = string | ColumnRuleLong;
+
+/** A column rule: one strategy, or alternatives chosen per row by `when:`, the last one the default. */
+export type ColumnRule = StrategyRule | RuleAlternative[];
+
+/** One alternative of a column rule: a strategy, with the condition on the row it applies under. */
+export type RuleAlternative = string | (ColumnRuleLong & { when?: Condition | undefined });
 
 /** A column rule in long form. */
 export type ColumnRuleLong = {
@@ -163,6 +398,42 @@ export type PluginRef = {
   alias?: string | undefined;
 };
 
+/** Where a subset starts in one table: exactly one of `where`, `percent`, `limit` (with `order_by`). */
+export type SubsetRoot = {
+  /** An SQL filter on the root table's rows. */
+  where?: string | undefined;
+  /** A keyed deterministic sample of this percentage of the rows. */
+  percent?: number | undefined;
+  /** The first rows by `order_by`. */
+  limit?: number | undefined;
+  /** The column(s) `limit` orders by. */
+  order_by?: string | string[] | undefined;
+};
+
+/** A relation the schema does not declare. */
+export type VirtualForeignKey = {
+  /** `schema.table.column` of the referencing column. */
+  from: string;
+  /** `schema.table.column` of the referenced column. */
+  to: string;
+  /** `null`: not followed; a reference whose row is not kept becomes NULL. */
+  dangling?: null | undefined;
+};
+
+/** The subset section of a policy. */
+export type Subset = {
+  /** Root tables and where each starts. */
+  roots: Record<string, SubsetRoot>;
+  /** `parents` or `all` (children too). */
+  follow: "parents" | "all";
+  /** Relations the schema does not declare. */
+  virtual_foreign_keys: VirtualForeignKey[];
+  /** Tables never pulled in as children. */
+  exclude_children: string[];
+  /** Declared foreign keys cut with `{ dangling: null }`, by referencing column. */
+  foreign_keys: Record<string, { dangling: null }>;
+};
+
 /** A validated policy. */
 export type Policy = {
   /** The policy format version, 1. */
@@ -184,7 +455,9 @@ export type Policy = {
   /** The plugins the policy trusts. */
   plugins: PluginRef[];
   /** Large objects: `skip`, `keep`, or a rule for their bytes; required when the source has any (unless `unlisted: keep`). */
-  large_objects?: ColumnRule | undefined;
+  large_objects?: StrategyRule | undefined;
+  /** A referentially complete subset instead of every row. */
+  subset?: Subset | undefined;
   /** Tuning. */
   options: {
     /** Tables copied at once. */
@@ -204,5 +477,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _policyMatches: Same<Policy, z.output<typeof PolicySchema>> = true;
 const _tableRuleMatches: Same<TableRule, z.output<typeof TableRuleSchema>> = true;
 const _pluginRefMatches: Same<PluginRef, z.output<typeof PluginRefSchema>> = true;
-const _columnRuleMatches: Same<ColumnRule, z.output<typeof ColumnRuleSchema>> = true;
-void [_policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];
+const _columnRuleMatches: Same<StrategyRule, z.output<typeof StrategyRuleSchema>> = true;
+const _subsetMatches: Same<Subset, z.output<typeof SubsetSchema>> = true;
+void [_subsetMatches, _policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];

@@ -46,10 +46,17 @@ export const DIAGNOSTIC_CODES = [
   "KEY_MISSING",
   "LARGE_OBJECTS",
   "LARGE_OBJECTS_UNCLASSIFIED",
+  "RULE_COLUMN_CYCLE",
+  "RULE_COLUMN_UNKNOWN",
   "SCHEMA_NOTE",
   "STRATEGY_COLUMN_TYPE",
   "STRATEGY_PARAMS",
   "STRATEGY_UNKNOWN",
+  "SUBSET_CYCLE",
+  "SUBSET_DANGLING",
+  "SUBSET_ROOT_INVALID",
+  "SUBSET_TABLE_WHERE",
+  "SUBSET_VIRTUAL_KEY_TYPE",
   "TABLE_NOT_SELECTED",
   "TABLE_PARTITION",
   "TABLE_UNKNOWN",
@@ -122,6 +129,8 @@ export interface FormatOptions {
   color?: boolean;
   /** Prefix each line with its severity (`warning: `, `note: `; errors too): for mixed lists. */
   severity?: boolean;
+  /** Prefix each line with its severity and code (`error STRATEGY_UNKNOWN: `), as the CLI prints them. */
+  code?: boolean;
 }
 
 const BOLD = "\x1b[1m";
@@ -143,6 +152,7 @@ const RESET = "\x1b[0m";
  * import { diagnostic, formatDiagnostics } from "./diagnostic.ts";
  * const w = diagnostic("SCHEMA_NOTE", "role app is not copied", {}, "note");
  * assert.equal(formatDiagnostics([w], { severity: true }), "note: role app is not copied");
+ * assert.equal(formatDiagnostics([w], { code: true }), "note SCHEMA_NOTE: role app is not copied");
  * ```
  */
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: FormatOptions = {}): string {
@@ -150,8 +160,13 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
   return diagnostics
     .map((d, index) => ({ d, index }))
     .sort((a, b) => compare(a.d.location, b.d.location) || a.index - b.index)
-    .map(({ d }) => (options.severity ? `${d.severity}: ` : "") + formatOne(d, color))
+    .map(({ d }) => prefix(d, options) + formatOne(d, color))
     .join("\n");
+}
+
+function prefix(d: Diagnostic, options: FormatOptions): string {
+  if (options.code) return `${d.severity} ${d.code}: `;
+  return options.severity ? `${d.severity}: ` : "";
 }
 
 function compare(a: Location, b: Location): number {

@@ -57,6 +57,23 @@ Deno.test("formatDiagnostics() colours the location and path only when asked", (
   assert.equal(formatDiagnostics([]), "");
 });
 
+Deno.test("formatDiagnostics() prefixes severity and code when asked, the code winning over the bare severity", () => {
+  const issues = [
+    diagnostic("STRATEGY_UNKNOWN", "unknown strategy 'kep'", {
+      file: "p.yaml",
+      line: 7,
+      col: 11,
+      path: ["x"],
+    }),
+    diagnostic("UNIQUE_NOT_GUARANTEED", "may repeat", {}, "warning"),
+  ];
+  assert.equal(
+    formatDiagnostics(issues, { code: true, severity: true }),
+    "warning UNIQUE_NOT_GUARANTEED: may repeat\nerror STRATEGY_UNKNOWN: p.yaml:7:11: x: unknown strategy 'kep'",
+  );
+  assert.equal(formatDiagnostics(issues.slice(1), { severity: true }), "warning: may repeat");
+});
+
 Deno.test("diagnostic() leaves undefined location parts out, and hasErrors() looks only at errors", () => {
   const w = diagnostic("UNIQUE_NOT_GUARANTEED", "w", { file: "p.yaml", line: undefined }, "warning");
   assert.deepEqual(w, {

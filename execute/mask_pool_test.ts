@@ -9,6 +9,7 @@ import { MaskerFactory } from "../plan/maskers.ts";
 import { bindRule } from "../plan/bind.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { MaskStream } from "./mask_stream.ts";
+import { CopyRowStream } from "../pg/copy_rows.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
@@ -43,7 +44,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
     null,
     { strategy: "fake.first_name" },
     { strategy: "fake.email", domain: "person_email" },
-    { strategy: "json", paths: { "$.name": "fake.last_name" } },
+    { strategy: "json", paths: { "$.name": "fake.last_name" }, others: "keep" },
     null,
   ];
   const names = ["id", "first_name", "email", "profile", "note"];
@@ -63,7 +64,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
 }
 
 function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
-  return collectBytes(ReadableStream.from(chunks).pipeThrough(stream));
+  return collectBytes(ReadableStream.from(chunks).pipeThrough(new CopyRowStream()).pipeThrough(stream));
 }
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
@@ -142,6 +143,11 @@ Deno.test("MaskPool.accepts() takes built-in strategies only, never text.scrub n
       false,
       "nested text.scrub",
     );
+    const first = built.findIndex((c) => c.masker !== null);
+    const whole = built.map((c, i) =>
+      i === first ? { ...c, masker: { ...c.masker!, wholeColumn: true } } : c
+    );
+    assert.equal(pool.accepts(whole), false, "a masker that must see its whole column");
     assert.equal(new MaskPool({ size: 0 }).accepts(built), false, "size 0");
   } finally {
     pool.close();
@@ -160,7 +166,7 @@ Deno.test("MaskStream() with a MaskPool fails with the inline error when a strat
     assert.ok(inline instanceof PipelineError && pooled instanceof PipelineError);
     assert.match(
       pooled.message,
-      /^Cannot mask public\.people\.profile with json: the strategy failed in the batch from row \d+$/,
+      /^Cannot mask public\.people\.profile with json in the batch from row \d+: the value in batch row \d+ is not JSON$/,
     );
     assert.deepEqual(
       [pooled.code, pooled.message, pooled.table, pooled.column, pooled.strategy, pooled.row],
@@ -212,7 +218,9 @@ Deno.test("MaskStream() with a MaskPool stops waiting for the workers once abort
     });
     const stream = new MaskStream(TABLE, await columns(), { pool, signal: controller.signal });
     const e = await caught(
-      source.pipeThrough(stream).pipeTo(new WritableStream(), { signal: controller.signal }),
+      source.pipeThrough(new CopyRowStream()).pipeThrough(stream).pipeTo(new WritableStream(), {
+        signal: controller.signal,
+      }),
     );
     assert.equal((e as Error).message, "stop now");
     assert.ok(sent < 10, `read ${sent} chunks`);
@@ -224,7 +232,7 @@ Deno.test("MaskStream() with a MaskPool stops waiting for the workers once abort
 Deno.test("MaskPool.close() rejects pending chunks and refuses new ones", async () => {
   const pool = new MaskPool({ size: 1 });
   const built = await columns();
-  const data = payload(2000);
+  const data = { bytes: payload(2000), rows: 2000 };
   const jobs = [0, 1, 2].map((i) => pool.mask(TABLE, built, data, { firstRow: 1 + i * 2000 }));
   pool.close();
   for (const job of jobs) {

@@ -60,6 +60,7 @@ import { rotateForShard, type ShardOptions } from "./shard.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
+import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
 import { planToSql } from "../pg/schema/script.ts";
 
 /** What a run reports as it goes. */
@@ -533,7 +534,7 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
-            ...(chunk.where ? { range: chunk.where } : {}),
+            ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
@@ -659,6 +660,15 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
         masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
       }`,
+    );
+  }
+  if (prepared.subset.length > 0) {
+    const copied = new Set(prepared.copied.map((t) => t.name));
+    const filters = prepared.subset.filter((f) => copied.has(f.table));
+    const counts = await countSubset(snapshot.sql, prepared.catalog, filters);
+    out.push(
+      "-- subset (rows counted in the snapshot):",
+      ...formatSubsetPlan(filters, counts).map((l) => `--   ${l}`),
     );
   }
   return out.join("\n") + "\n";

@@ -10,6 +10,8 @@ import { PgError } from "../errors.ts";
 import { connectError, openClient } from "./connect.ts";
 import { readableToWeb } from "./_node_readable.ts";
 import { copyOutStream } from "./copy_out.ts";
+import { CopyRowStream } from "./copy_rows.ts";
+import type { CopyChunk } from "./copy_text.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { pgErrorFields } from "./server_error.ts";
 
@@ -22,6 +24,8 @@ export interface ReadSpec {
   columns: readonly string[];
   /** Optional SQL filter (policy `where:`). */
   where?: string;
+  /** SQL read in place of a column, by column name (a subset's cut reference: NULL where its row is not kept). */
+  expressions?: Readonly<Record<string, string>>;
 }
 
 /** An open snapshot of the source database. */
@@ -91,8 +95,8 @@ export class SourceSnapshot {
     return this.#coordinator;
   }
 
-  /** Streams one table's COPY text rows from the snapshot, on a connection of its own. */
-  async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
+  /** Streams one table's COPY text rows from the snapshot, on a connection of its own, in chunks of whole rows. */
+  async read(spec: ReadSpec): Promise<ReadableStream<CopyChunk>> {
     let socket: TapSocket | null = null;
     const client = openClient(this.#url, {
       name: `privaci read ${spec.schema}.${spec.table}`,
@@ -114,7 +118,9 @@ export class SourceSnapshot {
       [{ pid }] = await client.unsafe<{ pid: number }[]>("select pg_backend_pid() as pid");
       await client.unsafe("begin isolation level repeatable read read only");
       await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
-      const cols = spec.columns.map(quoteIdent).join(", ");
+      const cols = spec.columns.map((c) =>
+        spec.expressions?.[c] === undefined ? quoteIdent(c) : `${spec.expressions[c]} as ${quoteIdent(c)}`
+      ).join(", ");
       const from = fromTable(spec);
       const where = spec.where ? ` where ${spec.where}` : "";
       const copy = `copy (select ${cols} from ${from}${where}) to stdout`;
@@ -131,7 +137,7 @@ export class SourceSnapshot {
         return out.stream;
       }
       const node = await client.unsafe(copy).readable();
-      return readableToWeb(node, { onDone: release });
+      return readableToWeb(node, { onDone: release }).pipeThrough(new CopyRowStream());
     } catch (e) {
       await release(e);
       const f = pgErrorFields(e);

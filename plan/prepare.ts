@@ -20,6 +20,7 @@ import { planTables } from "./plan.ts";
 import { bindRule, checkColumn } from "./bind.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
+import { planSubset, type SubsetFilter, type SubsetPlan } from "../subset/plan.ts";
 
 /** A planned run with its maskers built. */
 export interface Prepared {
@@ -31,6 +32,8 @@ export interface Prepared {
   diagnostics: Diagnostic[];
   /** The copied (not skipped) tables. */
   copied: TablePlan[];
+  /** Each table's part of the policy's `subset:` (its filter is the table plan's `where`); empty without one. */
+  subset: SubsetFilter[];
   /** A fingerprint of the policy key (not the key), or "no-key". */
   keyFingerprint: string;
   /** What happens to large objects: none copied, copied as they are, or their bytes masked. */
@@ -58,6 +61,7 @@ export async function prepare(
   const { registry, bound, keyring } = options;
   const catalog = await introspect(source, src.policy.schemas);
   const plan = planTables(src, catalog, bound, (c) => suggestStrategy(c, registry));
+  const subset = await applySubset(src, source, { catalog, plan, keyring });
   const factory = new MaskerFactory(registry, keyring);
   const maskers = new Map<string, MaskedColumn[]>();
   const diagnostics = [
@@ -65,6 +69,7 @@ export async function prepare(
     ...plan.diagnostics,
     ...foreignKeyIssues(src, plan.tables, catalog.foreignKeys),
     ...uniquenessWarnings(plan.tables),
+    ...subset.diagnostics,
   ];
   const copied = plan.tables.filter((t) => t.rows === "copy");
   // A rule that could not be bound is planned as kept, with its error in `diagnostics`: callers refuse
@@ -90,6 +95,7 @@ export async function prepare(
     : "no-key";
   return {
     keyFingerprint,
+    subset: subset.filters,
     catalog,
     plan,
     maskers,
@@ -102,4 +108,35 @@ export async function prepare(
       maskers.clear();
     },
   };
+}
+
+/**
+ * Plans the policy's `subset:` and puts each table's filter on its plan as `where` (and its cut
+ * references as `expressions`); `source` reads inside the run's snapshot.
+ */
+export async function applySubset(
+  src: PolicySource,
+  source: postgres.Sql,
+  options: { catalog: Catalog; plan: Plan; keyring: Keyring | null },
+): Promise<Pick<SubsetPlan, "filters" | "diagnostics" | "expressions">> {
+  const { policy } = src;
+  if (policy.subset === undefined) return { filters: [], expressions: new Map(), diagnostics: [] };
+  const { catalog, plan, keyring } = options;
+  // The samples' key is derived from the policy key, so another key draws another sample.
+  const salt = keyring
+    ? [...(await keyring.derive("subset:sample")).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0"))
+      .join("")
+    : "no-key";
+  const planned = await planSubset(policy.subset, {
+    catalog,
+    copied: plan.tables.filter((t) => t.rows === "copy").map((t) => t.name),
+    filtered: new Map(plan.tables.flatMap((t) => t.where === undefined ? [] : [[t.name, t.where]])),
+    sql: source,
+    salt,
+    at: (path) => ({ file: src.file, ...src.locate(path) }),
+  });
+  const byName = new Map(plan.tables.map((t) => [t.name, t]));
+  for (const f of planned.filters) if (f.where !== undefined) byName.get(f.table)!.where = f.where;
+  for (const [table, expressions] of planned.expressions) byName.get(table)!.expressions = expressions;
+  return planned;
 }

@@ -52,6 +52,10 @@ export function formatPreview(tables: readonly PreviewTable[], options: FormatPr
     lines.push(
       `${t.table}: ${t.rows} rows, ${masked} masked column${masked === 1 ? "" : "s"}, ${t.kept} kept`,
     );
+    if (t.subset) {
+      const rows = t.subset.rows === null ? "" : `: ${t.subset.rows} rows`;
+      lines.push(`  subset ${t.subset.role}, ${t.subset.rule}${rows}`);
+    }
     for (const c of t.columns) {
       lines.push(`  ${c.column} (${c.strategy})`);
       for (const cell of c.cells) {

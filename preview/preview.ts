@@ -19,6 +19,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { Cell } from "../strategies/types.ts";
 import { ConfigError } from "../errors.ts";
 import { changedSpans, type Range } from "./spans.ts";
+import { countSubset, type SubsetRole } from "../subset/plan.ts";
 
 /** Options of {@link preview}. */
 export interface PreviewOptions {
@@ -51,6 +52,8 @@ export interface PreviewTable {
   /** Columns the policy keeps, which preview does not show. */
   kept: number;
   columns: PreviewColumn[];
+  /** The table's part of the policy's subset: its role, which rows, and how many (counted in the snapshot). */
+  subset?: { role: SubsetRole; rule: string; rows: number | null };
 }
 
 /** Reads and masks a few rows of each copied table. */
@@ -78,14 +81,18 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
   const out: PreviewTable[] = [];
   for (const t of tables) {
     const columns = prepared.maskers.get(t.name)!;
-    const list = t.columns.map((c) => `${quoteIdent(c.info.column)}::text`).join(", ");
+    const list = t.columns.map((c) =>
+      `(${t.expressions?.[c.info.column] ?? quoteIdent(c.info.column)})::text`
+    )
+      .join(", ");
     const where = t.where ? ` where ${t.where}` : "";
     const source = await sql.unsafe(
       `select ${list} from ${fromTable(t.info)}${where} limit ${rows}`,
     )
       .values() as Cell[][];
     const masked = decodeRows(
-      (await new ChunkMasker(t.info, columns).mask(encodeRows(source), 1, source.length)).bytes,
+      (await new ChunkMasker(t.info, columns).mask({ bytes: encodeRows(source), rows: source.length }, 1))
+        .bytes,
       columns.length,
     );
     const shown: PreviewColumn[] = [];
@@ -97,7 +104,19 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
         cells: source.map((row, r) => cell(row[i], masked[r][i])),
       });
     });
-    out.push({ table: t.name, rows: source.length, kept: columns.length - shown.length, columns: shown });
+    const part = prepared.subset.find((f) => f.table === t.name);
+    const subset = part && {
+      role: part.role,
+      rule: part.rule,
+      rows: (await countSubset(sql, prepared.catalog, [part])).get(t.name) ?? null,
+    };
+    out.push({
+      table: t.name,
+      rows: source.length,
+      kept: columns.length - shown.length,
+      columns: shown,
+      ...(subset ? { subset } : {}),
+    });
   }
   return out;
 }

@@ -73,8 +73,8 @@ export function formatText(report: RunReport): string {
       );
     }
   }
-  const found = formatDiagnostics(report.diagnostics, { severity: true });
+  const found = formatDiagnostics(report.diagnostics, { code: true });
   if (found) out.push(found);
-  if (report.error) out.push(`error: ${report.error.message}`);
+  if (report.error) out.push(`error ${report.error.code}: ${report.error.message}`);
   return out.join("\n") + "\n";
 }

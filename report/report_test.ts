@@ -86,7 +86,7 @@ Deno.test("formatText() prints an aligned table and a summary line", () => {
   );
 });
 
-Deno.test("formatText() adds diagnostics with their severity and location, and the error of a failed run", () => {
+Deno.test("formatText() adds diagnostics with their severity, code and location, and the error of a failed run", () => {
   const text = formatText(report({
     status: "failed",
     ok: false,
@@ -99,9 +99,9 @@ Deno.test("formatText() adds diagnostics with their severity and location, and t
   const tail = text.split("\n").slice(-5);
   assert.deepEqual(tail, [
     "FAILED: 1520 rows in 2 tables, 3.0 MiB in 2.00 s (760 rows/s); 2 columns masked, 7 kept; 2 sequences set",
-    "note: no location",
-    "warning: p.yaml:7:9: t.g is generated",
-    "error: Cannot load public.orders",
+    "note SCHEMA_NOTE: no location",
+    "warning GENERATED_COLUMN: p.yaml:7:9: t.g is generated",
+    "error PG_COPY: Cannot load public.orders",
     "",
   ]);
 });

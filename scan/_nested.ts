@@ -52,27 +52,34 @@ function nested(kind: Kind): StrategySpec | string {
   return r.params ? { strategy: r.strategy, ...r.params } : r.strategy;
 }
 
-/** Collects string leaves by path (`$.a.b`, `$.list[*]`, `$.*`). */
-function collect(node: unknown, path: string, out: Map<string, string[]>): void {
+/** Collects string leaves by path (`$.a.b`, `$.list[*]`, `$.*`), and the paths of number and boolean leaves. */
+function collect(node: unknown, path: string, out: Map<string, string[]>, scalars: Set<string>): void {
   if (typeof node === "string") {
     if (!out.has(path) && out.size >= MAX_PATHS) return;
     out.set(path, [...(out.get(path) ?? []), node]);
+  } else if (typeof node === "number" || typeof node === "boolean") {
+    if (scalars.size < MAX_PATHS) scalars.add(path);
   } else if (Array.isArray(node)) {
-    for (const e of node) collect(e, `${path}[*]`, out);
+    for (const e of node) collect(e, `${path}[*]`, out, scalars);
   } else if (node !== null && typeof node === "object") {
     for (const [k, v] of Object.entries(node)) {
-      collect(v, PLAIN_KEY.test(k) ? `${path}.${k}` : `${path}.*`, out);
+      collect(v, PLAIN_KEY.test(k) ? `${path}.${k}` : `${path}.*`, out, scalars);
     }
   }
 }
 
-/** A JSON column: a `json` rule with a path for each personal leaf, or `keep`. */
+/**
+ * A JSON column: a `json` rule with a path for each personal leaf and `keep` for each leaf sampled and
+ * judged not personal, or `keep`. Leaves the sample did not show (or showed once) are left to the rule's
+ * default `others: error`, so the run names them instead of copying them unread.
+ */
 export function jsonFinding(values: readonly string[], name: NameEvidence | null): Finding {
   const leaves = new Map<string, string[]>();
+  const scalars = new Set<string>();
   let parsed = 0;
   for (const v of spread(values)) {
     try {
-      collect(JSON.parse(v), "$", leaves);
+      collect(JSON.parse(v), "$", leaves, scalars);
       parsed++;
     } catch {
       // A document cut at the sampled length does not parse; the others still count.
@@ -82,11 +89,15 @@ export function jsonFinding(values: readonly string[], name: NameEvidence | null
   const evidence: string[] = [];
   let confidence: Confidence = "high";
   let first: Kind | null = null;
+  const kept: string[] = [...scalars];
   for (const [path, strings] of leaves) {
     if (strings.length < 2) continue;
     const key = /\.([A-Za-z_]\w*)(?:\[\*\])*$/.exec(path)?.[1] ?? "";
     const found = valuesKind(strings, key ? nameEvidence(key, "string") : null);
-    if (found === null) continue;
+    if (found === null) {
+      kept.push(path);
+      continue;
+    }
     paths[path] = nested(found.kind);
     evidence.push(`${path}: ${found.evidence}`);
     first ??= found.kind;
@@ -102,6 +113,7 @@ export function jsonFinding(values: readonly string[], name: NameEvidence | null
       rule: { strategy: "keep" },
     };
   }
+  for (const path of kept) paths[path] ??= "keep";
   return { kind: first, confidence, evidence, rule: { strategy: "json", paths } };
 }
 

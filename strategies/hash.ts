@@ -6,6 +6,11 @@
  * text gets the encoding of its enciphered bytes (as long as the input needs, never cut) instead of a
  * fixed-length pseudonym, so give both ends of a text foreign key the same `unique` setting.
  *
+ * `format: shape` keeps a code's shape (`ALFKI` → five upper-case letters, `AB-1234-x` → two letters,
+ * a dash, four digits, a dash, a letter) through a keyed permutation of each shape's values (see
+ * `keyed/_shape.ts`): distinct inputs stay distinct and the length never changes, so it fits any
+ * `varchar(n)` key and maps every foreign-key end alike whether or not its rule says `unique: true`.
+ *
  * The keyed function is SipHash-2-4 under the column's subkey (see `_siphash.ts` for why not HMAC).
  *
  * @module
@@ -17,13 +22,17 @@ import { base32, InjectiveToken } from "./keyed/_injective.ts";
 import { memoMasker } from "./_memo.ts";
 import { IntegerPermutation, Permutation128, Permutation64 } from "./keyed/_permutation.ts";
 import { Prf } from "./keyed/_prf.ts";
+import { ShapePermutation } from "./keyed/_shape.ts";
 import { StrategyParamsError } from "./errors.ts";
 import type { ColumnInfo, StrategyDefinition } from "./types.ts";
 
-const FORMATS = ["hex", "base32", "int", "uuid"] as const;
+const FORMATS = ["hex", "base32", "int", "uuid", "shape"] as const;
 
 const params = z.strictObject({
-  format: z.enum(FORMATS).optional().describe("hex, base32, int or uuid; default from the column type"),
+  format: z.enum(FORMATS).optional().describe(
+    "hex, base32, int, uuid, or shape (same length, each letter and digit replaced within its class, " +
+      "other characters kept); default from the column type",
+  ),
   length: z.int().min(1).max(64).optional().describe(
     "Characters of hex/base32 output, or digits of int output",
   ),
@@ -144,6 +153,14 @@ export const hash = {
   meta: {
     name: "hash",
     description: "Writes a keyed pseudonym: hex or base32 text, an integer in the column's range, or a UUID",
+    details: "`format: shape` is for text keys of a fixed layout (customer codes such as `ALFKI`, account " +
+      "numbers, licence plates, SKUs): each upper-case letter, lower-case letter and digit is replaced within " +
+      "its class and every other character is kept, by a keyed permutation of all the values of that shape. " +
+      "Outputs have the input's length, so they fit any `varchar(n)` the input fit; distinct inputs always give " +
+      "distinct outputs, with or without `unique: true`, so every end of a foreign key maps alike. A value " +
+      "with no letter or digit is written unchanged, and a shape with few values (one letter: 26) may map a " +
+      "value to itself now and then: use it for codes, not for short flags. `length` cannot be combined with " +
+      "it, nor with `unique: true` in other formats: a unique code of a fixed length is `format: shape`.",
     columnTypes: ["string", "integer", "numeric", "uuid"],
     deterministic: true,
     reproduces: "nothing",
@@ -153,6 +170,11 @@ export const hash = {
       { input: "alice@example.com", note: "16 hex characters by default on text" },
       { params: { format: "base32", length: 10 }, input: "alice@example.com" },
       { params: { format: "int", length: 6 }, input: "alice@example.com", note: "six digits" },
+      {
+        params: { format: "shape" },
+        input: "AB-1234-x",
+        note: "two upper-case letters, a dash, four digits, a dash, a lower-case letter; unique when asked",
+      },
     ],
   },
   params,
@@ -185,9 +207,15 @@ export const hash = {
         },
       );
     }
+    if (format === "shape" && params.length !== undefined) {
+      throw new StrategyParamsError(`Cannot give hash format shape of ${columnLabel(column)} a length`, {
+        hint: "drop 'length': format shape keeps each value's own length",
+      });
+    }
     if (unique && params.length !== undefined) {
       throw new StrategyParamsError(`Cannot cut unique hashes of ${columnLabel(column)} to a length`, {
-        hint: "drop 'length' (unique outputs keep the length the input needs) or drop 'unique: true'",
+        hint: "use format: shape for unique codes of a fixed length (same length and character classes " +
+          "as the input), or drop 'length' (unique outputs keep the length the input needs)",
       });
     }
     if (format === "uuid" && max !== null && max < 36) {
@@ -244,6 +272,12 @@ export const hash = {
         const h = hexOf(b, 16);
         return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
       });
+    }
+
+    if (format === "shape") {
+      // Always the permutation (unique or not), so every end of a foreign key maps alike.
+      const shape = new ShapePermutation(prf, TWEAK + 0x0a);
+      return memoMasker((v) => shape.permute(v));
     }
 
     // hex / base32 text

@@ -130,3 +130,36 @@ Deno.test("hash maps integer and uuid keys alike with and without unique: true, 
     assert.deepEqual(plain, unique, column.type);
   }
 });
+
+Deno.test("hash format shape keeps each value's length and character classes, unique or not", async () => {
+  const inputs = ["ALFKI", "AB-1234-x", "BONAP", "ab12", "--", "Ünï-7"];
+  const out = await maskValues("hash", { format: "shape" }, inputs, {
+    column: { type: "character varying(9)", baseType: "varchar", maxLength: 9 },
+  });
+  assert.match(out[0]!, /^[A-Z]{5}$/);
+  assert.match(out[1]!, /^[A-Z]{2}-\d{4}-[a-z]$/);
+  assert.match(out[2]!, /^[A-Z]{5}$/);
+  assert.match(out[3]!, /^[a-z]{2}\d{2}$/);
+  assert.equal(out[4], "--", "a value without letters or digits has nothing to replace");
+  assert.match(out[5]!, /^Ü[a-z]ï-\d$/, "characters outside A–Z, a–z, 0–9 are kept");
+  assert.ok(out[0] !== "ALFKI" && out[1] !== "AB-1234-x");
+  assert.deepEqual(await maskValues("hash", { format: "shape" }, inputs, { unique: true }), out);
+  const other = await maskValues("hash", { format: "shape" }, inputs, { master: OTHER_MASTER });
+  assert.notEqual(other[0], out[0]);
+});
+
+Deno.test("hash refuses a length with format shape, and points unique codes of a fixed length to it", async () => {
+  await assert.rejects(() => maskValues("hash", { format: "shape", length: 5 }, ["ALFKI"]), {
+    name: "StrategyParamsError",
+    message: 'Cannot give hash format shape of "t"."c" a length',
+  });
+  await assert.rejects(() => maskValues("hash", { length: 5 }, ["ALFKI"], { unique: true }), (e: Error) => {
+    assert.equal(e.message, 'Cannot cut unique hashes of "t"."c" to a length');
+    assert.match((e as Error & { hint: string }).hint, /format: shape/);
+    return true;
+  });
+  await assert.rejects(() => maskValues("hash", { format: "shape" }, ["1"], { column: INT4 }), {
+    name: "StrategyParamsError",
+    message: 'Cannot write hash format shape into "t"."c": it is an integer column',
+  });
+});

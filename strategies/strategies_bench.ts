@@ -37,7 +37,7 @@ const INPUTS: Record<string, { params?: Record<string, unknown>; value: (i: numb
   },
   "regex": { params: { pattern: "\\d", replace: "#" }, value: (i) => `Flat ${i}, Baker St` },
   "json": {
-    params: { paths: { "$.email": "fake.email", "$.tags[*]": "redact" } },
+    params: { paths: { "$.email": "fake.email", "$.tags[*]": "redact" }, others: "keep" },
     value: (i) => `{"email": "u${i}@corp.example", "tags": ["a", "b"], "n": ${i}}`,
   },
   "array": { params: { element: "fake.email" }, value: (i) => `{u${i}@corp.example,v${i}@corp.example}` },

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { builtinStrategies } from "./builtins.ts";
 import { ibanCheck, luhnCheckDigit } from "./keyed/_digits.ts";
+import { shapeOf } from "./keyed/_shape.ts";
 import { batchOf, makeMasker, type MakeOptions } from "./_test_utils.ts";
 
 const N = 1_000_000;
@@ -15,11 +16,32 @@ interface UniqueCase {
   strategy: string;
   label: string;
   input: (i: number) => string;
+  params?: Record<string, unknown>;
   options?: MakeOptions;
 }
 
+/** `i` as `n` upper-case letters (base 26). */
+const letters = (i: number, n: number) => {
+  let s = "";
+  for (let k = 0; k < n; k++, i = Math.floor(i / 26)) s = String.fromCharCode(65 + (i % 26)) + s;
+  return s;
+};
+
 const CASES: UniqueCase[] = [
   { strategy: "hash", label: "text", input: (i) => `user${i}@corp.example` },
+  {
+    strategy: "hash",
+    label: "shape, varchar(5) codes",
+    input: (i) => letters(i * 7, 5),
+    params: { format: "shape" },
+    options: { column: { type: "character varying(5)", baseType: "varchar", maxLength: 5 } },
+  },
+  {
+    strategy: "hash",
+    label: "shape, mixed classes",
+    input: (i) => `${letters(i, 2)}-${pad(i % 9973, 4)}-${String.fromCharCode(97 + (i % 26))}`,
+    params: { format: "shape" },
+  },
   {
     strategy: "hash",
     label: "int4",
@@ -41,6 +63,13 @@ const CASES: UniqueCase[] = [
   { strategy: "fake.email", label: "text", input: (i) => `person${i}@corp.example` },
   { strategy: "email.domain_keep", label: "text", input: (i) => `u${i}@corp${i % 7}.example` },
   { strategy: "fake.username", label: "text", input: (i) => `user${i}` },
+  {
+    strategy: "fake.email",
+    label: "token",
+    input: (i) => `person${i}@corp.example`,
+    params: { unique_suffix: "token" },
+  },
+  { strategy: "fake.username", label: "token", input: (i) => `user${i}`, params: { unique_suffix: "token" } },
   { strategy: "fake.phone", label: "text", input: (i) => `+1 415 ${pad(i, 7)}` },
   {
     strategy: "fake.card",
@@ -86,7 +115,7 @@ Deno.test("every unique-capable strategy has a 1,000,000-input uniqueness case w
 
 for (const c of CASES) {
   Deno.test(`${c.strategy} (${c.label}) with unique: true maps 1,000,000 distinct inputs to distinct outputs`, async () => {
-    const m = await makeMasker(c.strategy, {}, { ...c.options, unique: true });
+    const m = await makeMasker(c.strategy, c.params, { ...c.options, unique: true });
     const seen = new Set<string>();
     const batch = batchOf();
     for (let start = 0; start < N; start += BATCH) {
@@ -94,6 +123,9 @@ for (const c of CASES) {
       for (let i = start; i < start + BATCH; i++) values.push(c.input(i));
       const out = await m.mask(values, batch);
       for (const o of out) seen.add(o!);
+      if (c.params?.format === "shape") {
+        out.forEach((o, i) => assert.equal(shapeOf(o!), shapeOf(values[i]), "the shape is kept"));
+      }
     }
     await m.close?.();
     assert.equal(seen.size, N);

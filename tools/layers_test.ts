@@ -23,6 +23,7 @@ const LAYERS: { name: string; rank: number; prefixes: string[] }[] = [
     prefixes: ["report/report.ts", "report/format_text.ts", "report/format_json.ts"],
   },
   { name: "plugins", rank: 3, prefixes: ["plugins/"] },
+  { name: "subset", rank: 3, prefixes: ["subset/"] },
   // Planning (bound rules, plan, maskers) never imports execution (sessions, streams, workers, schedule).
   { name: "plan", rank: 4, prefixes: ["plan/"] },
   { name: "execute", rank: 5, prefixes: ["execute/"] },

@@ -33,7 +33,7 @@ interface JsonSchemaProp {
 
 function typeOf(p: JsonSchemaProp): string {
   if (p.enum) return p.enum.length > 12 ? "locale name" : p.enum.map((e) => `\`${e}\``).join(" \\| ");
-  if (p.anyOf) return [...new Set(p.anyOf.map(typeOf))].join(" or ");
+  if (p.anyOf) return [...new Set(p.anyOf.flatMap((a) => typeOf(a).split(" or ")))].join(" or ");
   const t = Array.isArray(p.type) ? p.type.join(" or ") : p.type ?? "any";
   return t === "object" ? "strategy spec" : t;
 }
@@ -102,8 +102,9 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
     "Foreign keys: give both ends the same rule (strategy, params, `domain:` and `unique:`) and equal",
     "inputs get equal outputs. `hash` on integer and uuid columns and the format-preserving fakes",
     "(`fake.phone`, `fake.card`, `fake.iban`, `fake.ssn`, `fake.ip`) map alike with or without",
-    "`unique: true`; `hash` on text, `fake.email`, `fake.username`, `fake.url` and `email.domain_keep`",
-    "append an injective token under `unique: true`, so both ends must agree on it.",
+    "`unique: true`, as does `hash` with `format: shape`; under `unique: true`, `hash` on text, `fake.url`",
+    "and `email.domain_keep` append an injective token and `fake.email` and `fake.username` a short keyed",
+    "number, so both ends must agree on it.",
     "",
     "| Strategy | Writes | Column types | Keyed | Unique-capable |",
     "| --- | --- | --- | --- | --- |",
@@ -124,6 +125,7 @@ export async function renderStrategyDocs(registry: StrategyRegistry = builtinStr
         `Keyed: ${meta.keyed ? "yes" : "no"}. Unique-capable: ${meta.unique ? "yes" : "no"}.`,
       "",
     );
+    if (meta.details) out.push(meta.details, "");
     const schema = z.toJSONSchema(def.params, { io: "input" }) as {
       properties?: Record<string, JsonSchemaProp>;
       required?: string[];

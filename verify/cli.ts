@@ -20,7 +20,10 @@ import { verify } from "./verify.ts";
 
 /** Where the reports go. */
 export interface VerifyOutput {
+  /** Print the JSON report on stdout instead of the text one. */
   json?: boolean;
+  /** Print nothing on stdout (`run --verify --json` prints one document of its own, see {@link formatRunJson}). */
+  silent?: boolean;
   sarif?: string;
   html?: string;
   /** Include these run figures in the HTML page. */
@@ -48,7 +51,10 @@ export function sampleOption(): Option<"--sample <rows>", undefined, undefined, 
     });
 }
 
-/** Verifies a loaded policy's target, writes the reports, and throws `VERIFY_FAILED` on findings. */
+/**
+ * Verifies a loaded policy's target and writes the reports; throws `VERIFY_FAILED` on findings unless
+ * `failOnFindings` is false (then the caller throws {@link verifyFailure} once its own output is out).
+ */
 export async function verifyAndReport(
   loaded: LoadedPolicy,
   options: {
@@ -58,6 +64,7 @@ export async function verifyAndReport(
     sample?: number;
     quiet?: boolean;
     output: VerifyOutput;
+    failOnFindings?: boolean;
   },
 ): Promise<VerifyReport> {
   const report = await verify(loaded, {
@@ -68,15 +75,28 @@ export async function verifyAndReport(
     onPhase: options.quiet ? undefined : (p) => console.error(`verify: ${p}`),
   });
   await writeVerifyReports(report, options.output);
-  if (!report.ok) {
-    const n = report.findings.filter((f) => RISKS.indexOf(f.risk) >= RISKS.indexOf(report.failOn)).length;
-    throw new PrivaciError(
-      "VERIFY_FAILED",
-      `Verification found ${n} finding(s) at or above '${report.failOn}' risk in the target`,
-      { hint: "fix the policy rules the findings name and run again (or raise --fail-on)" },
-    );
-  }
+  const failure = verifyFailure(report);
+  if (failure && options.failOnFindings !== false) throw failure;
   return report;
+}
+
+/** The `VERIFY_FAILED` error of a report with findings at or above its `--fail-on` risk, if it has any. */
+export function verifyFailure(report: VerifyReport): PrivaciError | undefined {
+  if (report.ok) return undefined;
+  const n = report.findings.filter((f) => RISKS.indexOf(f.risk) >= RISKS.indexOf(report.failOn)).length;
+  return new PrivaciError(
+    "VERIFY_FAILED",
+    `Verification found ${n} finding(s) at or above '${report.failOn}' risk in the target`,
+    { hint: "fix the policy rules the findings name and run again (or raise --fail-on)" },
+  );
+}
+
+/**
+ * The JSON document of `run --json` (and `run --report file.json`): the run report, with the verification
+ * inside as `verify` when the run was verified, so that one document says both.
+ */
+export function formatRunJson(run: RunReport, verify?: VerifyReport): string {
+  return JSON.stringify(verify ? { ...run, verify } : run, null, 2) + "\n";
 }
 
 /** Prints the text or JSON report and writes the SARIF and HTML files asked for. */
@@ -88,6 +108,7 @@ export async function writeVerifyReports(report: VerifyReport, output: VerifyOut
       formatHtml({ verify: report, ...(output.run ? { run: output.run } : {}) }),
     );
   }
+  if (output.silent) return;
   if (output.json) console.log(JSON.stringify(report, null, 2));
   else console.log(formatVerifyText(report).trimEnd());
 }

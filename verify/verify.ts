@@ -10,6 +10,7 @@ import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
+import { applySubset } from "../plan/prepare.ts";
 import { planTables, type PolicySource, type TablePlan } from "../plan/plan.ts";
 import { RunSession } from "../execute/session.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
@@ -75,7 +76,12 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     const source = session.snapshot.sql;
     const catalog = await introspect(source, policy.schemas);
     const plan = planTables(src, catalog, session.bound);
-    throwIfIssues([...plan.diagnostics, ...quasiIdentifierIssues(src, plan.tables)], "Cannot verify");
+    // A subset's tables are checked against their part of the subset, as the run copied them.
+    const subset = await applySubset(src, source, { catalog, plan, keyring: session.keyring });
+    throwIfIssues(
+      [...plan.diagnostics, ...subset.diagnostics, ...quasiIdentifierIssues(src, plan.tables)],
+      "Cannot verify",
+    );
     const targetCatalog = await introspect(target, policy.schemas);
     const key = newDigestKey();
     await setDigestKey(source, key);

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { PrivaciError } from "../../errors.ts";
 import { charLength, columnLabel, fit, requireFamily, requireKey, requireLength } from "../_column.ts";
+import { CollisionCheck, MAX_CHECKED } from "../keyed/_collisions.ts";
 import { InjectiveToken } from "../keyed/_injective.ts";
 import { memoMasker } from "../_memo.ts";
 import { Prf } from "../keyed/_prf.ts";
@@ -19,14 +20,40 @@ export const localeParam = z.enum(LOCALES).default("en").describe(
   "Locale of the fake data: en, de, fr, es, it, nl, pt, pl, ja, zh, or any @faker-js/faker locale name",
 );
 
+/**
+ * The params of fakes whose unique values can stay short (`fake.email`, `fake.username`): a keyed
+ * number after the realistic value, every value checked against the others the masker wrote.
+ */
+export const uniqueSuffixParams = {
+  unique_suffix: z.enum(["digits", "token"]).default("digits").describe(
+    "With unique: true, digits (the realistic value plus a keyed number of up to suffix_digits digits; " +
+      "every value is checked against the others of the column and a collision stops the run) or token " +
+      "(an injective token of the input: unique by construction, but long)",
+  ),
+  suffix_digits: z.int().min(2).max(12).default(5).describe(
+    "Most digits of the unique suffix; each one more makes collisions ten times rarer",
+  ),
+};
+
+/** The params {@link uniqueSuffixParams} adds, as a fake's params type holds them. */
+interface UniqueSuffix {
+  unique_suffix?: "digits" | "token";
+  suffix_digits?: number;
+}
+
 /** What a fake strategy's value function gets once per column. */
 export interface FakeContext<P> {
   params: P;
   column: ColumnInfo;
   prf: Prf;
   data: LocaleData;
-  /** The injective token when the policy asks `unique: true`, else null. */
+  /** The injective token when the policy asks `unique: true` (and no short suffix), else null. */
   token: InjectiveToken | null;
+  /**
+   * With `unique: true` and `unique_suffix: digits`, the keyed number to append to the realistic value
+   * (unique with high probability; the masker checks), else null.
+   */
+  suffix: ((value: string) => string) | null;
   /** The column's length limit. */
   max: number | null;
 }
@@ -44,16 +71,20 @@ export interface FakeSpec<P> {
 
 /** Tweak of the injective token; value functions use tweaks below it. */
 export const TOKEN_TWEAK = 0xf0;
+/** Tweaks of the short unique suffix and of its collision check (two bytes). */
+const SUFFIX_TWEAK = 0xf8, CHECK_TWEAK = 0xf9;
 
 /** The `create` of a fake strategy; loads the locale's data the first time it is used. */
-export async function createFake<P extends { locale: string }>(
+export async function createFake<P extends { locale: string } & UniqueSuffix>(
   spec: FakeSpec<P>,
   init: StrategyInit<P>,
 ): Promise<ColumnMasker> {
   const { column, params } = init;
   requireFamily(spec.name, column, spec.families ?? ["string"]);
   const key = requireKey(spec.name, init.key);
-  requireLength(spec.name, column, spec.minLength);
+  const short = init.unique && params.unique_suffix === "digits";
+  // A short unique value needs room for its number too.
+  requireLength(spec.name, column, spec.minLength + (short ? params.suffix_digits ?? 5 : 0));
   const prf = new Prf(key);
   const data = await LocaleData.load(params.locale);
   const ctx: FakeContext<P> = {
@@ -61,11 +92,13 @@ export async function createFake<P extends { locale: string }>(
     column,
     prf,
     data,
-    token: init.unique ? new InjectiveToken(prf, TOKEN_TWEAK) : null,
+    token: init.unique && !short ? new InjectiveToken(prf, TOKEN_TWEAK) : null,
+    suffix: short ? keyedSuffix(prf, params.suffix_digits ?? 5) : null,
     max: column.maxLength,
   };
   const fn = spec.make(ctx);
   const max = column.maxLength;
+  if (short) return checkedMasker(fn, spec.name, column, new CollisionCheck(prf, CHECK_TWEAK));
   if (max === null) return memoMasker(fn);
   if (!init.unique) return memoMasker((v) => fit(fn(v), max));
   return memoMasker((v) => {
@@ -73,6 +106,69 @@ export async function createFake<P extends { locale: string }>(
     if (charLength(out) > max) throw tooLongForUnique(spec.name, column);
     return out;
   });
+}
+
+/** A keyed number of 1 to `digits` digits for each input (its exact, case-sensitive text). */
+function keyedSuffix(prf: Prf, digits: number): (value: string) => string {
+  const bound = 10 ** digits;
+  return (v) => {
+    const lo = prf.string(SUFFIX_TWEAK, v);
+    return String(((prf.hi >>> 11) * 4294967296 + lo) % bound);
+  };
+}
+
+/**
+ * A masker for values unique with high probability: each output fits the column and is checked against
+ * every output this masker wrote before; one that another input gave stops the masking with an error
+ * naming the column. It must see the whole column, so its table is never split across workers.
+ */
+function checkedMasker(
+  fn: (value: string) => string,
+  strategy: string,
+  column: ColumnInfo,
+  check: CollisionCheck,
+): ColumnMasker {
+  const max = column.maxLength;
+  const memo = memoMasker((v) => {
+    const out = fn(v);
+    if (max !== null && charLength(out) > max) throw tooLongForUnique(strategy, column);
+    const found = check.add(out, v);
+    if (found === "collision") throw collision(strategy, column);
+    if (found === "full") throw tooManyToCheck(strategy, column);
+    return out;
+  });
+  return {
+    mask: memo.mask,
+    wholeColumn: true,
+    close() {
+      memo.close?.();
+      check.clear();
+    },
+  };
+}
+
+function collision(strategy: string, column: ColumnInfo): PrivaciError {
+  return new PrivaciError(
+    "STRATEGY_COLLISION",
+    `Cannot write unique ${strategy} values into ${
+      columnLabel(column)
+    }: two distinct source values gave the same value (its short unique suffix collided)`,
+    {
+      hint:
+        "raise suffix_digits (each digit makes a collision ten times rarer), or set unique_suffix: token " +
+        "(unique by construction, longer values)",
+    },
+  );
+}
+
+function tooManyToCheck(strategy: string, column: ColumnInfo): PrivaciError {
+  return new PrivaciError(
+    "STRATEGY_COLLISION",
+    `Cannot check more than ${MAX_CHECKED} distinct ${strategy} values of ${
+      columnLabel(column)
+    } for collisions: the check would hold too much memory`,
+    { hint: "set unique_suffix: token for this column (unique by construction, no check needed)" },
+  );
 }
 
 /** The error for a unique value that cannot fit the column without losing uniqueness. */

@@ -1,17 +1,20 @@
 /**
  * `fake.username`: a realistic login (`jsmith42`, `anna_muller`) chosen from the key and the
- * case-folded input. With `unique: true` it ends with `_` and an injective token of the input.
+ * case-folded input. With `unique: true` it is a full name followed by a keyed number
+ * (`emily_j_oconnell47291`), checked for collisions over the column, or with `unique_suffix: token` ends
+ * with `_` and an injective token of the input.
  *
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParam, withToken } from "./_common.ts";
-import { asciiNameParts } from "./email.ts";
+import { createFake, localeParam, uniqueSuffixParams, withToken } from "./_common.ts";
+import { asciiNameParts, uniqueName, withSuffix } from "./email.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ locale: localeParam, ...uniqueSuffixParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x21;
+const SEPARATORS = ["_", ".", ""];
 
 /** The `fake.username` strategy. */
 export const fakeUsername = {
@@ -24,6 +27,12 @@ export const fakeUsername = {
     reproduces: "pool",
     unique: true,
     keyed: true,
+    details:
+      "With `unique: true` a username is a whole first and last name (perhaps a middle initial) and a " +
+      "keyed number of up to `suffix_digits` digits (`emily_j_oconnell47291`), checked for collisions as " +
+      "`fake.email` describes: a collision stops the run with `STRATEGY_COLLISION` (with the default 5 " +
+      "digits, 1,000,000 distinct usernames collide under about one key in 25); `unique_suffix: token` " +
+      "gives the injective token form instead.",
     examples: [{ input: "alice_w" }],
   },
   params,
@@ -31,9 +40,10 @@ export const fakeUsername = {
     return createFake<Params>({
       name: "fake.username",
       minLength: 1,
-      make: ({ prf, data, token, max }) => (v) => {
+      make: ({ prf, data, token, suffix, max }) => (v) => {
         const input = v.trim().toLowerCase();
         const rng = prf.rng(TWEAK, input);
+        if (suffix !== null) return withSuffix(uniqueName(data, rng, SEPARATORS), suffix(v), max);
         const [first, last] = asciiNameParts(data, rng);
         let name: string;
         switch (rng.below(4)) {

@@ -51,6 +51,8 @@ export interface NerModel {
 export interface NerWeightsRecord {
   featureVersion: number;
   threshold: number;
+  /** The threshold tuned on tweets, for columns of user posts (`person_threshold`). */
+  postsThreshold: number;
   passes: { bits: number; scale: number; int8: string }[];
 }
 

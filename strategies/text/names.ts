@@ -291,7 +291,13 @@ export function findNames(
  */
 const DICTIONARY_WORD_PROBABILITY = 0.5;
 
-/** Marks the words the model gives at least `threshold`, except titles, greetings and function words. */
+/** A word joined to a number by a hyphen or "#": the prefix of an id ("ORD-16628", "T-1", "INV#7"). */
+const ID_PREFIX = /^[-#]\d/;
+
+/**
+ * Marks the words the model gives at least `threshold`, except titles, greetings, function words and
+ * id prefixes.
+ */
 function modelNames(
   text: string,
   tk: Tokens,
@@ -302,6 +308,7 @@ function modelNames(
   const probs = personProbabilities(text, tk, model.ner);
   for (let i = 0; i < tk.count; i++) {
     if (name[i] || covered[i] || probs[i] < model.threshold) continue;
+    if (ID_PREFIX.test(text.slice(tk.end[i], tk.end[i] + 2))) continue;
     const f = tk.flags[i];
     if ((f & (TITLE | GREETING | CALENDAR) || ROLES.has(tk.key[i])) && !(f & NAME)) continue;
     if (f & STOP && (tk.casing[i] === LOWER || !(f & NAME))) continue;

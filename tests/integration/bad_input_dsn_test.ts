@@ -53,7 +53,7 @@ Deno.test("bad input: a source that is not a URL is refused before connecting (e
   assert.equal(r.code, 2, show(r));
   assert.equal(
     r.stderr,
-    `error: Cannot use the policy as it is invalid: ${r.file}:2:9: source: must be a postgres:// URL ` +
+    `error CONFIG_INVALID: Cannot use the policy as it is invalid: ${r.file}:2:9: source: must be a postgres:// URL ` +
       "(postgres://user@host:5432/db): this value has no scheme\n",
   );
 });
@@ -63,7 +63,7 @@ Deno.test("bad input: a target with another scheme is refused before connecting 
   assert.equal(r.code, 2, show(r));
   assert.equal(
     r.stderr,
-    `error: Cannot use the policy as it is invalid: ${r.file}:3:9: target: must be a postgres:// URL ` +
+    `error CONFIG_INVALID: Cannot use the policy as it is invalid: ${r.file}:3:9: target: must be a postgres:// URL ` +
       "(postgres://user@host:5432/db): the scheme is 'mysql'\n",
   );
 });
@@ -73,7 +73,7 @@ Deno.test("bad input: a URL without a host is refused before connecting (exit 2)
   assert.equal(r.code, 2, show(r));
   assert.equal(
     r.stderr,
-    `error: Cannot use the policy as it is invalid: ${r.file}:3:9: target: must be a postgres:// URL ` +
+    `error CONFIG_INVALID: Cannot use the policy as it is invalid: ${r.file}:3:9: target: must be a postgres:// URL ` +
       "(postgres://user@host:5432/db): the host is missing\n",
   );
 });
@@ -86,7 +86,7 @@ Deno.test("bad input: a closed port fails fast with exit 4 and never prints the 
   const lines = r.stderr.split("\n");
   assert.equal(
     lines[0],
-    `error: Cannot connect to the source database at postgres://postgres:***@127.0.0.1:${port}/shop: ` +
+    `error PG_CONNECT: Cannot connect to the source database at postgres://postgres:***@127.0.0.1:${port}/shop: ` +
       "connection refused (is the server running and listening there?)",
   );
   assert.equal(lines[1], "hint: check the source URL (policy 'source:' or PRIVACI_SOURCE_URL)");
@@ -140,7 +140,7 @@ Deno.test("bad input: an unknown target database fails with exit 4", async () =>
     assert.equal(r.code, 4, show(r));
     assert.equal(
       r.stderr,
-      `error: Cannot connect to the target database at ${missing}: the database does not exist\n` +
+      `error PG_CONNECT: Cannot connect to the target database at ${missing}: the database does not exist\n` +
         "hint: check the target URL (policy 'target:' or PRIVACI_TARGET_URL)\n",
     );
   } finally {
@@ -155,7 +155,7 @@ Deno.test("bad input: an unknown role fails with exit 4", async () => {
   assert.equal(r.code, 4, show(r));
   assert.equal(
     r.stderr,
-    `error: Cannot connect to the source database at ${u}: the server refused this user or host (pg_hba.conf)\n` +
+    `error PG_CONNECT: Cannot connect to the source database at ${u}: the server refused this user or host (pg_hba.conf)\n` +
       "hint: check the source URL (policy 'source:' or PRIVACI_SOURCE_URL)\n",
   );
 });
@@ -177,7 +177,7 @@ Deno.test("bad input: sslmode=require against the test server behaves as its ssl
       assert.equal(r.code, 4, show(r));
       assert.equal(
         r.stderr,
-        `error: Cannot connect to the source database at ${tls}: TLS could not be negotiated\n` +
+        `error PG_CONNECT: Cannot connect to the source database at ${tls}: TLS could not be negotiated\n` +
           "hint: check the source URL (policy 'source:' or PRIVACI_SOURCE_URL)\n",
       );
     }
@@ -222,7 +222,7 @@ Deno.test("bad input: passwords in the URLs never reach the output or the report
     assert.equal(refused.code, 4, show(refused));
     assert.equal(
       refused.stderr.split("\n")[0],
-      `error: Cannot connect to the source database at ${dbUrl(source)}?password=***: error 42704`,
+      `error PG_CONNECT: Cannot connect to the source database at ${dbUrl(source)}?password=***: error 42704`,
     );
     assert.ok(!(refused.stdout + refused.stderr).includes(SECRET), show(refused));
   } finally {

@@ -51,7 +51,7 @@ Deno.test("bad input: a target that is the source is refused (exit 2, TARGET_IS_
     await seedSource(dbUrl(source), SIZES);
     const before = await targetDigests(dbUrl(source));
     const message =
-      `error: Cannot copy into the source: the target is the same server and database ("${source}")\n` +
+      `error TARGET_IS_SOURCE: Cannot copy into the source: the target is the same server and database ("${source}")\n` +
       "hint: point 'target:' (or PRIVACI_TARGET_URL) at another database\n";
     const same = await cli(dbUrl(source), dbUrl(source));
     assert.equal(same.code, 2, show(same));
@@ -91,7 +91,7 @@ Deno.test("bad input: a target holding rows is refused (exit 2, TARGET_NOT_EMPTY
     assert.equal(refused.code, 2, show(refused));
     assert.equal(
       refused.stderr,
-      "error: Cannot load into tables that already hold rows: public.customers, public.products\n" +
+      "error TARGET_NOT_EMPTY: Cannot load into tables that already hold rows: public.customers, public.products\n" +
         "hint: empty them first, or pass --truncate to empty every copied table\n",
     );
     // Untouched: the old rows only.

@@ -39,7 +39,7 @@ Deno.test("privaci run refuses an unknown strategy before connecting: exit 2, ST
   assert.equal(r.code, 2, r.stderr);
   assert.ok(
     r.stderr.includes(
-      `error: Cannot run: ${r.file}:8:14: tables.public.customer.columns.email: unknown strategy 'fake.emial' — did you mean 'fake.email'?`,
+      `error STRATEGY_UNKNOWN: Cannot run: ${r.file}:8:14: tables.public.customer.columns.email: unknown strategy 'fake.emial' — did you mean 'fake.email'?`,
     ),
     r.stderr,
   );
@@ -58,7 +58,7 @@ Deno.test("privaci run refuses a bad param before connecting: exit 2, STRATEGY_P
   assert.equal(r.code, 2, r.stderr);
   assert.ok(
     r.stderr.includes(
-      `error: Cannot run: ${r.file}:8:46: tables.public.customer.columns.phone.keep_last: must be at least 0`,
+      `error STRATEGY_PARAMS: Cannot run: ${r.file}:8:46: tables.public.customer.columns.phone.keep_last: must be at least 0`,
     ),
     r.stderr,
   );

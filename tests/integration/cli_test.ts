@@ -84,7 +84,7 @@ Deno.test("privaci check with a missing policy file exits 2 and names the file",
   const r = await privaci(["check", "-c", missing]);
   assert.equal(r.code, 2);
   assert.ok(
-    r.stderr.includes(`error: Cannot read the policy file as it does not exist: ${missing}`),
+    r.stderr.includes(`error CONFIG_NOT_FOUND: Cannot read the policy file as it does not exist: ${missing}`),
     r.stderr,
   );
   assert.doesNotMatch(r.stderr, STACK_LINE);
@@ -108,8 +108,11 @@ Deno.test("privaci run and check with an unknown strategy exit 2, naming file, l
   for (const [i, command] of ["check", "run"].entries()) {
     const r = results[i];
     assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+    // The line starts with the severity and the stable code, then the policy's file:line:col.
+    const line = r.stderr.split("\n").find((l) => l.includes("unknown strategy 'kep'")) ?? "";
+    assert.match(line, /^error STRATEGY_UNKNOWN: /, `${command}: ${r.stderr}`);
     assert.ok(
-      r.stderr.includes(
+      line.endsWith(
         `${p.file}:8:14: tables.public.customer.columns.email: unknown strategy 'kep' — did you mean 'keep'?`,
       ),
       `${command}: ${r.stderr}`,
@@ -129,7 +132,7 @@ Deno.test("privaci check with an unreachable source exits 4 quickly and says so"
   assert.ok(r.ms < 60_000, `took ${r.ms} ms`);
   assert.ok(
     r.stderr.includes(
-      `error: Cannot connect to the source database at ${UNREACHABLE}: connection refused (is the server running and listening there?)`,
+      `error PG_CONNECT: Cannot connect to the source database at ${UNREACHABLE}: connection refused (is the server running and listening there?)`,
     ),
     r.stderr,
   );

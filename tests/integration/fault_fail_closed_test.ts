@@ -40,7 +40,7 @@ const CASES: Case[] = [
     name: "a value too long for its target column",
     ddl: "alter table customers alter column email type varchar(12)",
     table: "public.customers",
-    stderr: "error: Cannot load public.customers (column email) at row 1: value too long for type " +
+    stderr: "error PG_COPY: Cannot load public.customers (column email) at row 1: value too long for type " +
       "character varying(12) (SQLSTATE 22001)\n",
   },
   {
@@ -48,7 +48,8 @@ const CASES: Case[] = [
     ddl: `create table sku_registry (sku text primary key);
           alter table products add constraint products_registered foreign key (sku) references sku_registry`,
     table: "public.products",
-    stderr: 'error: Cannot load public.products: insert or update on table "products" violates foreign key ' +
+    stderr:
+      'error PG_COPY: Cannot load public.products: insert or update on table "products" violates foreign key ' +
       'constraint "products_registered" (SQLSTATE 23503)\n',
   },
   {
@@ -56,7 +57,8 @@ const CASES: Case[] = [
     // Orders are 3 minutes apart from 2021-01-01 00:03: row 480 is the first one on 2021-01-02.
     ddl: "alter table orders add constraint placed_on_new_year check (placed_at < '2021-01-02 00:00:00+00')",
     table: "public.orders",
-    stderr: 'error: Cannot load public.orders at row 480: new row for relation "orders" violates check ' +
+    stderr:
+      'error PG_COPY: Cannot load public.orders at row 480: new row for relation "orders" violates check ' +
       'constraint "placed_on_new_year" (SQLSTATE 23514)\n',
   },
 ];

@@ -174,7 +174,7 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
         );
         assert.match(
           first.stderr,
-          /error: Stopped while copying public\.\w+: its transaction was rolled back\n$/,
+          /error INTERRUPTED: Stopped while copying public\.\w+: its transaction was rolled back\n$/,
           show(first),
         );
         // Prompt: far below the seconds the rest of the COPY needs (a hang would hit the CLI timeout).

@@ -65,7 +65,7 @@ Deno.test("fault suite: --resume is refused with nothing to resume, a changed po
     assert.equal(nothing.code, 2, show(nothing));
     assert.equal(
       nothing.stderr,
-      "error: Cannot resume: the target records no unfinished run\n" +
+      "error RESUME_REFUSED: Cannot resume: the target records no unfinished run\n" +
         "hint: run without --resume to start a new copy\n",
     );
 
@@ -98,7 +98,7 @@ Deno.test("fault suite: --resume is refused with nothing to resume, a changed po
     assert.equal(policyChanged.code, 2, show(policyChanged));
     assert.equal(
       policyChanged.stderr,
-      `error: Cannot resume run ${id}: the policy changed since it started (its tables would be masked differently)\n` +
+      `error RESUME_REFUSED: Cannot resume run ${id}: the policy changed since it started (its tables would be masked differently)\n` +
         "hint: restore the policy it ran with, or start over with --truncate\n",
     );
     await assert.rejects(
@@ -113,7 +113,7 @@ Deno.test("fault suite: --resume is refused with nothing to resume, a changed po
     assert.equal(otherSource.code, 2, show(otherSource));
     assert.equal(
       otherSource.stderr,
-      `error: Cannot resume run ${id}: it copied from another source database\n` +
+      `error RESUME_REFUSED: Cannot resume run ${id}: it copied from another source database\n` +
         "hint: point 'source:' at the database it started from, or start over with --truncate\n",
     );
     await assert.rejects(

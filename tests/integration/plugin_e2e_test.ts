@@ -118,7 +118,7 @@ tables:
         assert.equal(refused.code, 3, refused.stderr);
         assert.match(
           refused.stderr,
-          /error: Cannot load plugin @acme\/customer-code@1\.0\.0 as its module's bytes differ from the signed manifest/,
+          /error PLUGIN_INTEGRITY: Cannot load plugin @acme\/customer-code@1\.0\.0 as its module's bytes differ from the signed manifest/,
         );
         assert.equal(
           new TextDecoder().decode(await copyOut(dbs.targetUrl, "select count(*) from customer")).trim(),
@@ -176,7 +176,7 @@ tables:
         const run = await privaci(["run", "-c", policy, "--debug"], {});
         const output = run.stdout + run.stderr;
         assert.equal(run.code, 3, output);
-        assert.match(run.stderr, new RegExp(`error: Plugin @evil/exfil `));
+        assert.match(run.stderr, new RegExp(`error ${code}: Plugin @evil/exfil `));
         assert.equal(/secret-\d/.test(output), false, output);
         // deno-lint-ignore no-control-regex
         assert.equal(/\x1b|\r/.test(output), false, JSON.stringify(output));

@@ -37,7 +37,13 @@ Deno.test("scan() finds every personal column of the labelled fixture and keeps 
     assert.deepEqual(rule("support_tickets", "customer_email"), rule("customers", "email"));
     assert.deepEqual(rule("customers", "preferences"), {
       strategy: "json",
-      paths: { "$.contact.email": "fake.email" },
+      // Leaves judged not personal are kept by name; a key added later fails closed (others: error).
+      paths: {
+        "$.contact.email": "fake.email",
+        "$.contact.channel": "keep",
+        "$.language": "keep",
+        "$.newsletter": "keep",
+      },
     });
     assert.deepEqual(rule("customers", "phones"), { strategy: "array", element: "fake.phone" });
     assert.equal(rule("employees", "photo").strategy, "redact");

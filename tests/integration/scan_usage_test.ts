@@ -13,9 +13,9 @@ Deno.test("privaci scan without a source, and --check without a policy, exit 2 w
     privaci(["scan", "--check", "--source", "postgres://nobody@127.0.0.1:1/none"]),
   ]);
   assert.equal(none.code, 2);
-  assert.match(none.stderr, /error: Cannot scan without a source\nhint: pass --source/);
+  assert.match(none.stderr, /error USAGE: Cannot scan without a source\nhint: pass --source/);
   assert.equal(check.code, 2);
-  assert.match(check.stderr, /error: Cannot check without a policy.*\nhint: pass the policy with -c/);
+  assert.match(check.stderr, /error USAGE: Cannot check without a policy.*\nhint: pass the policy with -c/);
 });
 
 Deno.test("privaci preview --help says that it prints source values", async () => {

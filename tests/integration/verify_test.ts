@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { loadPolicy } from "../../config/load.ts";
 import { run } from "../../execute/run.ts";
+import type { RunReport } from "../../report/report.ts";
 import type { VerifyReport } from "../../verify/findings.ts";
 import { exec, withDbs } from "../_pg.ts";
 import { privaci } from "../fixtures/core/cli.ts";
@@ -65,7 +66,7 @@ Deno.test("privaci verify exits 0 on a copy masked by a correct policy", async (
 Deno.test("privaci verify exits 1 naming exactly the kept personal column and the scrubbed column that still holds a name", async () => {
   const { code, stderr, report, stdout } = await verifyShop("leaky");
   assert.equal(code, 1, stderr);
-  assert.match(stderr, /error: Verification found 4 finding\(s\) at or above 'medium' risk/);
+  assert.match(stderr, /error VERIFY_FAILED: Verification found 4 finding\(s\) at or above 'medium' risk/);
   assert.deepEqual(failing(report), [
     "public.customers.email containment",
     "public.customers.email residual",
@@ -122,4 +123,37 @@ Deno.test("privaci verify finds personal data inside kept JSON documents and arr
   assert.deepEqual([tags.counts, tags.rowsWithFindings], [{ phone: 1 }, 1]);
   assert.equal(tags.contexts.phone, "callback call [PHONE] please");
   assert.deepEqual(failing(report), ["public.events.payload residual", "public.events.tags residual"]);
+});
+
+Deno.test("privaci run --verify --json prints one document, the run report with the verification inside, also in --report", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, seedSql());
+    const dir = await Deno.makeTempDir({ prefix: "privaci_run_verify_" });
+    try {
+      const file = `${dir}/privaci.yaml`;
+      const saved = `${dir}/report.json`;
+      await Deno.writeTextFile(file, policyYaml("leaky", { source: sourceUrl, target: targetUrl }));
+      const r = await privaci(["run", "-c", file, "--verify", "--json", "--report", saved, "--quiet"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /error VERIFY_FAILED: /);
+      // Two documents one after the other would not parse as one.
+      const doc = JSON.parse(r.stdout) as RunReport & { verify: VerifyReport };
+      assert.deepEqual([doc.status, doc.ok, doc.tables.map((t) => t.table)], [
+        "done",
+        true,
+        ["public.customers", "public.orders"],
+      ]);
+      assert.equal(doc.verify.ok, false);
+      assert.deepEqual(failing(doc.verify), [
+        "public.customers.email containment",
+        "public.customers.email residual",
+        "public.customers.notes containment",
+        "public.customers.notes residual",
+      ]);
+      assert.deepEqual(JSON.parse(await Deno.readTextFile(saved)), doc);
+      assertNoPlantedValue(r.stdout);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
 });

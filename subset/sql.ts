@@ -1,0 +1,208 @@
+/**
+ * The subset as SQL: per copied table, a filter (`WHERE` body) evaluated by the source inside the run's
+ * snapshot, so the closure is computed by PostgreSQL and never held by PrivaCI.
+ *
+ * The kept rows are one recursive query, `privaci_kept(t, r, id, d)`: the table's number in the plan, the
+ * row's `tableoid` and `ctid` (a row's address, stable inside one snapshot), and whether the row pulls
+ * in its children (`d`: roots and children do, rows kept as parents do not). Its first term selects the
+ * roots; each further step joins the rows found in the previous step to their tables and follows every
+ * relation once, set at a time (a materialized `w` lets one step read the previous one for every
+ * relation, since PostgreSQL allows a single reference to a recursive query). `UNION` drops the rows
+ * already found, so cycles end. Connected tables keep the rows not in `privaci_bad`: rows with a
+ * reference to a reached row that is not kept, and the rows referencing those, recursively.
+ *
+ * Every table's filter repeats the whole query: a table's read computes the closure once, in the
+ * snapshot every other table is read from, so all reads agree.
+ *
+ * @module
+ */
+import type { Subset, SubsetRoot } from "../config/schema.ts";
+import type { Catalog, TableInfo } from "../pg/introspect.ts";
+import { fromTable, quoteIdent, quoteTable } from "../pg/source.ts";
+import type { Edge } from "./edges.ts";
+import type { SubsetGraph } from "./graph.ts";
+
+/** How a table takes part in the subset. */
+export type SubsetRole = "root" | "child" | "parent" | "connected" | "whole";
+
+/** One copied table's part of the subset. */
+export interface SubsetFilter {
+  table: string;
+  role: SubsetRole;
+  /** Which rows, in words: `where id % 10 = 0`, `rows referencing kept rows of public.customers`, … */
+  rule: string;
+  /** The `WHERE` body selecting its rows; absent for a table copied whole. */
+  where?: string;
+}
+
+/** Builds every copied table's filter. `salt` keys the `percent` samples (hex; derived from the policy key). */
+export function subsetFilters(
+  subset: Subset,
+  graph: SubsetGraph,
+  catalog: Catalog,
+  salt: string,
+): SubsetFilter[] {
+  const sql = new SubsetSql(subset, graph, catalog, salt);
+  return [...catalog.tables.keys()].map((table) => sql.filter(table));
+}
+
+/** The SQL of one subset; see the module doc. */
+class SubsetSql {
+  #subset: Subset;
+  #graph: SubsetGraph;
+  #catalog: Catalog;
+  #salt: string;
+  #index: Map<string, number>;
+
+  constructor(subset: Subset, graph: SubsetGraph, catalog: Catalog, salt: string) {
+    this.#subset = subset;
+    this.#graph = graph;
+    this.#catalog = catalog;
+    this.#salt = salt;
+    const tables = [...graph.reached, ...graph.connected].sort();
+    this.#index = new Map(tables.map((t, i) => [t, i]));
+  }
+
+  filter(table: string): SubsetFilter {
+    const g = this.#graph;
+    const self = quoteTable(this.#info(table));
+    const match = (cte: string, rows: string) =>
+      `exists (select 1 from (with recursive ${cte} select r, id from ${rows} where t = ${
+        this.#i(table)
+      }) s` +
+      ` where s.r = ${self}.tableoid and s.id = ${self}.ctid)`;
+    const names = (tables: string[]) => [...new Set(tables)].sort().join(", ");
+    const root = this.#subset.roots[table];
+    const parents = g.edges.filter((e) => e.child === table && e.parent !== table).map((e) => e.parent);
+    const children = g.edges.filter((e) => e.parent === table && e.child !== table && g.reached.has(e.child))
+      .map((e) => e.child);
+    if (g.reached.has(table)) {
+      const where = match(this.kept(), "privaci_kept");
+      if (root !== undefined) return { table, role: "root", rule: describeRoot(root), where };
+      if (g.down.has(table)) {
+        const via = names(parents.filter((p) => g.down.has(p)));
+        return {
+          table,
+          role: "child",
+          rule: `rows referencing kept rows of ${via}, and their parents`,
+          where,
+        };
+      }
+      return { table, role: "parent", rule: `rows referenced by kept rows of ${names(children)}`, where };
+    }
+    if (g.connected.has(table)) {
+      return {
+        table,
+        role: "connected",
+        rule: `rows whose every reference to ${names(parents)} is kept`,
+        where: `not ${match(`${this.kept()}, ${this.bad()}`, "privaci_bad")}`,
+      };
+    }
+    return { table, role: "whole", rule: "every row" };
+  }
+
+  /** The recursive query of the kept rows. */
+  kept(): string {
+    const g = this.#graph;
+    const roots = Object.entries(this.#subset.roots).filter(([t]) => g.reached.has(t)).map(([t, root]) =>
+      `select ${this.#i(t)}, x.tableoid, x.ctid, true from ${this.#from(t)} x where ${this.root(t, root)}`
+    );
+    const steps: string[] = [];
+    for (const e of g.edges) {
+      const down = this.#subset.follow === "all" && g.down.has(e.parent) && g.down.has(e.child) &&
+        !this.#subset.exclude_children.includes(e.child);
+      if (down) {
+        steps.push(
+          `select ${this.#i(e.child)}, c.tableoid, c.ctid, true from w join ${this.#from(e.parent)} p` +
+            ` on p.tableoid = w.r and p.ctid = w.id join ${this.#from(e.child)} c on ${joinOn(e)}` +
+            ` where w.t = ${this.#i(e.parent)} and w.d`,
+        );
+      }
+      if (g.reached.has(e.child)) {
+        steps.push(
+          `select ${this.#i(e.parent)}, p.tableoid, p.ctid, false from w join ${this.#from(e.child)} c` +
+            ` on c.tableoid = w.r and c.ctid = w.id join ${this.#from(e.parent)} p on ${joinOn(e)}` +
+            ` where w.t = ${this.#i(e.child)}`,
+        );
+      }
+    }
+    return `privaci_kept(t, r, id, d) as (${roots.join(" union all ")}${recursive("privaci_kept", steps)})`;
+  }
+
+  /** The recursive query of the connected tables' rows that are not kept (call after {@link kept}). */
+  bad(): string {
+    const g = this.#graph;
+    const base: string[] = [];
+    const steps: string[] = [];
+    for (const e of g.edges) {
+      if (!g.connected.has(e.child)) continue;
+      if (g.reached.has(e.parent)) {
+        const notNull = e.childColumns.map((c) => `c.${quoteIdent(c)} is not null`).join(" and ");
+        base.push(
+          `select ${this.#i(e.child)}, c.tableoid, c.ctid from ${this.#from(e.child)} c where ${notNull}` +
+            ` and not exists (select 1 from privaci_kept k join ${this.#from(e.parent)} p` +
+            ` on p.tableoid = k.r and p.ctid = k.id where k.t = ${this.#i(e.parent)} and ${joinOn(e)})`,
+        );
+      } else if (g.connected.has(e.parent)) {
+        steps.push(
+          `select ${this.#i(e.child)}, c.tableoid, c.ctid from w join ${this.#from(e.parent)} p` +
+            ` on p.tableoid = w.r and p.ctid = w.id join ${this.#from(e.child)} c on ${joinOn(e)}` +
+            ` where w.t = ${this.#i(e.parent)}`,
+        );
+      }
+    }
+    return `privaci_bad(t, r, id) as (${base.join(" union all ")}${recursive("privaci_bad", steps)})`;
+  }
+
+  /** The predicate on `x` (a row of `table`) of a root. */
+  root(table: string, root: SubsetRoot): string {
+    if (root.where !== undefined) return `(${root.where})`;
+    const info = this.#info(table);
+    if (root.percent !== undefined) {
+      // The first 32 bits of md5(salt || key) against the share: keyed, deterministic, and the same
+      // rows for the same key and data whatever their physical order.
+      const key = info.primaryKey.length === 1
+        ? `x.${quoteIdent(info.primaryKey[0])}::text`
+        : info.primaryKey.length > 1
+        ? `row(${info.primaryKey.map((c) => `x.${quoteIdent(c)}`).join(", ")})::text`
+        : `x::text`;
+      const threshold = Math.floor((root.percent / 100) * 2 ** 32);
+      return `('x' || substr(md5('${this.#salt}' || ${key}), 1, 8))::bit(32)::int8 < ${threshold}`;
+    }
+    const order = [root.order_by ?? []].flat().map((c) => `y.${quoteIdent(c)}`).join(", ");
+    return `(x.tableoid, x.ctid) in (select y.tableoid, y.ctid from ${this.#from(table)} y` +
+      ` order by ${order}, y.tableoid, y.ctid limit ${root.limit})`;
+  }
+
+  #i(table: string): number {
+    return this.#index.get(table)!;
+  }
+
+  #info(table: string): TableInfo {
+    return this.#catalog.tables.get(table)!;
+  }
+
+  #from(table: string): string {
+    return fromTable(this.#info(table));
+  }
+}
+
+/** A root's rule in words. */
+function describeRoot(root: SubsetRoot): string {
+  if (root.where !== undefined) return `where ${root.where}`;
+  if (root.percent !== undefined) return `${root.percent}% keyed sample`;
+  return `first ${root.limit} by ${[root.order_by ?? []].flat().join(", ")}`;
+}
+
+/** `c.a = p.b and …` for an edge between aliases `c` (child) and `p` (parent). */
+function joinOn(e: Edge): string {
+  return e.childColumns.map((c, i) => `c.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[i])}`).join(
+    " and ",
+  );
+}
+
+/** The recursive term of `name` from its steps, each reading the previous step's rows as `w`. */
+function recursive(name: string, steps: readonly string[]): string {
+  if (steps.length === 0) return "";
+  return ` union (with w as materialized (select * from ${name}) ${steps.join(" union all ")})`;
+}
