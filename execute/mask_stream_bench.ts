@@ -7,6 +7,7 @@ import { MaskStream } from "./mask_stream.ts";
 import { column as textColumn } from "../strategies/_test_utils.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
+import { type CopyChunk, countRows } from "../pg/copy_text.ts";
 
 const ROWS = 100_000;
 const COLS = 16;
@@ -26,11 +27,11 @@ for (let i = 0; i < ROWS; i++) {
   lines.push(row.join("\t"));
 }
 const payload = enc.encode(lines.join("\n") + "\n");
-const chunks: Uint8Array[] = [];
+const chunks: CopyChunk[] = [];
 for (let off = 0; off < payload.length;) {
   let end = Math.min(off + 256 * 1024, payload.length);
   end = payload.lastIndexOf(0x0a, end - 1) + 1;
-  chunks.push(payload.subarray(off, end));
+  chunks.push({ bytes: payload.subarray(off, end), rows: countRows(payload, end) - countRows(payload, off) });
   off = end;
 }
 

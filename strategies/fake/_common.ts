@@ -98,7 +98,12 @@ export async function createFake<P extends { locale: string } & UniqueSuffix>(
   };
   const fn = spec.make(ctx);
   const max = column.maxLength;
-  if (short) return checkedMasker(fn, spec.name, column, new CollisionCheck(prf, CHECK_TWEAK));
+  // A column the source declares unique is checked by the target's unique index (schema: copy builds
+  // it; a collision fails the load there), so masking stays streaming and can use the worker pool.
+  // Any other column is checked here, in bounded memory.
+  if (short && !column.unique) {
+    return checkedMasker(fn, spec.name, column, new CollisionCheck(prf, CHECK_TWEAK));
+  }
   if (max === null) return memoMasker(fn);
   if (!init.unique) return memoMasker((v) => fit(fn(v), max));
   return memoMasker((v) => {
@@ -167,7 +172,10 @@ function tooManyToCheck(strategy: string, column: ColumnInfo): PrivaciError {
     `Cannot check more than ${MAX_CHECKED} distinct ${strategy} values of ${
       columnLabel(column)
     } for collisions: the check would hold too much memory`,
-    { hint: "set unique_suffix: token for this column (unique by construction, no check needed)" },
+    {
+      hint: "give the column a unique index in the source and the target (the database then checks), or " +
+        "set unique_suffix: token on every column sharing this rule (unique by construction)",
+    },
   );
 }
 

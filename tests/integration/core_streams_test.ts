@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
-import { decodeRows, encodeRows } from "../../pg/copy_text.ts";
+import { type CopyChunk, decodeRows, encodeRows } from "../../pg/copy_text.ts";
 import { openSink } from "../../pg/sink.ts";
 import { SourceSnapshot } from "../../pg/source.ts";
 import { connect, copyOut, exec, withDbs } from "../_pg.ts";
 import { text } from "../fixtures/core/policy.ts";
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+async function readAll(stream: ReadableStream<CopyChunk>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
-  for await (const c of stream) parts.push(c);
+  for await (const c of stream) parts.push(c.bytes);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) out.set(p, o), o += p.length;
