@@ -36,6 +36,8 @@ export type {
 export type { Keyring } from "./strategies/keyed/keyring.ts";
 export { check, dryRun, run } from "./execute/run.ts";
 export type { CheckResult, ProgressEvent, RunOptions } from "./execute/run.ts";
+export { shardFrom } from "./execute/shard.ts";
+export type { ShardEnv, ShardOptions } from "./execute/shard.ts";
 export type { PolicySource } from "./plan/plan.ts";
 export type { RunReport, TableReport } from "./report/report.ts";
 export { formatText } from "./report/format_text.ts";
