@@ -166,6 +166,7 @@ export type PluginErrorCode = Extract<ErrorCode, `PLUGIN_${string}`>;
 export interface PluginErrorLocation {
   /** `schema.table`. */
   table: string;
+  /** The column being masked. */
   column: string;
   /** 1-based ordinals of the batch's first and last rows in the table's stream (or in its chunk). */
   rows: { first: number; last: number };
