@@ -100,11 +100,11 @@ export const TextScrubParams = z.strictObject({
   /**
    * The model's probability from which a word is taken for part of a name. The default (the shipped
    * model's tuned threshold, see docs/strategies.md) favours recall: a missed name leaks, a masked
-   * ordinary word does not. Raise it to mask fewer ordinary words; lower it (to the tweets-tuned value
-   * the description names) for columns of user posts, where casing says less about names.
+   * ordinary word does not. A text with an @handle or a #hashtag reads as a user post and gets the lower
+   * threshold tuned on tweets. Raise it to mask fewer ordinary words.
    */
   person_threshold: z.number().gt(0).lt(1).optional().describe(
-    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold}, tuned for recall on news-like text; ${NER_WEIGHTS.postsThreshold} for user posts such as tweets or chat, tuned likewise on tweets: lower finds more names, higher masks fewer ordinary words`,
+    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold} (tuned for recall on news-like text), and ${NER_WEIGHTS.postsThreshold} in a text with an @handle or #hashtag (tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
   ),
   /**
    * Your own list of names to find in any casing in every row (staff, customers' names no public list
