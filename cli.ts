@@ -12,6 +12,7 @@ import { formatDiagnostics } from "./core/diagnostic.ts";
 import { type LoadedPolicy, loadPolicy } from "./config/load.ts";
 import { ConfigError, EXIT, PrivaciError } from "./errors.ts";
 import { check, dryRun, type ProgressEvent, run } from "./execute/run.ts";
+import { shardFrom } from "./execute/shard.ts";
 import { formatHtml } from "./report/format_html.ts";
 import { formatJson } from "./report/format_json.ts";
 import type { RunReport } from "./report/report.ts";
@@ -19,7 +20,6 @@ import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
 import { failOnOption, formatRunJson, verifyAndReport, verifyCommand, verifyFailure } from "./verify/cli.ts";
-import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
 import { preview } from "./preview/preview.ts";
 import { formatPreview } from "./preview/format.ts";
@@ -106,6 +106,14 @@ export function buildCli(): Command {
     .option("--report <file>", "also write the report to this file: HTML when it ends in .html, else JSON")
     .option("--json", "print the report as JSON on stdout (also when the run fails)")
     .option("--verify", "verify the target after the copy (as `privaci verify` does)")
+    .option(
+      "--shard <i/n>",
+      "run as shard I of N processes sharing one run (default: JOB_COMPLETION_INDEX/JOB_COMPLETION_COUNT)",
+    )
+    .option(
+      "--run-key <key>",
+      "with --shard: the name all shards of one run share (default: PRIVACI_RUN_KEY)",
+    )
     .addOption(failOnOption())
     .option("-q, --quiet", "no progress lines")
     .action(async (opts) => {
@@ -125,6 +133,10 @@ export function buildCli(): Command {
       }
       // One registry for the run and the verification after it (the library would load the plugins
       // itself, once per call).
+      const shard = shardFrom(
+        { ...(opts.shard ? { shard: opts.shard } : {}), ...(opts.runKey ? { runKey: opts.runKey } : {}) },
+        Deno.env,
+      );
       const plugins = await policyRegistry(loaded, { hostVersion: denoJson.version });
       Deno.addSignalListener("SIGINT", onInt);
       Deno.addSignalListener("SIGTERM", onTerm);
@@ -149,6 +161,7 @@ export function buildCli(): Command {
           resume: opts.resume ?? false,
           retries: opts.retries,
           ...(opts.jobs ? { jobs: opts.jobs } : {}),
+          ...(shard ? { shard } : {}),
           ...(opts.maskWorkers !== undefined ? { maskWorkers: opts.maskWorkers } : {}),
           signal: controller.signal,
           onProgress: progressPrinter(opts.quiet ?? false),
@@ -157,8 +170,9 @@ export function buildCli(): Command {
         });
         await written;
         if (!opts.json) console.log(formatText(report).trimEnd());
-        // The verification's text follows the run's; its JSON goes inside the run's one document.
-        const verified = opts.verify
+        // The verification's text follows the run's; its JSON goes inside the run's one document. Of a
+        // run's shards, the one that finished the run verifies it.
+        const verified = opts.verify && report.shard?.finished !== false
           ? await verifyAndReport(loaded, {
             registry: plugins.registry,
             version: denoJson.version,
@@ -256,6 +270,8 @@ export function buildCli(): Command {
           },
         );
       }
+      // Loaded on use: the detectors (and their word lists) would add about 50 MB to every run.
+      const { loadScanPolicy, scan } = await import("./scan/scan.ts");
       const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
       const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");
       if (!policy && !source) {

@@ -166,11 +166,14 @@ export type PluginErrorCode = Extract<ErrorCode, `PLUGIN_${string}`>;
 export interface PluginErrorLocation {
   /** `schema.table`. */
   table: string;
+  /** The column being masked. */
   column: string;
   /** 1-based ordinals of the batch's first and last rows in the table's stream (or in its chunk). */
   rows: { first: number; last: number };
   /** The chunk of a table split into key ranges, when it is one (0-based, as progress reports it). */
   chunk?: number;
+  /** The chunk's key range (SQL, e.g. `"id" >= 1 and "id" < 5001`), which places its rows in the table. */
+  range?: string;
 }
 
 /** A plugin could not be resolved, verified, or failed while running. Exit code 3. */
@@ -183,6 +186,8 @@ export class PluginError extends PrivaciError {
   readonly strategy?: string;
   /** Where it failed, when it failed while masking rows. */
   readonly location?: PluginErrorLocation;
+  /** The message without its location, to locate it again (in a chunk). */
+  #bare: string;
 
   /** A plugin error naming the plugin, its version and strategy when known (exit code 3). */
   constructor(
@@ -192,6 +197,7 @@ export class PluginError extends PrivaciError {
     options: PrivaciErrorOptions = {},
   ) {
     super(code, message, { exitCode: EXIT.plugin, ...options });
+    this.#bare = message;
     this.name = "PluginError";
     this.plugin = fields.plugin;
     if (fields.version !== undefined) this.version = fields.version;
@@ -202,11 +208,25 @@ export class PluginError extends PrivaciError {
   /** The same error, located at `where` (named at the end of the message); unchanged when already located. */
   locate(where: PluginErrorLocation): PluginError {
     if (this.location) return this;
+    return this.#located(where);
+  }
+
+  /**
+   * The same error, its rows placed in chunk `index` of a table split into key ranges (rows are counted
+   * from the chunk's first); unchanged when it names no rows.
+   */
+  inChunk(index: number, range: string): PluginError {
+    if (!this.location) return this;
+    return this.#located({ ...this.location, chunk: index, range });
+  }
+
+  #located(where: PluginErrorLocation): PluginError {
     const { first, last } = where.rows;
     const chunk = where.chunk !== undefined ? ` of chunk ${where.chunk}` : "";
-    return new PluginError(
+    const range = where.range !== undefined ? `, key range ${where.range}` : "";
+    const located = new PluginError(
       this.code,
-      `${this.message} (table ${where.table}, column ${where.column}, rows ${first}-${last}${chunk})`,
+      `${this.#bare} (table ${where.table}, column ${where.column}, rows ${first}-${last}${chunk}${range})`,
       {
         plugin: this.plugin,
         ...(this.version !== undefined ? { version: this.version } : {}),
@@ -219,6 +239,8 @@ export class PluginError extends PrivaciError {
         ...(this.cause !== undefined ? { cause: this.cause } : {}),
       },
     );
+    located.#bare = this.#bare;
+    return located;
   }
 }
 

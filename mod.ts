@@ -19,9 +19,25 @@ export { loadPolicy, parsePolicy } from "./config/load.ts";
 export type { LoadedPolicy, LoadOptions, LocateOptions } from "./config/load.ts";
 export { diagnostic, DIAGNOSTIC_CODES, formatDiagnostics, SEVERITIES } from "./core/diagnostic.ts";
 export type { Diagnostic, DiagnosticCode, FormatOptions, Location, Severity } from "./core/diagnostic.ts";
-export type { ColumnRule, ColumnRuleLong, PluginRef, Policy, TableRule } from "./config/schema.ts";
+export type {
+  ColumnRule,
+  ColumnRuleLong,
+  Condition,
+  ConditionValue,
+  PluginRef,
+  Policy,
+  RuleAlternative,
+  StrategyRule,
+  Subset,
+  SubsetRoot,
+  TableRule,
+  VirtualForeignKey,
+} from "./config/schema.ts";
+export type { Keyring } from "./strategies/keyed/keyring.ts";
 export { check, dryRun, run } from "./execute/run.ts";
 export type { CheckResult, ProgressEvent, RunOptions } from "./execute/run.ts";
+export { shardFrom } from "./execute/shard.ts";
+export type { ShardEnv, ShardOptions } from "./execute/shard.ts";
 export type { PolicySource } from "./plan/plan.ts";
 export type { RunReport, TableReport } from "./report/report.ts";
 export { formatText } from "./report/format_text.ts";

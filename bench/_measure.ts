@@ -73,8 +73,6 @@ export interface PrivaciOptions {
   jobs: number;
   /** Extra `deno run` flags (e.g. `--cpu-prof`). */
   denoFlags?: readonly string[];
-  /** Tables the report must show copied, timed in `ms` (default: the bench's {@link TABLES}). */
-  tables?: readonly BenchTable[];
 }
 
 /** Runs `deno run -A cli.ts run -c … --truncate --quiet --report …` and measures it. */
@@ -94,15 +92,53 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
     "--report",
     options.report,
   ];
+  const child = await measureDeno(args, options.env);
+  const total = child.ms;
+  if (child.code !== 0) throw new Error(`privaci run exited with ${child.code}: ${child.stderrHead}`);
+  const report = JSON.parse(await Deno.readTextFile(options.report)) as {
+    ms: number;
+    tables: { table: string; ms: number; status: string }[];
+  };
+  const ms = {} as Record<BenchTable, number>;
+  for (const t of TABLES) {
+    const line = report.tables.find((r) => r.table === `public.${t}`);
+    if (!line || line.status !== "copied") throw new Error(`privaci run did not copy public.${t}`);
+    ms[t] = line.ms;
+  }
+  const copying = TABLES.reduce((n, t) => n + ms[t], 0);
+  return { total, ms, peakRss: child.peakRss, startupMs: total - report.ms, overheadMs: report.ms - copying };
+}
+
+/** A child process as {@link measureDeno} saw it. */
+export interface MeasuredChild {
+  code: number;
+  /** Wall time from spawn to exit, in milliseconds. */
+  ms: number;
+  /** Peak resident set size (VmHWM), polled every 50 ms, in bytes. */
+  peakRss: number;
+  stdout: string;
+  /** The first lines of stderr joined with ` | `, for an error message. */
+  stderrHead: string;
+}
+
+/**
+ * Runs `deno <args>` in the repository root with `env` (and `NO_COLOR`), polling its peak RSS every 50 ms
+ * until it exits; kills it after {@link LIMIT_MS}.
+ */
+export async function measureDeno(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<MeasuredChild> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
-    args,
+    args: [...args],
     cwd: ROOT,
-    env: { ...options.env, NO_COLOR: "1" },
+    env: { ...env, NO_COLOR: "1" },
     stdin: "null",
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const stdout = new Response(child.stdout).text();
   const stderr = new Response(child.stderr).text();
   let peak = 0;
   let done = false;
@@ -116,31 +152,18 @@ export async function timePrivaci(options: PrivaciOptions): Promise<PrivaciTimin
   } finally {
     clearTimeout(timer);
   }
-  const result = await status;
-  const total = performance.now() - started;
-  const errText = await stderr;
-  if (!result.success) {
-    throw new Error(
-      `privaci run exited with ${result.code}: ${errText.trim().split("\n").slice(0, 6).join(" | ")}`,
-    );
-  }
-  const report = JSON.parse(await Deno.readTextFile(options.report)) as {
-    ms: number;
-    tables: { table: string; ms: number; status: string }[];
+  const { code } = await status;
+  return {
+    code,
+    ms: performance.now() - started,
+    peakRss: peak,
+    stdout: await stdout,
+    stderrHead: (await stderr).trim().split("\n").slice(0, 6).join(" | "),
   };
-  const ms = {} as Record<BenchTable, number>;
-  const tables = options.tables ?? TABLES;
-  for (const t of tables) {
-    const line = report.tables.find((r) => r.table === `public.${t}`);
-    if (!line || line.status !== "copied") throw new Error(`privaci run did not copy public.${t}`);
-    ms[t] = line.ms;
-  }
-  const copying = tables.reduce((n, t) => n + ms[t], 0);
-  return { total, ms, peakRss: peak, startupMs: total - report.ms, overheadMs: report.ms - copying };
 }
 
 /** VmHWM of a live process in bytes, or 0 once it is gone. */
-export function readHwm(pid: number): number {
+function readHwm(pid: number): number {
   try {
     const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^VmHWM:\s+(\d+)\s+kB/m);
     return m ? Number(m[1]) * 1024 : 0;

@@ -1,14 +1,11 @@
 /**
  * `privaci verify` in the bench: after a timed run has filled a target, verify it as a subprocess (as
- * users run it), with its wall time, peak RSS (VmHWM polled every 50 ms), the time of each check, and
+ * users run it), with its wall time, peak RSS ({@link measureDeno}), the time of each check, and
  * the residual scan's words per second per core, beside the run's own time.
  *
  * @module
  */
-import { readHwm, ROOT } from "./_measure.ts";
-
-/** Longest a verification may run before it is killed. */
-const LIMIT_MS = 3 * 60 * 60 * 1000;
+import { measureDeno } from "./_measure.ts";
 
 /** One verification as the bench saw it. */
 export interface VerifyTiming {
@@ -43,37 +40,12 @@ export async function timeVerify(options: {
 }): Promise<VerifyTiming> {
   const args = ["run", "-A", "cli.ts", "verify", "-c", options.policy, "--json", "--quiet"];
   if (options.sample) args.push("--sample", String(options.sample));
-  const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    env: { ...options.env, NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new Response(child.stdout).text();
-  const stderr = new Response(child.stderr).text();
-  let peak = 0;
-  let done = false;
-  const status = child.status.finally(() => done = true);
-  const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
-  try {
-    for (let polls = 0; !done && polls < LIMIT_MS / 50; polls++) {
-      peak = Math.max(peak, readHwm(child.pid));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  const result = await status;
-  const verifyMs = performance.now() - started;
+  const child = await measureDeno(args, options.env);
   // Exit 1 means findings (a Level 1 policy keeps the ticket bodies): still a complete verification.
-  if (result.code !== 0 && result.code !== 1) {
-    const err = (await stderr).trim().split("\n").slice(0, 6).join(" | ");
-    throw new Error(`privaci verify exited with ${result.code}: ${err}`);
+  if (child.code !== 0 && child.code !== 1) {
+    throw new Error(`privaci verify exited with ${child.code}: ${child.stderrHead}`);
   }
-  const report = JSON.parse(await stdout) as {
+  const report = JSON.parse(child.stdout) as {
     timings: Record<string, number>;
     residual: { words: number }[];
     findings: { risk: string; check: string; table: string; column?: string }[];
@@ -85,15 +57,15 @@ export async function timeVerify(options: {
     scenario: options.scenario,
     target: options.target,
     runMs: options.runMs,
-    verifyMs,
-    peakRss: peak,
+    verifyMs: child.ms,
+    peakRss: child.peakRss,
     phases: report.timings,
     residualWords: words,
     residualWordsPerSecondPerCore: residualSeconds > 0 ? words / residualSeconds / threads : 0,
     detectorThreads: threads,
     findings: report.findings.length,
     located: report.findings.map((f) => `${f.risk} ${f.check} ${f.table}${f.column ? `.${f.column}` : ""}`),
-    exitCode: result.code,
+    exitCode: child.code,
     sample: options.sample ?? null,
   };
 }

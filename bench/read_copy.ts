@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { SourceSnapshot } from "../pg/source.ts";
 import { openClient } from "../pg/connect.ts";
 import { readableToWeb } from "../pg/_node_readable.ts";
+import type { CopyChunk } from "../pg/copy_text.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -30,13 +31,13 @@ function cpuMs(): number {
 
 async function timed(
   label: string,
-  read: () => Promise<ReadableStream<Uint8Array>>,
+  read: () => Promise<ReadableStream<Uint8Array | CopyChunk>>,
   close: () => Promise<void>,
 ) {
   const t0 = performance.now(), c0 = cpuMs();
   let bytes = 0, chunks = 0;
   for await (const c of await read()) {
-    bytes += c.length;
+    bytes += c instanceof Uint8Array ? c.length : c.bytes.length;
     chunks++;
   }
   await close();

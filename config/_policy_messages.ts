@@ -34,9 +34,11 @@ export function policyExplain(issue: ZodIssue, value: unknown): string | undefin
   const isColumn = path.length === 4 && path[0] === "tables" && path[2] === "columns";
   if (
     isColumn && issue.code === "invalid_union" &&
-    (typeof value !== "object" || value === null || Array.isArray(value)) && typeof value !== "string"
+    (typeof value !== "object" || value === null) && typeof value !== "string"
   ) {
-    return `expected a strategy name or a mapping with 'strategy', got ${kindOf(value)}`;
+    return `expected a strategy name, a mapping with 'strategy' or a list of when: alternatives, got ${
+      kindOf(value)
+    }`;
   }
   return undefined;
 }

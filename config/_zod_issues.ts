@@ -291,12 +291,24 @@ function schemaAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodT
   let s: z.ZodType | undefined = schema;
   for (const seg of path) {
     if (!s) return undefined;
-    const def = defOf(unwrap(s));
-    if (def.type === "record") s = def.valueType;
-    else if (def.type === "array") s = def.element;
-    else s = objectOf(s)?.shape?.[String(seg)];
+    s = stepInto(s, seg);
   }
   return s;
+}
+
+/** The schema of `seg` inside `s`; in a union, of the first option that has one (a list for an index). */
+function stepInto(s: z.ZodType, seg: string | number): z.ZodType | undefined {
+  const def = defOf(unwrap(s));
+  if (def.type === "record") return def.valueType;
+  if (def.type === "array") return typeof seg === "number" ? def.element : undefined;
+  if (def.type === "union") {
+    for (const option of (def as unknown as { options: z.ZodType[] }).options) {
+      const got = stepInto(option, seg);
+      if (got) return got;
+    }
+    return undefined;
+  }
+  return objectOf(s)?.shape?.[String(seg)];
 }
 
 function isIntSchema(schema: z.ZodType | undefined): boolean {

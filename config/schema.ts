@@ -7,13 +7,116 @@
 import { z } from "zod";
 
 /** Keys of a column's long form that belong to PrivaCI, not to the strategy's params. */
-export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique"] as const;
+export const COLUMN_RESERVED_KEYS = ["strategy", "domain", "unique", "when"] as const;
+
+/** The comparisons a `when:` condition can make on one column's source value. */
+export const CONDITION_OPERATORS = [
+  "eq",
+  "ne",
+  "in",
+  "not_in",
+  "is_null",
+  "matches",
+  "gt",
+  "gte",
+  "lt",
+  "lte",
+] as const;
+
+/** The combinations of conditions. */
+export const CONDITION_COMBINATORS = ["all", "any", "not"] as const;
+
+/** A value a condition compares with: text, a number, or a boolean (`t`/`true`/`yes`/`1` and the opposites). */
+export type ConditionValue = string | number | boolean;
+
+/**
+ * A `when:` condition on the row's source values: `{ column, <operator>: value }`, or `all:`/`any:` of
+ * conditions, or `not:` one. A NULL value satisfies no comparison but `is_null: true`.
+ */
+export type Condition = {
+  column?: string | undefined;
+  eq?: ConditionValue | undefined;
+  ne?: ConditionValue | undefined;
+  in?: ConditionValue[] | undefined;
+  not_in?: ConditionValue[] | undefined;
+  is_null?: boolean | undefined;
+  matches?: string | undefined;
+  gt?: number | string | undefined;
+  gte?: number | string | undefined;
+  lt?: number | string | undefined;
+  lte?: number | string | undefined;
+  all?: Condition[] | undefined;
+  any?: Condition[] | undefined;
+  not?: Condition | undefined;
+};
 
 // The schemas below carry explicit types because they are reachable from the published API (JSR's
 // no-slow-types rule); the compiler checks each annotation against the schema it describes.
 
-/** The zod type of a column rule (see {@linkcode ColumnRuleSchema}). */
-export type ColumnRuleSchemaType = z.ZodUnion<
+const conditionValue = z.union([z.string(), z.number(), z.boolean()]);
+const bound = z.union([z.number(), z.string()]);
+
+/** The zod type of a condition (see {@linkcode ConditionSchema}). */
+export type ConditionSchemaType = z.ZodType<Condition>;
+
+/** A `when:` condition, validated: one operator with `column`, or exactly one of `all`, `any`, `not`. */
+export const ConditionSchema: ConditionSchemaType = z.strictObject({
+  column: z.string().min(1).optional(),
+  eq: conditionValue.optional(),
+  ne: conditionValue.optional(),
+  in: z.array(conditionValue).min(1).optional(),
+  not_in: z.array(conditionValue).min(1).optional(),
+  is_null: z.boolean().optional(),
+  matches: z.string().min(1).refine((p) => {
+    try {
+      new RegExp(p, "u");
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a regular expression (JavaScript syntax)").optional(),
+  gt: bound.optional(),
+  gte: bound.optional(),
+  lt: bound.optional(),
+  lte: bound.optional(),
+  get all(): z.ZodOptional<z.ZodArray<ConditionSchemaType>> {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get any(): z.ZodOptional<z.ZodArray<ConditionSchemaType>> {
+    return z.array(ConditionSchema).min(1).optional();
+  },
+  get not(): z.ZodOptional<ConditionSchemaType> {
+    return ConditionSchema.optional();
+  },
+}).refine(
+  (c) => {
+    const combos = CONDITION_COMBINATORS.filter((k) => c[k] !== undefined);
+    return combos.length === 0 ||
+      (combos.length === 1 && c.column === undefined && CONDITION_OPERATORS.every((k) => c[k] === undefined));
+  },
+  {
+    message: `give one of ${CONDITION_COMBINATORS.join(", ")} alone, or a column with one operator`,
+    when: (payload) => payload.issues.length === 0,
+  },
+).refine((c) => c.column !== undefined || CONDITION_COMBINATORS.some((k) => c[k] !== undefined), {
+  path: ["column"],
+  message: `is required: a condition is { column, ${
+    CONDITION_OPERATORS.join(" | ")
+  }: value }, or all/any/not`,
+  when: (payload) => payload.issues.length === 0,
+}).refine(
+  (c) => c.column === undefined || CONDITION_OPERATORS.filter((k) => c[k] !== undefined).length === 1,
+  {
+    error: (issue) =>
+      `give exactly one operator for column '${(issue.input as Condition).column}': ${
+        CONDITION_OPERATORS.join(", ")
+      }`,
+    when: (payload) => payload.issues.length === 0,
+  },
+);
+
+/** The zod type of a strategy rule (see {@linkcode StrategyRuleSchema}). */
+export type StrategyRuleSchemaType = z.ZodUnion<
   readonly [
     z.ZodString,
     z.ZodObject<
@@ -23,14 +126,57 @@ export type ColumnRuleSchemaType = z.ZodUnion<
   ]
 >;
 
-/** A column rule: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
-export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
+const longRule = {
+  strategy: z.string().min(1),
+  domain: z.string().min(1).optional(),
+  unique: z.boolean().optional(),
+};
+
+const nameRule = z.string().min(1);
+const longRuleObject = z.looseObject(longRule).refine((r) => !("when" in r), {
+  path: ["when"],
+  message: "belongs to a rule in a list of alternatives that ends with a rule without when: (the default)",
+});
+
+/** One strategy: `email: fake.email` or `phone: { strategy: partial, keep_last: 2 }`. */
+export const StrategyRuleSchema: StrategyRuleSchemaType = z.union([nameRule, longRuleObject]);
+
+/** The zod type of a column rule (see {@linkcode ColumnRuleSchema}). */
+export type ColumnRuleSchemaType = z.ZodType<ColumnRule>;
+
+const alternative = z.union([
   z.string().min(1),
-  z.looseObject({
-    strategy: z.string().min(1),
-    domain: z.string().min(1).optional(),
-    unique: z.boolean().optional(),
-  }),
+  z.looseObject({ ...longRule, when: ConditionSchema.optional() }),
+]);
+
+/**
+ * A column rule: one strategy, or a list of alternatives chosen per row by their `when:` conditions
+ * (the first that holds), the last without `when:` for every other row.
+ */
+export const ColumnRuleSchema: ColumnRuleSchemaType = z.union([
+  nameRule,
+  longRuleObject,
+  z.array(alternative).min(2, "list at least one alternative with when: and a default").superRefine(
+    (list, ctx) => {
+      list.forEach((alt, i) => {
+        const when = typeof alt === "object" && alt.when !== undefined;
+        if (i < list.length - 1 && !when) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i],
+            message: "needs when: — only the last alternative is the default, for rows no condition matches",
+          });
+        }
+        if (i === list.length - 1 && when) {
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "when"],
+            message: "the last alternative is the default: drop its when:, or add a default after it",
+          });
+        }
+      });
+    },
+  ),
 ]);
 
 /** The zod type of a table rule (see {@linkcode TableRuleSchema}). */
@@ -161,7 +307,7 @@ export type PolicySchemaType = z.ZodObject<{
   schemas: z.ZodDefault<z.ZodArray<z.ZodString>>;
   tables: z.ZodDefault<z.ZodRecord<z.ZodString, TableRuleSchemaType>>;
   plugins: z.ZodDefault<z.ZodArray<PluginRefSchemaType>>;
-  large_objects: z.ZodOptional<ColumnRuleSchemaType>;
+  large_objects: z.ZodOptional<StrategyRuleSchemaType>;
   subset: z.ZodOptional<SubsetSchemaType>;
   options: z.ZodDefault<
     z.ZodObject<{
@@ -189,7 +335,7 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
    * their bytes (`redact`, `{ strategy: … }`), applied as to a `bytea` column. Required when the source
    * holds large objects or a copied column is of type `oid` or `lo`, unless `unlisted: keep` (then `keep`).
    */
-  large_objects: ColumnRuleSchema.optional(),
+  large_objects: StrategyRuleSchema.optional(),
   /** A referentially complete subset instead of every row (docs/subset.md). */
   subset: SubsetSchema.optional(),
   options: z.strictObject({
@@ -207,8 +353,14 @@ export const PolicySchema: PolicySchemaType = z.strictObject({
   }).default({ batch_rows: 2000, chunk_rows: 1_000_000 }),
 });
 
-/** A column rule: a strategy name, or the long form with the strategy's params beside PrivaCI's keys. */
-export type ColumnRule = string | ColumnRuleLong;
+/** One strategy: its name, or the long form with the strategy's params beside PrivaCI's keys. */
+export type StrategyRule = string | ColumnRuleLong;
+
+/** A column rule: one strategy, or alternatives chosen per row by `when:`, the last one the default. */
+export type ColumnRule = StrategyRule | RuleAlternative[];
+
+/** One alternative of a column rule: a strategy, with the condition on the row it applies under. */
+export type RuleAlternative = string | (ColumnRuleLong & { when?: Condition | undefined });
 
 /** A column rule in long form. */
 export type ColumnRuleLong = {
@@ -303,7 +455,7 @@ export type Policy = {
   /** The plugins the policy trusts. */
   plugins: PluginRef[];
   /** Large objects: `skip`, `keep`, or a rule for their bytes; required when the source has any (unless `unlisted: keep`). */
-  large_objects?: ColumnRule | undefined;
+  large_objects?: StrategyRule | undefined;
   /** A referentially complete subset instead of every row. */
   subset?: Subset | undefined;
   /** Tuning. */
@@ -325,6 +477,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _policyMatches: Same<Policy, z.output<typeof PolicySchema>> = true;
 const _tableRuleMatches: Same<TableRule, z.output<typeof TableRuleSchema>> = true;
 const _pluginRefMatches: Same<PluginRef, z.output<typeof PluginRefSchema>> = true;
-const _columnRuleMatches: Same<ColumnRule, z.output<typeof ColumnRuleSchema>> = true;
+const _columnRuleMatches: Same<StrategyRule, z.output<typeof StrategyRuleSchema>> = true;
 const _subsetMatches: Same<Subset, z.output<typeof SubsetSchema>> = true;
 void [_subsetMatches, _policyMatches, _tableRuleMatches, _pluginRefMatches, _columnRuleMatches];

@@ -19,8 +19,8 @@ export interface TableMessage {
 }
 
 /**
- * Main → worker: mask the first `length` bytes of `input`, writing the result into `output`. Both
- * buffers belong to the worker's slot and come back with the reply, to be used again.
+ * Main → worker: mask the first `length` bytes of `input` (`rows` whole rows), writing the result into
+ * `output`. Both buffers belong to the worker's slot and come back with the reply, to be used again.
  */
 export interface ChunkMessage {
   type: "chunk";
@@ -28,6 +28,7 @@ export interface ChunkMessage {
   table: number;
   input: ArrayBuffer;
   length: number;
+  rows: number;
   output: ArrayBuffer;
   firstRow: number;
 }

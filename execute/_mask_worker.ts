@@ -9,7 +9,7 @@
 /// <reference lib="deno.worker" />
 import { PipelineError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { ChunkMasker, countRows } from "./mask_chunk.ts";
+import { ChunkMasker } from "./mask_chunk.ts";
 import { type MaskedColumn, MaskerFactory } from "../plan/maskers.ts";
 import {
   type ChunkMessage,
@@ -54,21 +54,15 @@ async function buildColumns(msg: TableMessage): Promise<ChunkMasker> {
   return new ChunkMasker(msg.table, columns);
 }
 
-const encoder = new TextEncoder();
-
 async function mask(msg: ChunkMessage): Promise<void> {
   try {
     const masker = await tables.get(msg.table)!;
-    const data = new Uint8Array(msg.input, 0, msg.length);
-    const rows = countRows(data);
-    const text = await masker.maskText(data, msg.firstRow, rows);
-    let output = msg.output;
-    let { read, written } = encoder.encodeInto(text, new Uint8Array(output));
-    if (read < text.length) {
-      // At most 3 bytes per UTF-16 unit: a buffer that size always holds the text.
-      output = new ArrayBuffer(text.length * 3);
-      ({ written } = encoder.encodeInto(text, new Uint8Array(output)));
-    }
+    const chunk = { bytes: new Uint8Array(msg.input, 0, msg.length), rows: msg.rows };
+    // Written into the slot's output buffer, or a larger new one when the rows do not fit.
+    const out = await masker.mask(chunk, msg.firstRow, new Uint8Array(msg.output));
+    const output = out.bytes.buffer as ArrayBuffer;
+    const written = out.bytes.length;
+    const rows = out.rows;
     const reply: MaskedMessage = {
       type: "masked",
       job: msg.job,

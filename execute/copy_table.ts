@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { PipelineError, PrivaciError } from "../errors.ts";
+import { PgError, PipelineError, PluginError, PrivaciError } from "../errors.ts";
+import type { Chunk } from "../pg/units.ts";
 import { openSink } from "../pg/sink.ts";
 import type { SourceSnapshot } from "../pg/source.ts";
 import { pgErrorFields } from "../pg/server_error.ts";
@@ -19,8 +20,8 @@ import type { TablePlan } from "../plan/plan.ts";
 export interface CopyTableOptions {
   snapshot: SourceSnapshot;
   targetUrl: string;
-  /** A key range of the table (see chunks.ts); combined with the policy's `where:`. */
-  range?: string;
+  /** The chunk of a table split into key ranges (plan/chunks.ts); its range is combined with `where:`. */
+  chunk?: Chunk;
   /** SQL run in the table's transaction before COPY. */
   setup?: readonly string[];
   signal?: AbortSignal;
@@ -52,7 +53,9 @@ export async function copyTable(
     kind: plan.info.kind,
     columns: names,
     ...(plan.expressions ? { expressions: plan.expressions } : {}),
-    ...(whereOf(plan.where, options.range) ? { where: whereOf(plan.where, options.range)! } : {}),
+    ...(whereOf(plan.where, options.chunk?.where)
+      ? { where: whereOf(plan.where, options.chunk?.where)! }
+      : {}),
   });
   let sink;
   try {
@@ -77,13 +80,13 @@ export async function copyTable(
     await sink.committed;
   } catch (e) {
     if (options.signal?.aborted) throw interrupted(plan.name, e);
-    if (e instanceof PrivaciError) throw e;
-    throw new PipelineError(
+    const error = e instanceof PrivaciError ? e : new PipelineError(
       "PG_COPY",
       `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,
       { table: plan.name, row: mask.stats.rows + 1 },
       { cause: e },
     );
+    throw options.chunk?.where ? inChunk(error, options.chunk.index, options.chunk.where) : error;
   } finally {
     clearInterval(tick);
   }
@@ -102,6 +105,29 @@ export async function copyTable(
 function whereOf(policy?: string, range?: string): string | undefined {
   if (policy && range) return `(${policy}) and (${range})`;
   return policy || range || undefined;
+}
+
+/**
+ * The error of one chunk's copy, naming the chunk and its key range: the rows its message counts are
+ * counted from the chunk's first row, which only the range places in the table.
+ */
+function inChunk(e: PrivaciError, index: number, range: string): PrivaciError {
+  if (e instanceof PluginError) return e.inChunk(index, range);
+  const where = ` (in chunk ${index}, key range ${range}; rows counted from the chunk's first)`;
+  const options = {
+    exitCode: e.exitCode,
+    cause: e.cause ?? e,
+    ...(e.hint !== undefined ? { hint: e.hint } : {}),
+  };
+  if (e instanceof PipelineError) {
+    const { table, column, strategy, row } = e;
+    return new PipelineError(e.code, e.message + where, { table, column, strategy, row }, options);
+  }
+  if (e instanceof PgError) {
+    const { sqlstate, table, column } = e;
+    return new PgError(e.code, e.message + where, { sqlstate, table, column }, options);
+  }
+  return e;
 }
 
 function interrupted(table: string, cause: unknown): PrivaciError {

@@ -1,40 +1,28 @@
 /**
- * The work of the masking stage on one chunk of whole COPY text rows: decode once, index the fields,
- * mask each masked column as one batch, check the outputs and re-encode. The same code runs on the main
- * thread ({@link MaskStream}) and in the masking workers, so output bytes and error messages are the same
- * wherever a chunk is masked.
+ * The work of the masking stage on one chunk of whole COPY text rows: index the fields, decode each
+ * masked column in one go, mask it as one batch, check and encode its outputs in one go, then write the
+ * rows for the target as bytes: kept fields copied from the source's bytes, masked ones from the outputs.
+ * The same code runs on the main thread ({@link MaskStream}) and in the masking workers, so output bytes
+ * and error messages are the same wherever a chunk is masked.
  *
  * @module
  */
 import { PipelineError, PluginError, PrivaciError } from "../errors.ts";
-import { decodeText, encodeField, indexTextFields } from "../pg/copy_text.ts";
+import { type CopyChunk, decodeColumn, encodeColumn, indexFields } from "../pg/copy_text.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
+import { maskOrder } from "../plan/row_refs.ts";
 import type { BatchContext, Cell, TableRef } from "../strategies/types.ts";
 
 const NL = 0x0a;
-/** Characters a COPY text field must escape. */
-const COPY_SPECIAL = /[\\\n\r\t\b\f\v]/;
-const decoder = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
-
-/** A masked chunk: the rows for the target and how many there are. */
-export interface MaskedChunk {
-  bytes: Uint8Array;
-  rows: number;
-}
-
-/** The number of rows (newlines) in `data`. */
-export function countRows(data: Uint8Array): number {
-  let rows = 0;
-  for (let i = data.indexOf(NL); i !== -1; i = data.indexOf(NL, i + 1)) rows++;
-  return rows;
-}
+/** Runs of kept bytes shorter than this are copied byte by byte: `subarray` and `set` cost more. */
+const SHORT_RUN = 64;
 
 /** Masks chunks of whole COPY text rows of one table, column by column. */
 export class ChunkMasker {
   #table: TableRef;
   #columns: readonly MaskedColumn[];
   #masked: (MaskedColumn & { index: number })[];
+  /** Byte offsets of the fields of the chunk being masked (see {@link indexFields}). */
   #offsets = new Int32Array(0);
 
   /**
@@ -44,7 +32,18 @@ export class ChunkMasker {
   constructor(table: TableRef, columns: readonly MaskedColumn[]) {
     this.#table = table;
     this.#columns = columns;
-    this.#masked = columns.map((c, i) => ({ ...c, index: i })).filter((c) => c.masker !== null);
+    // Columns built from other columns' masked values come after them (the planner refused cycles).
+    const order = maskOrder(
+      columns.map((c) => ({ name: c.column.column, readsMasked: c.masker?.readsMasked })),
+    );
+    if (!order.ok) {
+      throw new RangeError(
+        `Cannot mask ${qualified(table)} as its columns read each other's masked values: ${
+          order.cycle.join(" → ")
+        }`,
+      );
+    }
+    this.#masked = order.order.map((i) => ({ ...columns[i], index: i })).filter((c) => c.masker !== null);
   }
 
   /** True when at least one column is masked; otherwise chunks can pass through untouched. */
@@ -53,56 +52,41 @@ export class ChunkMasker {
   }
 
   /**
-   * Masks `data`, which holds whole rows only (it ends with a newline, or is empty).
+   * Masks one chunk of whole rows; a table with no masked column gets the chunk back as it is.
    *
    * @param firstRow the 1-based ordinal of the chunk's first row in the table's stream, for errors and
    *   {@link BatchContext.firstRow}.
-   * @param rows the number of rows in `data`, when the caller knows it.
+   * @param into where to write the masked rows when they fit; by default (or when they do not) a new
+   *   buffer of their exact size.
    * @throws {PipelineError} `PG_COPY` for rows that cannot be read, `STRATEGY_FAILED` (or the strategy's
    *   own code) when a strategy throws, `STRATEGY_INVALID_OUTPUT` for outputs that do not fit the column.
    */
-  async mask(data: Uint8Array, firstRow: number, rows: number = countRows(data)): Promise<MaskedChunk> {
-    if (!this.masks) return { bytes: data, rows };
-    return { bytes: encoder.encode(await this.maskText(data, firstRow, rows)), rows };
-  }
-
-  /**
-   * Like {@link mask}, but returns the masked rows as text, for a caller that encodes them into a buffer
-   * of its own. Only for a table with a masked column.
-   *
-   * @param rows the number of rows in `data`, when the caller counted them.
-   */
-  async maskText(data: Uint8Array, firstRow: number, rows: number = countRows(data)): Promise<string> {
+  async mask(chunk: CopyChunk, firstRow: number, into?: Uint8Array): Promise<CopyChunk> {
+    if (!this.masks) return chunk;
+    const { bytes: data, rows } = chunk;
     const table = this.#table;
     const columns = this.#columns;
     const ncol = columns.length;
-    if (this.#offsets.length < rows * ncol * 2) this.#offsets = new Int32Array(rows * ncol * 2 * 2);
+    const fields = rows * ncol * 2;
+    if (this.#offsets.length < fields) this.#offsets = new Int32Array(fields * 2);
     const offsets = this.#offsets;
-    // One decode per chunk: fields are then cheap string slices, and the output one encode.
-    const text = decoder.decode(data);
+    let indexed: number;
     try {
-      indexTextFields(text, rows, ncol, offsets);
+      indexed = indexFields(data, data.length, ncol, offsets);
     } catch (e) {
-      throw new PipelineError(
-        "PG_COPY",
-        `Cannot read the source rows of ${qualified(table)}: ${(e as Error).message}`,
-        { table: qualified(table), row: firstRow },
-        { cause: e },
-      );
+      throw unreadable(table, firstRow, (e as Error).message, e);
     }
+    if (indexed !== rows) throw unreadable(table, firstRow, `expected ${rows} rows, found ${indexed}`);
     const decoded = new Map<number, Cell[]>();
     const valuesOf = (index: number): Cell[] => {
       let vals = decoded.get(index);
       if (!vals) {
-        vals = new Array<Cell>(rows);
-        for (let r = 0; r < rows; r++) {
-          const k = (r * ncol + index) * 2;
-          vals[r] = decodeText(text.slice(offsets[k], offsets[k + 1]));
-        }
+        vals = decodeColumn(data, offsets, { rows, columns: ncol, index });
         decoded.set(index, vals);
       }
       return vals;
     };
+    const outputs: Cell[][] = new Array(ncol);
     const batch: BatchContext = {
       table,
       firstRow,
@@ -113,9 +97,25 @@ export class ChunkMasker {
         }
         return valuesOf(index);
       },
+      masked(name: string) {
+        const index = columns.findIndex((c) => c.column.column === name);
+        if (index === -1) {
+          throw new RangeError(`Cannot read column "${name}" of ${qualified(table)}: it is not copied`);
+        }
+        if (columns[index].masker === null) return valuesOf(index);
+        const out = outputs[index];
+        if (out === undefined) {
+          throw new RangeError(
+            `Cannot read the masked values of column "${name}" of ${
+              qualified(table)
+            }: they are not masked yet`,
+          );
+        }
+        return out;
+      },
     };
-    const outputs: Cell[][] = new Array(ncol);
-    const escape: boolean[] = new Array(ncol).fill(false);
+    const encoded: Uint8Array[] = new Array(ncol);
+    let size = data.length;
     for (const m of this.#masked) {
       let out: Cell[];
       try {
@@ -144,26 +144,68 @@ export class ChunkMasker {
       }
       checkOutput(out, rows, m, table, firstRow);
       outputs[m.index] = out;
-      // One test per column and batch rather than per value: masked values rarely need an escape.
-      escape[m.index] = COPY_SPECIAL.test(out.join(""));
+      encoded[m.index] = encodeColumn(out);
+      // The output's size: each masked field's bytes replaced by its output's (line ends aside).
+      size += encoded[m.index].length - rows;
+      for (let k = m.index * 2, r = 0; r < rows; r++, k += ncol * 2) size -= offsets[k + 1] - offsets[k];
     }
-    let result = "";
-    for (let r = 0; r < rows; r++) {
-      const base = r * ncol * 2;
-      let from = offsets[base]; // start of the pending run of kept text
-      for (let c = 0; c < ncol; c++) {
-        const out = outputs[c];
-        if (out === undefined) continue;
-        const k = base + c * 2;
-        if (offsets[k] > from) result += text.slice(from, offsets[k]);
-        const v = out[r];
-        result += v === null ? "\\N" : escape[c] ? encodeField(v) : v;
-        from = offsets[k + 1];
-      }
-      result += text.slice(from, offsets[base + ncol * 2 - 1] + 1);
-    }
-    return result;
+    return { bytes: assemble(data, offsets, { ncol, rows, size, encoded, into }), rows };
   }
+}
+
+/**
+ * The rows for the target: each row's kept bytes from `data`, each masked field from its column's
+ * encoded outputs (one per line), in column order.
+ */
+function assemble(
+  data: Uint8Array,
+  offsets: Int32Array,
+  parts: {
+    ncol: number;
+    rows: number;
+    size: number;
+    /** Per column, its encoded outputs, or `undefined` for a kept column. */
+    encoded: readonly (Uint8Array | undefined)[];
+    into: Uint8Array | undefined;
+  },
+): Uint8Array {
+  const { ncol, rows, size, encoded } = parts;
+  const out = parts.into && parts.into.length >= size ? parts.into : new Uint8Array(size);
+  const at = new Int32Array(ncol); // read position in each masked column's outputs
+  let o = 0;
+  const copy = (from: number, to: number) => {
+    if (to - from < SHORT_RUN) {
+      for (let i = from; i < to; i++) out[o++] = data[i];
+    } else {
+      out.set(data.subarray(from, to), o);
+      o += to - from;
+    }
+  };
+  for (let r = 0; r < rows; r++) {
+    const base = r * ncol * 2;
+    let from = offsets[base]; // start of the pending run of kept bytes
+    for (let c = 0; c < ncol; c++) {
+      const src = encoded[c];
+      if (src === undefined) continue;
+      const k = base + c * 2;
+      copy(from, offsets[k]);
+      let p = at[c];
+      for (let b = src[p++]; b !== NL; b = src[p++]) out[o++] = b;
+      at[c] = p;
+      from = offsets[k + 1];
+    }
+    copy(from, offsets[base + ncol * 2 - 1] + 1);
+  }
+  return out.subarray(0, o);
+}
+
+function unreadable(table: TableRef, row: number, why: string, cause?: unknown): PipelineError {
+  return new PipelineError(
+    "PG_COPY",
+    `Cannot read the source rows of ${qualified(table)}: ${why}`,
+    { table: qualified(table), row },
+    cause === undefined ? {} : { cause },
+  );
 }
 
 function checkOutput(

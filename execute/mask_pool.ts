@@ -16,7 +16,8 @@
 import { PipelineError, PrivaciError } from "../errors.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
 import type { TableRef } from "../strategies/types.ts";
-import { type MaskedChunk, qualified } from "./mask_chunk.ts";
+import { qualified } from "./mask_chunk.ts";
+import type { CopyChunk } from "../pg/copy_text.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import {
   type ChunkMessage,
@@ -89,9 +90,9 @@ interface Job {
   table: TableRef;
   tableId: number;
   columns: readonly MaskedColumn[];
-  data: Uint8Array;
+  chunk: CopyChunk;
   firstRow: number;
-  settle(error: unknown, out?: MaskedChunk): void;
+  settle(error: unknown, out?: CopyChunk): void;
 }
 
 interface Slot {
@@ -168,22 +169,22 @@ export class MaskPool {
   mask(
     table: TableRef,
     columns: readonly MaskedColumn[],
-    data: Uint8Array,
+    chunk: CopyChunk,
     options: MaskJobOptions,
-  ): Promise<MaskedChunk> {
+  ): Promise<CopyChunk> {
     if (this.#closed) return Promise.reject(new Error("Cannot mask a chunk as the masking pool is closed"));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     let tableId = this.#tableIds.get(columns);
     if (tableId === undefined) this.#tableIds.set(columns, tableId = this.#nextTable++);
-    return new Promise<MaskedChunk>((resolve, reject) => {
+    return new Promise<CopyChunk>((resolve, reject) => {
       const onAbort = () => job.settle(signal!.reason);
       const job: Job = {
         id: this.#nextJob++,
         table,
         tableId: tableId!,
         columns,
-        data,
+        chunk,
         firstRow: options.firstRow,
         settle: (error, out) => {
           job.settle = () => {};
@@ -260,15 +261,16 @@ export class MaskPool {
     }
     const pair = slot.free.pop() ??
       { input: new ArrayBuffer(BUFFER_BYTES), output: new ArrayBuffer(BUFFER_BYTES) };
-    const length = job.data.byteLength;
+    const length = job.chunk.bytes.byteLength;
     if (pair.input.byteLength < length) pair.input = new ArrayBuffer(Math.max(length, BUFFER_BYTES));
-    new Uint8Array(pair.input).set(job.data);
+    new Uint8Array(pair.input).set(job.chunk.bytes);
     const msg: ChunkMessage = {
       type: "chunk",
       job: job.id,
       table: job.tableId,
       input: pair.input,
       length,
+      rows: job.chunk.rows,
       output: pair.output,
       firstRow: job.firstRow,
     };

@@ -9,6 +9,7 @@ import { MaskerFactory } from "../plan/maskers.ts";
 import { bindRule } from "../plan/bind.ts";
 import { defaultMaskWorkers, MaskPool } from "./mask_pool.ts";
 import { MaskStream } from "./mask_stream.ts";
+import { CopyRowStream } from "../pg/copy_rows.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
 
@@ -63,7 +64,7 @@ async function columns(registry = builtinStrategies()): Promise<MaskedColumn[]> 
 }
 
 function pump(stream: MaskStream, chunks: readonly Uint8Array[]): Promise<Uint8Array> {
-  return collectBytes(ReadableStream.from(chunks).pipeThrough(stream));
+  return collectBytes(ReadableStream.from(chunks).pipeThrough(new CopyRowStream()).pipeThrough(stream));
 }
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
@@ -217,7 +218,9 @@ Deno.test("MaskStream() with a MaskPool stops waiting for the workers once abort
     });
     const stream = new MaskStream(TABLE, await columns(), { pool, signal: controller.signal });
     const e = await caught(
-      source.pipeThrough(stream).pipeTo(new WritableStream(), { signal: controller.signal }),
+      source.pipeThrough(new CopyRowStream()).pipeThrough(stream).pipeTo(new WritableStream(), {
+        signal: controller.signal,
+      }),
     );
     assert.equal((e as Error).message, "stop now");
     assert.ok(sent < 10, `read ${sent} chunks`);
@@ -229,7 +232,7 @@ Deno.test("MaskStream() with a MaskPool stops waiting for the workers once abort
 Deno.test("MaskPool.close() rejects pending chunks and refuses new ones", async () => {
   const pool = new MaskPool({ size: 1 });
   const built = await columns();
-  const data = payload(2000);
+  const data = { bytes: payload(2000), rows: 2000 };
   const jobs = [0, 1, 2].map((i) => pool.mask(TABLE, built, data, { firstRow: 1 + i * 2000 }));
   pool.close();
   for (const job of jobs) {

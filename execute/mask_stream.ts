@@ -1,25 +1,23 @@
 /**
- * The masking stage: COPY text bytes of the source table in, COPY text bytes for the target out. Kept
- * columns are copied as raw bytes; masked columns are decoded, masked a batch at a time, checked and
- * re-encoded. A table with no masked column passes through untouched.
+ * The masking stage: chunks of whole COPY text rows of the source table in (as the source reader hands
+ * them on, with their row count), COPY text bytes for the target out. Kept columns are copied as raw
+ * bytes; masked columns are decoded, masked a batch at a time, checked and re-encoded. A table with no
+ * masked column passes through untouched.
  *
- * The stream cuts the input at row ends; each chunk of whole rows is masked by a {@link ChunkMasker},
+ * Each chunk is masked by a {@link ChunkMasker},
  * on this thread or, given a {@link MaskPool} that accepts the table, on its workers, at most two chunks
  * per worker at a time and in the source's order. A table goes to the workers only once its first
  * chunks, masked here and timed, show that masking is slower than {@link MaskPool.inlineFasterThan}.
  *
  * @module
  */
-import { PipelineError } from "../errors.ts";
 import type { TableRef } from "../strategies/types.ts";
-import { ChunkMasker, countRows, type MaskedChunk, qualified } from "./mask_chunk.ts";
+import type { CopyChunk } from "../pg/copy_text.ts";
+import { ChunkMasker } from "./mask_chunk.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import type { MaskPool } from "./mask_pool.ts";
-import { knownRows } from "../pg/copy_out.ts";
 
 export { qualified } from "./mask_chunk.ts";
-
-const NL = 0x0a;
 
 /** Counters the stage keeps while it runs. */
 export interface MaskStats {
@@ -43,7 +41,7 @@ export interface MaskStreamOptions {
 const PROBE_BYTES = 256 * 1024;
 
 /** Masks COPY text rows column by column. */
-export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
+export class MaskStream extends TransformStream<CopyChunk, Uint8Array> {
   /** Live counters, read by progress reporting. */
   readonly stats: MaskStats;
 
@@ -59,9 +57,8 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
     const inline = new ChunkMasker(table, columns);
     const pool = options.pool?.accepts(columns) ? options.pool : null;
     // Chunks masked or being masked on the workers, in stream order: output keeps the source's order.
-    const inFlight: Promise<MaskedChunk>[] = [];
+    const inFlight: Promise<CopyChunk>[] = [];
     const window = (pool?.size ?? 0) * 2;
-    let carry: Uint8Array | null = null;
     let sent = 0; // rows handed to masking
     // Chunks are masked here and timed until PROBE_BYTES past the first chunk (which warms the code up)
     // tell whether masking is slow enough for workers to pay; a one-chunk table never starts one.
@@ -73,7 +70,7 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
 
-    const emit = (out: MaskedChunk, controller: TransformStreamDefaultController<Uint8Array>) => {
+    const emit = (out: CopyChunk, controller: TransformStreamDefaultController<Uint8Array>) => {
       stats.rows += out.rows;
       stats.bytesOut += out.bytes.length;
       controller.enqueue(out.bytes);
@@ -89,27 +86,15 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
 
     super({
       async transform(chunk, controller) {
-        stats.bytesIn += chunk.length;
-        let data = chunk;
-        if (carry !== null) {
-          data = new Uint8Array(carry.length + chunk.length);
-          data.set(carry);
-          data.set(chunk, carry.length);
-          carry = null;
-        }
-        const last = data.lastIndexOf(NL);
-        if (last + 1 < data.length) carry = data.slice(last + 1);
-        if (last === -1) return;
-        const rows = last + 1 === data.length ? data : data.subarray(0, last + 1);
-        // The source reader knows how many rows its chunks hold; a chunk re-cut here is counted.
-        const count = rows === chunk ? knownRows(chunk) ?? countRows(rows) : countRows(rows);
+        stats.bytesIn += chunk.bytes.length;
+        if (chunk.rows === 0) return;
         if (mode !== "pooled") {
           const t0 = performance.now();
-          const out = await inline.mask(rows, sent + 1, count);
+          const out = await inline.mask(chunk, sent + 1);
           sent += out.rows;
           if (mode === "probe" && probed++ > 0) {
             timedMs += performance.now() - t0;
-            timedBytes += rows.length;
+            timedBytes += chunk.bytes.length;
             if (timedBytes >= PROBE_BYTES) {
               mode = timedBytes / Math.max(timedMs, 0.001) < pool!.inlineFasterThan ? "pooled" : "inline";
             }
@@ -117,21 +102,14 @@ export class MaskStream extends TransformStream<Uint8Array, Uint8Array> {
           emit(out, controller);
           return;
         }
-        const job = pool!.mask(table, columns, rows, { firstRow: sent + 1, signal });
+        const job = pool!.mask(table, columns, chunk, { firstRow: sent + 1, signal });
         job.catch(() => {}); // seen when it reaches the head; dropped with the stream otherwise
         inFlight.push(job);
-        sent += count;
+        sent += chunk.rows;
         await drain(window - 1, controller);
       },
       async flush(controller) {
         await drain(0, controller);
-        if (carry !== null && carry.length > 0) {
-          throw new PipelineError(
-            "PG_COPY",
-            `Cannot read the source rows of ${qualified(table)}: the stream ended inside a row`,
-            { table: qualified(table), row: stats.rows + 1 },
-          );
-        }
       },
       cancel(reason) {
         stop.abort(reason);

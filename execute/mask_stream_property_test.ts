@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { column as textColumn } from "../strategies/_test_utils.ts";
 import { encodeField, encodeRows } from "../pg/copy_text.ts";
 import type { Cell, ColumnMasker } from "../strategies/types.ts";
+import { CopyRowStream } from "../pg/copy_rows.ts";
 import { MaskStream } from "./mask_stream.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
 import { collectBytes } from "../tests/_bytes.ts";
@@ -59,7 +60,9 @@ Deno.test("MaskStream() gives the same rows however the source's bytes are cut",
         masker: m ? reverser() : null,
       }));
       const stream = new MaskStream(TABLE, columns);
-      const out = await collectBytes(ReadableStream.from(chunks).pipeThrough(stream));
+      const out = await collectBytes(
+        ReadableStream.from(chunks).pipeThrough(new CopyRowStream()).pipeThrough(stream),
+      );
       const want = rows.map((r, ri) =>
         r.map((v, ci) =>
           masked[ci] && v !== null ? encodeField(`${ri + 1}:${[...v].reverse().join("")}`) : encodeField(v)

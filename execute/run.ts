@@ -12,7 +12,7 @@
  * @module
  */
 import { type Diagnostic, diagnostic, hasErrors } from "../core/diagnostic.ts";
-import { ConfigError, EXIT, PrivaciError } from "../errors.ts";
+import { ConfigError, EXIT, PgError, PrivaciError } from "../errors.ts";
 import { openClient, redactUrl } from "../pg/connect.ts";
 import { type Catalog, introspect, liftNotValid } from "../pg/introspect.ts";
 import type { RunReport, TableReport } from "../report/report.ts";
@@ -32,11 +32,15 @@ import {
   assertResumable,
   discardRun,
   ensureState,
+  finishOnce,
   finishRun,
   policyHash,
   reopenRun,
+  runByKey,
+  type RunRow,
   startRun,
   unfinishedRun,
+  withRunLock,
 } from "../pg/run_state.ts";
 import {
   checkpoint,
@@ -48,8 +52,11 @@ import {
   SCHEMA_PRE,
   splitUnitKey,
   truncate,
+  type Unit,
+  UnitClaims,
   unitKey,
 } from "../pg/units.ts";
+import { rotateForShard, type ShardOptions } from "./shard.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
@@ -93,6 +100,11 @@ export interface RunOptions {
   schemaOnly?: boolean;
   /** Tables estimated larger than this are split into primary-key ranges (default: policy `options.chunk_rows`). */
   chunkRows?: number;
+  /**
+   * Run as one of several processes sharing one run (see shard.ts): units are claimed in the target, and
+   * the run is finished by whichever shard locks it first after the last unit.
+   */
+  shard?: ShardOptions;
   /**
    * Worker threads masking Level 1 columns; 0 masks on the main thread (default: policy
    * `options.mask_workers`, else {@link defaultMaskWorkers}).
@@ -144,6 +156,7 @@ interface RunFacts {
   runId: string;
   snapshot: string;
   resumed?: RunReport["resumed"];
+  shard?: NonNullable<RunReport["shard"]>;
   reports: Map<string, TableReport>;
   sequences: number;
   diagnostics: Diagnostic[];
@@ -189,6 +202,7 @@ function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, erro
     status: failed ? "failed" : "done",
     runId: facts.runId,
     ...(facts.resumed ? { resumed: facts.resumed } : {}),
+    ...(facts.shard ? { shard: facts.shard } : {}),
     startedAt: facts.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     ms: performance.now() - facts.t0,
@@ -218,8 +232,20 @@ interface Started {
   /** Completed units (`table#chunk`) and the snapshot each was read from. */
   done: Map<string, string>;
   prepared: Prepared;
+  /** The run's units were recorded before: by its first attempt (`--resume`) or by the shard that started it. */
+  resumed: boolean;
+  /** A shard joined a run another shard started. */
+  joined: boolean;
   /** Set when the run's record was removed again (a refused fresh run leaves no trace). */
   discarded?: boolean;
+}
+
+/** A run ready to load: started, its schema in place, its units known. */
+interface Ready {
+  started: Started;
+  schemaPlan: SchemaPlan | null;
+  targetCatalog: Catalog;
+  units: UnitsPlan;
 }
 
 async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts): Promise<void> {
@@ -227,19 +253,39 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
   await using session = await RunSession.open(src, {
     ...sessionOptions(options),
     target: true,
-    snapshot: true,
+    // A shard opens its snapshot once it knows whether it starts the run or joins it.
+    snapshot: options.shard === undefined,
     maskWorkers: options.maskWorkers ?? policy.options.mask_workers ?? defaultMaskWorkers(),
   });
-  facts.snapshot = session.snapshot.id;
   let started: Started | null = null;
   try {
-    started = await preparePhase(session, options, facts);
-    const { schemaPlan, targetCatalog } = await schemaPhase(session, started);
-    const loaded = await loadPhase(session, started, targetCatalog, options, facts);
-    await finishPhase(session, started, { schemaPlan, ...loaded }, facts);
+    let ready: Ready;
+    if (options.shard) {
+      const shard = options.shard;
+      await ensureState(session.target);
+      ready = await withRunLock(policy.target, () => shardStart(session, shard, options, facts));
+      started = ready.started;
+    } else {
+      facts.snapshot = session.snapshot.origin;
+      started = await preparePhase(session, options, facts);
+      const schema = await schemaPhase(session, started);
+      ready = { started, ...schema, units: await unitsPhase(session, started, options, facts) };
+    }
+    const loaded = await loadPhase(session, ready, options, facts);
+    const finish = () =>
+      finishPhase(session, ready.started, { schemaPlan: ready.schemaPlan, ...loaded }, facts);
+    if (options.shard) {
+      const finished = await finishOnce(policy.target, ready.started.runId, finish);
+      const snapshots = new Set((await completedUnits(session.target, ready.started.runId)).values());
+      facts.shard = { ...facts.shard!, finished, snapshots: [...snapshots].sort() };
+    } else {
+      await finish();
+      await finishRun(session.target, ready.started.runId, "done");
+    }
   } catch (e) {
     const { target } = session;
-    if (started !== null && !started.discarded) {
+    // A shard's failure is not the run's: the other shards go on, and this one is re-run to resume.
+    if (started !== null && !started.discarded && !options.shard) {
       // After an abort the catalog connection is already closed: record the failure on a fresh one.
       const state = options.signal?.aborted
         ? openClient(policy.target, { name: "privaci state", fetchTypes: false })
@@ -258,11 +304,38 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
   }
 }
 
+/**
+ * A shard's start, under the run lock: joins the run of its key (importing the snapshot the run was
+ * started with, or reading one of its own when that one is gone), or starts it; then the schema and the
+ * units, as a fresh or a resumed run would.
+ */
+async function shardStart(
+  session: RunSession,
+  shard: ShardOptions,
+  options: RunOptions,
+  facts: RunFacts,
+): Promise<Ready> {
+  const row = await runByKey(session.target, shard.runKey);
+  if (row === undefined) await session.openSnapshot();
+  else {
+    await session.openSnapshot({ join: row.snapshot }).catch(async (e) => {
+      if (!(e instanceof PgError && e.code === "SNAPSHOT_GONE")) throw e;
+      return await session.openSnapshot();
+    });
+  }
+  facts.snapshot = session.snapshot.origin;
+  facts.shard = { index: shard.index, count: shard.count, runKey: shard.runKey, units: 0, snapshots: [] };
+  const started = await preparePhase(session, options, facts, { row });
+  const schema = await schemaPhase(session, started);
+  return { started, ...schema, units: await unitsPhase(session, started, options, facts) };
+}
+
 /** Prepare: the target is not the source, every rule is planned and every masker built, the run recorded. */
 async function preparePhase(
   session: RunSession,
   options: RunOptions,
   facts: RunFacts,
+  shard?: { row: RunRow | undefined },
 ): Promise<Started> {
   const { src, source, target, snapshot } = session;
   await assertDistinct(source, target);
@@ -272,16 +345,21 @@ async function preparePhase(
   await ensureState(target);
   const hash = await policyHash(src.policy, prepared.keyFingerprint);
   const srcId = await sourceId(source);
-  if (options.resume) {
-    const row = assertResumable(await unfinishedRun(target), hash, srcId);
+  if (shard ? shard.row !== undefined : options.resume) {
+    const row = assertResumable(shard ? shard.row : await unfinishedRun(target), hash, srcId);
     const done = await completedUnits(target, row.run_id);
-    await reopenRun(target, row.run_id);
+    if (row.status !== "done") await reopenRun(target, row.run_id);
     facts.runId = row.run_id;
-    return { runId: row.run_id, done, prepared };
+    return { runId: row.run_id, done, prepared, resumed: true, joined: shard !== undefined };
   }
-  const runId = await startRun(target, { policyHash: hash, sourceId: srcId, snapshot: snapshot.id });
+  const runId = await startRun(target, {
+    policyHash: hash,
+    sourceId: srcId,
+    snapshot: snapshot.origin,
+    ...(options.shard ? { runKey: options.shard.runKey } : {}),
+  });
   facts.runId = runId;
-  return { runId, done: new Map(), prepared };
+  return { runId, done: new Map(), prepared, resumed: false, joined: false };
 }
 
 /** Schema: `schema: copy` creates the pre-data DDL once per run; then the target must have every column. */
@@ -313,26 +391,33 @@ async function schemaPhase(
   return { schemaPlan, targetCatalog };
 }
 
-/** Load: every chunk not yet loaded, in foreign-key order, `jobs` at a time, each with its checkpoint. */
-async function loadPhase(
+/** The units of a run: every table's chunks, those still to load, and the tables already complete. */
+interface UnitsPlan {
+  chunksOf: Map<string, Chunk[]>;
+  todo: Unit[];
+  complete: string[];
+}
+
+/**
+ * Units: the chunks of every table (those recorded for a resumed or joined run, new ones otherwise),
+ * which are still to load, and the target's tables checked empty (or emptied) before a fresh run.
+ */
+async function unitsPhase(
   session: RunSession,
   started: Started,
-  targetCatalog: Catalog,
   options: RunOptions,
   facts: RunFacts,
-): Promise<{ copiedNames: string[]; cyclic: ReadonlySet<string>; jobs: number }> {
-  const { src, target, snapshot, pool } = session;
+): Promise<UnitsPlan> {
+  const { src, target, snapshot } = session;
   const { policy } = src;
   const { runId, done, prepared } = started;
-  const reports = facts.reports;
-  const emit = options.onProgress ?? (() => {});
   const names = prepared.copied.map((t) => t.name);
   const copiedNames = options.schemaOnly ? [] : names;
   const chunkRows = options.chunkRows ?? policy.options.chunk_rows;
   const chunksOf = new Map<string, Chunk[]>();
   // A resumed run reuses the ranges its first attempt recorded: new ranges would not line up with the
   // chunks already loaded.
-  const recorded = options.resume ? await loadChunks(target, runId) : new Map();
+  const recorded = started.resumed ? await loadChunks(target, runId) : new Map<string, Chunk[]>();
   const fresh = new Map<string, Chunk[]>();
   for (const t of prepared.copied) {
     const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
@@ -341,19 +426,22 @@ async function loadPhase(
   }
   await saveChunks(target, runId, fresh);
   const isStarted = (n: string) => [...done.keys()].some((k) => k.startsWith(`${n}#`));
-  const todoUnits = copiedNames.flatMap((n) =>
+  const todo = copiedNames.flatMap((n) =>
     chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
   );
-  const complete = copiedNames.filter((n) => !todoUnits.some((u) => u.table === n));
-  facts.resumed = options.resume
+  const complete = copiedNames.filter((n) => !todo.some((u) => u.table === n));
+  facts.resumed = started.resumed && !started.joined
     ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
     : undefined;
   const refOf = (name: string) => prepared.catalog.tables.get(name)!;
-  const full = await nonEmpty(target, copiedNames.filter((n) => !isStarted(n)).map(refOf));
+  // A joining shard leaves the tables alone: the shard that started the run checked them, and other
+  // shards may be loading them now.
+  const unstarted = started.joined ? [] : copiedNames.filter((n) => !isStarted(n)).map(refOf);
+  const full = await nonEmpty(target, unstarted);
   if (full.length > 0 && !options.truncate) {
     // A refused fresh run leaves no trace: recorded as failed, it would be what `--resume` picks up next
     // instead of the interrupted run the user means to resume.
-    if (!options.resume) {
+    if (!started.resumed) {
       await discardRun(target, runId);
       started.discarded = true;
     }
@@ -363,14 +451,14 @@ async function loadPhase(
       { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
     );
   }
-  if (options.truncate) await truncate(target, copiedNames.filter((n) => !isStarted(n)).map(refOf));
-  emit({
+  if (options.truncate) await truncate(target, unstarted);
+  options.onProgress?.({
     type: "plan",
     tables: names.length - complete.length,
     skipped: prepared.plan.tables.length - names.length,
   });
   for (const t of prepared.plan.tables) {
-    reports.set(t.name, {
+    facts.reports.set(t.name, {
       table: t.name,
       status: t.rows === "skip" ? "skipped" : complete.includes(t.name) ? "resumed" : "not-started",
       rows: 0,
@@ -381,19 +469,52 @@ async function loadPhase(
       kept: 0,
     });
   }
+  return { chunksOf, todo, complete };
+}
+
+/**
+ * Load: every unit not yet loaded, in foreign-key order, `jobs` at a time (chunks of one table too), each
+ * with its checkpoint. A shard first claims each unit: one another shard holds goes back in the queue.
+ */
+async function loadPhase(
+  session: RunSession,
+  ready: Ready,
+  options: RunOptions,
+  facts: RunFacts,
+): Promise<{ copiedNames: string[]; cyclic: ReadonlySet<string>; jobs: number }> {
+  const { src, target, snapshot, pool } = session;
+  const { policy } = src;
+  const { started: { runId, prepared }, targetCatalog, units: { chunksOf, todo, complete } } = ready;
+  const reports = facts.reports;
+  const emit = options.onProgress ?? (() => {});
+  const copiedNames = options.schemaOnly ? [] : prepared.copied.map((t) => t.name);
+  const shard = options.shard;
   const tableOrder = loadOrder(
     copiedNames.filter((n) => !complete.includes(n)),
     prepared.catalog.foreignKeys,
   );
-  const order = unitOrder(tableOrder, todoUnits);
+  // Shards start at different places of the same order, so their first claims do not collide.
+  const order = unitOrder(tableOrder, shard ? rotateForShard(todo, shard.index, shard.count) : todo);
   const jobs = options.jobs ?? policy.options.jobs ?? navigator.hardwareConcurrency ?? 2;
   const byName = new Map(prepared.copied.map((t) => [t.name, t]));
   const firstStart = new Map<string, number>();
   const remaining = new Map<string, number>();
-  for (const u of todoUnits) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
+  for (const u of todo) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
+  await using claims = shard ? new UnitClaims(policy.target, runId, jobs) : null;
   await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
+    const claim = claims ? await claims.claim(unit) : null;
+    if (claim === "busy") {
+      await delay(shard?.pollMs ?? 250, options.signal);
+      return "again";
+    }
+    if (claim === "done") {
+      const prev = reports.get(name)!;
+      if (prev.status === "not-started") reports.set(name, { ...prev, status: "other-shard" });
+      remaining.set(name, remaining.get(name)! - 1);
+      return;
+    }
     if (!firstStart.has(name)) {
       firstStart.set(name, performance.now());
       emit({ type: "table-start", table: name });
@@ -413,12 +534,12 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
-            ...(chunk.where ? { range: chunk.where } : {}),
+            ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
               for (const s of lift.restore) await tx.unsafe(s);
-              await checkpoint(tx, { runId, key: unit, rows, snapshot: snapshot.id });
+              await checkpoint(tx, { runId, key: unit, rows, snapshot: snapshot.origin });
             },
             onTick: (table, rows, bytes) =>
               emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
@@ -441,17 +562,36 @@ async function loadPhase(
         status: "copied",
       };
       reports.set(name, merged);
+      if (facts.shard) facts.shard.units++;
       remaining.set(name, remaining.get(name)! - 1);
       if (remaining.get(name) === 0) emit({ type: "table-done", table: name, report: merged });
     } catch (e) {
       reports.set(name, { ...reports.get(name)!, status: "failed" });
       throw e;
+    } finally {
+      if (claim) await claim.release();
     }
   });
   return { copiedNames, cyclic: tableOrder.cyclic, jobs };
 }
 
-/** Finish: foreign keys validated, large objects copied, post-data DDL (or the sequences), the run marked done. */
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const abort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", abort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", abort, { once: true });
+  });
+}
+
+/** Finish: foreign keys validated, large objects copied, post-data DDL (or the sequences); once per run. */
 async function finishPhase(
   session: RunSession,
   started: Started,
@@ -483,7 +623,6 @@ async function finishPhase(
       new Set(loaded.copiedNames),
     );
   }
-  await finishRun(target, started.runId, "done");
 }
 
 /**

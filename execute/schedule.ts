@@ -72,13 +72,14 @@ function stronglyConnected(nodes: readonly string[], edges: Map<string, Set<stri
 }
 
 /**
- * Runs `task` for every table with at most `jobs` at once, each after the tables it waits for. Stops
+ * Runs `task` for every table with at most `jobs` at once, each after the tables it waits for. A task
+ * that resolves to `"again"` (its table is busy elsewhere) goes back to the end of the queue. Stops
  * starting new tables after the first failure and rethrows it once the running ones settled.
  */
 export async function runInOrder(
   order: LoadOrder,
   jobs: number,
-  task: (table: string) => Promise<void>,
+  task: (table: string) => Promise<void | "again">,
 ): Promise<void> {
   const pending = new Set(order.waitsFor.keys());
   const done = new Set<string>();
@@ -93,7 +94,7 @@ export async function runInOrder(
           running.set(
             t,
             task(t).then(
-              () => void done.add(t),
+              (r) => void (r === "again" ? pending.add(t) : done.add(t)),
               (error) => void (failure ??= { error }),
             ).finally(() => running.delete(t)),
           );

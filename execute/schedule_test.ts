@@ -158,3 +158,16 @@ Deno.test("runInOrder() resolves at once for no tables", async () => {
   });
   assert.equal(calls, 0);
 });
+
+Deno.test("runInOrder() queues a table again when its task says it is busy elsewhere", async () => {
+  const order = loadOrder(["a", "b", "child"], [fk("child", "a")]);
+  const started: string[] = [];
+  let busy = 2;
+  await runInOrder(order, 1, (t) => {
+    started.push(t);
+    if (t === "a" && busy-- > 0) return Promise.resolve("again" as const);
+    return Promise.resolve();
+  });
+  // `a` is retried after `b`, and `child` waits until `a` really finished.
+  assert.deepEqual(started, ["a", "b", "a", "a", "child"]);
+});

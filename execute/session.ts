@@ -19,6 +19,7 @@
  * - `session.src`, `session.registry`, `session.bound` (the bound rules), `session.keyring`.
  * - `session.source`: the catalog connection; `session.target`; `session.snapshot` (with its `sql`);
  *   `session.pool`: the masking workers. Each throws a `TypeError` when the session was not opened with it.
+ * - `session.openSnapshot({ join })`: opens the snapshot later, or joins one exported elsewhere.
  * - `session.prepare()`: reads the catalog (inside the snapshot when there is one), places the rules on
  *   its columns and builds every masker; the result is the session's, closed with it.
  *
@@ -139,17 +140,27 @@ export class RunSession implements AsyncDisposable {
       signal.addEventListener("abort", endOnAbort, { once: true });
       stack.defer(() => signal.removeEventListener("abort", endOnAbort));
     }
-    if (options.snapshot) {
-      const snapshot = await SourceSnapshot.open(policy.source);
-      stack.defer(() => snapshot.close());
-      this.#snapshot = snapshot;
-    }
+    if (options.snapshot) await this.openSnapshot();
     if (options.maskWorkers !== undefined) {
       // Workers start only when a table needs them, and end with the session, whatever its outcome.
       const pool = new MaskPool({ size: options.maskWorkers });
       stack.defer(() => pool.close());
       this.#pool = pool;
     }
+  }
+
+  /**
+   * Opens the session's snapshot of the source (when `open` was not asked for one): a new one, or with
+   * `join` the one another process exported (a shard joining its run).
+   *
+   * @throws {PgError} `SNAPSHOT_GONE` when the snapshot to join has ended (nothing is left open).
+   */
+  async openSnapshot(options: { join?: string } = {}): Promise<SourceSnapshot> {
+    if (this.#snapshot) throw new TypeError("Cannot open a second snapshot in one session");
+    const snapshot = await SourceSnapshot.open(this.src.policy.source, options);
+    this.#stack.defer(() => snapshot.close());
+    this.#snapshot = snapshot;
+    return snapshot;
   }
 
   /** The source catalog connection. */

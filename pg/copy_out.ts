@@ -10,19 +10,11 @@
  * @module
  */
 
+import { type CopyChunk, countRows } from "./copy_text.ts";
+
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = 0x63; // 'c'
-
-/**
- * Rows in a chunk handed on by {@link copyOutStream}: PostgreSQL sends one CopyData message per row, so
- * the count is known without scanning the chunk for line ends again.
- */
-const ROWS = new WeakMap<Uint8Array, number>();
-
-/** The number of rows in `chunk` when it came from {@link copyOutStream}, else `undefined`. */
-export function knownRows(chunk: Uint8Array): number | undefined {
-  return ROWS.get(chunk);
-}
+const NL = 0x0a;
 
 /** Splits backend messages during COPY OUT: row bytes are kept, everything else is passed on. */
 export class CopyOutSplitter {
@@ -60,9 +52,14 @@ export class CopyOutSplitter {
     return this.#done;
   }
 
-  /** Bytes of complete rows waiting in the buffer. */
+  /** Bytes of complete messages waiting in the buffer. */
   get rowBytes(): number {
     return this.#rowEnd;
+  }
+
+  /** Bytes in the buffer, complete rows or not. */
+  get pending(): number {
+    return this.#len;
   }
 
   /**
@@ -150,27 +147,29 @@ export class CopyOutSplitter {
   }
 
   /**
-   * The number of rows in the buffer, when each CopyData message held exactly one (ending in a newline,
-   * as PostgreSQL sends them); `undefined` once a message did not.
+   * Removes and returns the complete rows buffered so far (bytes the caller owns) and their count.
+   * PostgreSQL sends one row per CopyData message, so the count is known without scanning the rows;
+   * should a message ever not end a row, the chunk is cut at its last line end and counted.
    */
-  get rows(): number | undefined {
-    return this.#oneRowPerMessage ? this.#rows : undefined;
-  }
-
-  /** Removes and returns the complete rows buffered so far (a view the caller owns). */
-  take(): Uint8Array {
-    const out = this.#buf.subarray(0, this.#rowEnd);
+  take(): CopyChunk {
+    let end = this.#rowEnd;
+    let rows = this.#rows;
+    if (!this.#oneRowPerMessage) {
+      end = this.#buf.subarray(0, end).lastIndexOf(NL) + 1;
+      rows = countRows(this.#buf, end);
+    }
+    const out = this.#buf.subarray(0, end);
     this.#rows = 0;
-    const rest = this.#len - this.#rowEnd;
+    const rest = this.#len - end;
     // A fresh buffer per chunk (the caller owns the old one), only as large as a chunk needs, as new
     // buffers are zero-filled; it must hold the part of a row already here and the rest still to come.
     const need = rest + (this.#type === COPY_DATA ? this.#left : 0);
     const next = new Uint8Array(Math.max(this.#capacity, need));
-    next.set(this.#buf.subarray(this.#rowEnd, this.#len));
+    next.set(this.#buf.subarray(end, this.#len));
     this.#buf = next;
     this.#len = rest;
     this.#rowEnd = 0;
-    return out;
+    return { bytes: out, rows };
   }
 
   #reserve(more: number): void {
@@ -211,7 +210,7 @@ export interface CopyOutStreamOptions {
 export function copyOutStream(
   socket: TappedSocket,
   options: CopyOutStreamOptions = {},
-): { stream: ReadableStream<Uint8Array>; attach(signals: CopyOutSignals): void; detach(): void } {
+): { stream: ReadableStream<CopyChunk>; attach(signals: CopyOutSignals): void; detach(): void } {
   const target = options.chunkBytes ?? 256 * 1024;
   // Room for a chunk plus what arrives before the socket's pause takes effect (its reads are 64 KiB).
   const splitter = new CopyOutSplitter((bytes) => socket.deliver(bytes), target + 128 * 1024);
@@ -258,7 +257,7 @@ export function copyOutStream(
       flushLater();
     }
   };
-  const stream = new ReadableStream<Uint8Array>({
+  const stream = new ReadableStream<CopyChunk>({
     async pull(controller) {
       while (true) {
         if (failure !== undefined) {
@@ -268,13 +267,17 @@ export function copyOutStream(
         const ready = splitter.rowBytes;
         if (ready >= target || (ready > 0 && (flushSoon || splitter.done))) {
           flushSoon = false;
-          const rows = splitter.rows;
           const chunk = splitter.take();
-          if (rows !== undefined) ROWS.set(chunk, rows);
-          controller.enqueue(chunk);
-          return;
+          if (chunk.rows > 0) {
+            controller.enqueue(chunk);
+            return;
+          }
         }
         if (splitter.done) {
+          if (splitter.pending > 0) {
+            failure ??= new SyntaxError("Cannot parse COPY data as the COPY ended inside a row");
+            continue;
+          }
           controller.close();
           await finish();
           return;

@@ -74,15 +74,14 @@ Deno.test("CopyOutSplitter gives the same rows and passed-on bytes however the s
       let rowsCounted = 0;
       const s = new CopyOutSplitter((b) => passed.push(b.slice()), capacity);
       const take = () => {
-        const counted = s.rows;
-        const bytes = s.take().slice();
+        const { bytes, rows: counted } = s.take();
         assert.equal(
           bytes.length === 0 || bytes[bytes.length - 1] === 0x0a,
           true,
           "only whole rows are taken",
         );
-        rowsCounted += counted ?? 0;
-        rows.push(bytes);
+        rowsCounted += counted;
+        rows.push(bytes.slice());
       };
       let from = 0;
       let doneAt = -1;

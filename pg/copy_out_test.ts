@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CopyOutSplitter, copyOutStream, knownRows } from "./copy_out.ts";
+import { CopyOutSplitter, copyOutStream } from "./copy_out.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { openClient } from "./connect.ts";
 import { ADMIN_URL, copyOut, createDb, dbUrl, dropDb, exec } from "../tests/_pg.ts";
@@ -50,7 +50,7 @@ function split(wire: Uint8Array, cuts: readonly number[], capacity = 16) {
       const at = s.feed(piece);
       if (s.done) doneAt = from + at;
       // Only whole rows are ever offered.
-      if (s.rowBytes > 0) rows.push(s.take().slice());
+      if (s.rowBytes > 0) rows.push(s.take().bytes.slice());
     } else {
       passed.push(piece);
     }
@@ -83,10 +83,13 @@ Deno.test("CopyOutSplitter offers only complete rows and grows for a row larger 
   const s = new CopyOutSplitter(() => {}, 16);
   s.feed(ex.wire.subarray(0, start + 2000));
   const first = s.take();
-  assert.equal(new TextDecoder().decode(first), "a\n");
+  assert.equal(new TextDecoder().decode(first.bytes), "a\n");
+  assert.equal(first.rows, 1);
   assert.equal(s.rowBytes, 0);
   s.feed(ex.wire.subarray(start + 2000));
-  assert.equal(new TextDecoder().decode(s.take()), big + "b\n");
+  const rest = s.take();
+  assert.equal(new TextDecoder().decode(rest.bytes), big + "b\n");
+  assert.equal(rest.rows, 2);
   assert.equal(s.done, true);
 });
 
@@ -110,12 +113,12 @@ Deno.test("copyOutStream() reads a real COPY byte for byte, in chunks of whole r
       const out = copyOutStream(socket!, { chunkBytes: 64 * 1024, onDone: (e) => void done.push(e) });
       out.attach(await client.unsafe("copy (select * from t order by id) to stdout").readable());
       const chunks: Uint8Array[] = [];
-      for await (const c of out.stream) chunks.push(c);
-      assert.ok(chunks.length > 10, `several chunks (${chunks.length})`);
-      for (const c of chunks) {
-        assert.equal(c[c.length - 1], 0x0a, "each chunk ends at a row end");
-        assert.equal(knownRows(c), c.filter((b) => b === 0x0a).length, "the chunk's row count is known");
+      for await (const c of out.stream) {
+        assert.equal(c.bytes[c.bytes.length - 1], 0x0a, "each chunk ends at a row end");
+        assert.equal(c.rows, c.bytes.filter((b) => b === 0x0a).length, "the chunk's row count is right");
+        chunks.push(c.bytes);
       }
+      assert.ok(chunks.length > 10, `several chunks (${chunks.length})`);
       assert.deepEqual(concatBytes(chunks), await copyOut(url, "select * from t order by id"));
       assert.deepEqual(done, [undefined]);
       // The connection is usable afterwards: postgres.js saw CopyDone, CommandComplete and ReadyForQuery.
@@ -147,7 +150,7 @@ Deno.test("copyOutStream() fails with the server's error when the COPY fails mid
     let rows = 0;
     await assert.rejects(
       (async () => {
-        for await (const c of out.stream) for (const b of c) if (b === 0x0a) rows++;
+        for await (const c of out.stream) rows += c.rows;
       })(),
       (e: { code?: string }) => e.code === "22012",
     );

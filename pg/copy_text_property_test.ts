@@ -7,9 +7,11 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   countRows,
+  decodeColumn,
   decodeField,
   decodeRows,
   decodeText,
+  encodeColumn,
   encodeField,
   encodeRows,
   indexFields,
@@ -76,6 +78,24 @@ Deno.test("encodeRows() then decodeRows() gives back any rows of any values", ()
       const bytes = encodeRows(data);
       assert.equal(countRows(bytes), data.length);
       assert.deepEqual(decodeRows(bytes, columns), data);
+    }),
+    propertyParams(400),
+  );
+});
+
+Deno.test("decodeColumn() gives each column of any rows, and encodeColumn() spells it as encodeField() does, a line each", () => {
+  const enc = new TextEncoder();
+  fc.assert(
+    fc.property(rows, ([columns, data]) => {
+      const bytes = encodeRows(data);
+      const offsets = new Int32Array(data.length * columns * 2);
+      indexFields(bytes, bytes.length, columns, offsets);
+      for (let index = 0; index < columns; index++) {
+        const values = data.map((r) => r[index]);
+        assert.deepEqual(decodeColumn(bytes, offsets, { rows: data.length, columns, index }), values);
+        const lines = values.flatMap((v) => [...enc.encode(encodeField(v) + "\n")]);
+        assert.deepEqual(encodeColumn(values), new Uint8Array(lines));
+      }
     }),
     propertyParams(400),
   );

@@ -128,11 +128,15 @@ export async function runByKey(target: postgres.Sql, runKey: string): Promise<Ru
   return rows.length === 0 ? undefined : RunRowSchema.parse(rows[0]);
 }
 
-/** Marks the resumed run as running again (so a second crash can resume it too). */
+/**
+ * Marks the resumed run as running again (so a second crash can resume it too); never a run that is done
+ * (another shard may have finished it since it was read).
+ */
 export async function reopenRun(target: postgres.Sql, id: string): Promise<void> {
-  await target.unsafe(`update privaci.runs set status = 'running', finished_at = null where run_id = $1`, [
-    id,
-  ]);
+  await target.unsafe(
+    `update privaci.runs set status = 'running', finished_at = null where run_id = $1 and status <> 'done'`,
+    [id],
+  );
 }
 
 /**
@@ -141,7 +145,8 @@ export async function reopenRun(target: postgres.Sql, id: string): Promise<void>
  * it done in the same transaction. Returns whether this call finished the run.
  */
 export async function finishOnce(targetUrl: string, id: string, fn: () => Promise<void>): Promise<boolean> {
-  const sql = openClient(targetUrl, { name: "privaci finish", fetchTypes: false });
+  // Not `fetchTypes: false`: postgres.js 3.4.9's `reserve()` never resolves without the start-up query.
+  const sql = openClient(targetUrl, { name: "privaci finish" });
   try {
     const conn = await sql.reserve();
     try {

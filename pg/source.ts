@@ -10,6 +10,8 @@ import { PgError } from "../errors.ts";
 import { connectError, openClient } from "./connect.ts";
 import { readableToWeb } from "./_node_readable.ts";
 import { copyOutStream } from "./copy_out.ts";
+import { CopyRowStream } from "./copy_rows.ts";
+import type { CopyChunk } from "./copy_text.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { pgErrorFields } from "./server_error.ts";
 
@@ -93,8 +95,8 @@ export class SourceSnapshot {
     return this.#coordinator;
   }
 
-  /** Streams one table's COPY text rows from the snapshot, on a connection of its own. */
-  async read(spec: ReadSpec): Promise<ReadableStream<Uint8Array>> {
+  /** Streams one table's COPY text rows from the snapshot, on a connection of its own, in chunks of whole rows. */
+  async read(spec: ReadSpec): Promise<ReadableStream<CopyChunk>> {
     let socket: TapSocket | null = null;
     const client = openClient(this.#url, {
       name: `privaci read ${spec.schema}.${spec.table}`,
@@ -135,7 +137,7 @@ export class SourceSnapshot {
         return out.stream;
       }
       const node = await client.unsafe(copy).readable();
-      return readableToWeb(node, { onDone: release });
+      return readableToWeb(node, { onDone: release }).pipeThrough(new CopyRowStream());
     } catch (e) {
       await release(e);
       const f = pgErrorFields(e);

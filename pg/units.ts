@@ -111,7 +111,9 @@ export class UnitClaims implements AsyncDisposable {
 
   /** `size`: the units this process loads at once. */
   constructor(targetUrl: string, runId: string, size: number) {
-    this.#sql = openClient(targetUrl, { name: "privaci claim", fetchTypes: false, max: size });
+    // With `fetch_types: false`, postgres.js 3.4.9's `reserve()` on a pool not yet connected never
+    // resolves: claims keep the start-up type query.
+    this.#sql = openClient(targetUrl, { name: "privaci claim", max: size });
     this.#runId = runId;
   }
 

@@ -26,7 +26,13 @@
  */
 import { type Diagnostic, diagnostic, type DiagnosticCode, type Location } from "../core/diagnostic.ts";
 import type { LoadedPolicy } from "../config/load.ts";
-import { COLUMN_RESERVED_KEYS, type ColumnRule } from "../config/schema.ts";
+import {
+  COLUMN_RESERVED_KEYS,
+  type ColumnRule,
+  type ColumnRuleLong,
+  type Condition,
+  type RuleAlternative,
+} from "../config/schema.ts";
 import { suggestion } from "../config/diagnostics.ts";
 import { describeZodIssues } from "../config/_zod_issues.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
@@ -44,6 +50,24 @@ export interface BoundRule {
   unique: boolean;
   /** Where the rule is in the policy (file, line, col and key path), for every later message. */
   source: Location;
+  /**
+   * `when:` alternatives before this rule, which is then the default: a row goes to the first whose
+   * condition holds on its source values, else to this rule. Absent for a rule without alternatives.
+   */
+  cases?: readonly BoundCase[];
+}
+
+/** One `when:` alternative of a column rule. */
+export interface BoundCase {
+  /** The condition on the row's source values, as validated by the policy schema. */
+  when: Condition;
+  /** The strategy for the rows it holds for. */
+  rule: BoundRule;
+}
+
+/** True when the rule copies its column unchanged on every row (`keep` without alternatives). */
+export function passesThrough(rule: BoundRule): boolean {
+  return rule.definition.meta.passThrough === true && (rule.cases?.length ?? 0) === 0;
 }
 
 /** The outcome of {@link bindRule}. */
@@ -72,6 +96,8 @@ export interface RuleParts {
  * `{ strategy, domain?, unique?, ...params }` (also a nested strategy spec).
  */
 export function ruleParts(rule: ColumnRule | StrategySpec): RuleParts {
+  // Alternatives: the default, the last one, stands for the rule.
+  if (Array.isArray(rule)) return ruleParts(rule[rule.length - 1] as ColumnRule);
   if (typeof rule === "string") return { strategy: rule, params: {}, unique: false };
   const params: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rule)) {
@@ -95,6 +121,7 @@ export function ruleParts(rule: ColumnRule | StrategySpec): RuleParts {
  * @returns The bound rule, or every problem found as diagnostics located in the policy.
  */
 export function bindRule(rule: ColumnRule | StrategySpec, options: BindOptions): Binding {
+  if (Array.isArray(rule)) return bindAlternatives(rule, options);
   const { registry, src } = options;
   const base = options.path ?? [];
   const long = typeof rule === "object";
@@ -150,12 +177,54 @@ export function bindRule(rule: ColumnRule | StrategySpec, options: BindOptions):
 }
 
 /**
+ * Binds a list of `when:` alternatives (the schema checked that every one but the last has a
+ * condition): the default with the others as its cases. `unique: true` cannot be promised across them.
+ */
+function bindAlternatives(list: readonly RuleAlternative[], options: BindOptions): Binding {
+  const base = options.path ?? [];
+  const found: Diagnostic[] = [];
+  const bound = list.map((alt, i) => {
+    const { when, ...rest } = typeof alt === "string" ? { when: undefined } : alt;
+    const got = bindRule(typeof alt === "string" ? alt : rest as ColumnRuleLong, {
+      ...options,
+      path: [...base, i],
+    });
+    if (!got.ok) found.push(...got.diagnostics);
+    return { when, got };
+  });
+  bound.forEach(({ got }, i) => {
+    if (got.ok && got.rule.unique) {
+      found.push(diagnostic(
+        "STRATEGY_PARAMS",
+        "'unique: true' cannot be honoured by a rule with when: alternatives: rows of different alternatives may meet",
+        locate(options.src, [...base, i, "unique"], "value"),
+      ));
+    }
+  });
+  if (found.length > 0) return { ok: false, diagnostics: found };
+  const rules = bound.map(({ got }) => (got as { ok: true; rule: BoundRule }).rule);
+  const fallback = rules[rules.length - 1];
+  return {
+    ok: true,
+    rule: {
+      ...fallback,
+      source: locate(options.src, base, "key"),
+      cases: bound.slice(0, -1).map(({ when }, i) => ({ when: when!, rule: rules[i] })),
+    },
+  };
+}
+
+/**
  * A diagnostic when the strategy cannot write the column's type, else `undefined`.
  *
  * @param rule A bound rule.
  * @param column The column it is for.
  */
 export function checkColumn(rule: BoundRule, column: ColumnInfo): Diagnostic | undefined {
+  for (const c of rule.cases ?? []) {
+    const misfit = checkColumn(c.rule, column);
+    if (misfit) return misfit;
+  }
   const types = rule.definition.meta.columnTypes;
   if (!types || types.includes(column.family)) return undefined;
   const name = rule.definition.meta.name;

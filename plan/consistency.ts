@@ -11,6 +11,8 @@ import type { PlannedColumn, PolicySource, TablePlan } from "./plan.ts";
 
 function fingerprint(c: PlannedColumn): string {
   if (c.rule === null) return "keep";
+  // when: alternatives choose by each end's own row, so the two ends of a key never surely agree.
+  if (c.rule.cases?.length) return `when:${c.info.schema}.${c.info.table}.${c.info.column}`;
   const params = (c.rule.params ?? {}) as Record<string, unknown>;
   const sorted = Object.keys(params).sort().map((k) => [k, params[k]]);
   return JSON.stringify([c.rule.definition.meta.name, c.rule.domain, sorted]);
@@ -19,6 +21,8 @@ function fingerprint(c: PlannedColumn): string {
 function describe(c: PlannedColumn): string {
   return c.rule === null
     ? "kept"
+    : c.rule.cases?.length
+    ? "masked by when: alternatives (chosen per row)"
     : `masked with ${c.rule.definition.meta.name}${
       c.rule.domain !== c.rule.definition.meta.name ? ` (domain ${c.rule.domain})` : ""
     }`;

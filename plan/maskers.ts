@@ -11,6 +11,9 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import type { ColumnInfo, ColumnMasker, StrategyDefinition, StrategySpec } from "../strategies/types.ts";
 import { bindRule, type BoundRule, checkColumn } from "./bind.ts";
 import type { TablePlan } from "./plan.ts";
+import { rowReferenceIssues } from "./row_refs.ts";
+import { compileCondition, type MaskerCase, switchMasker } from "./when.ts";
+import type { Condition } from "../config/schema.ts";
 
 /**
  * A bound rule as it crosses to a masking worker: the strategy by name (the worker holds the same
@@ -22,6 +25,8 @@ export interface WireRule {
   params: unknown;
   domain: string;
   unique: boolean;
+  /** `when:` alternatives before this rule (the default), as {@link BoundRule.cases}. */
+  cases?: { when: Condition; rule: WireRule }[];
 }
 
 /** How a worker rebuilds a column's masker: the rule, and what building it used on the main thread. */
@@ -66,6 +71,9 @@ export function wireRule(rule: BoundRule): WireRule {
     params: rule.params,
     domain: rule.domain,
     unique: rule.unique,
+    ...(rule.cases?.length
+      ? { cases: rule.cases.map((c) => ({ when: c.when, rule: wireRule(c.rule) })) }
+      : {}),
   };
 }
 
@@ -93,8 +101,27 @@ export class MaskerFactory {
    */
   async build(rule: BoundRule, column: ColumnInfo): Promise<{ masker: ColumnMasker; recipe: MaskerRecipe }> {
     const trace: Trace = { strategies: [], keys: new Map() };
-    const masker = await this.#instantiate(rule.definition, rule.params, rule, column, 0, trace);
+    const masker = await this.#withCases(
+      rule,
+      (r) => this.#instantiate(r.definition, r.params, r, column, 0, trace),
+    );
     return { masker, recipe: { rule: wireRule(rule), strategies: trace.strategies, keys: trace.keys } };
+  }
+
+  /** The masker of a rule and of its `when:` alternatives, if it has any. */
+  async #withCases<R extends { cases?: readonly { when: Condition; rule: R }[] }>(
+    rule: R,
+    make: (rule: R) => Promise<ColumnMasker>,
+  ): Promise<ColumnMasker> {
+    if (!rule.cases?.length) return await make(rule);
+    const cases: MaskerCase[] = [];
+    try {
+      for (const c of rule.cases) cases.push({ when: compileCondition(c.when), masker: await make(c.rule) });
+      return switchMasker(cases, await make(rule));
+    } catch (e) {
+      for (const c of cases) await c.masker.close?.();
+      throw e;
+    }
   }
 
   /**
@@ -102,9 +129,11 @@ export class MaskerFactory {
    * registry, with the params as the main thread parsed them.
    */
   rebuild(rule: WireRule, column: ColumnInfo): Promise<ColumnMasker> {
-    const definition = this.#registry.get(rule.strategy);
-    if (!definition) return Promise.reject(new Error(`unknown strategy '${rule.strategy}'`));
-    return this.#instantiate(definition, rule.params, rule, column, 0, null);
+    return this.#withCases(rule, (r) => {
+      const definition = this.#registry.get(r.strategy);
+      if (!definition) return Promise.reject(new Error(`unknown strategy '${r.strategy}'`));
+      return this.#instantiate(definition, r.params, r, column, 0, null);
+    });
   }
 
   #create(spec: StrategySpec, column: ColumnInfo, depth: number, trace: Trace | null): Promise<ColumnMasker> {
@@ -142,6 +171,7 @@ export class MaskerFactory {
       domain: rule.domain,
       unique: rule.unique,
       resolve: (spec, col) => this.#create(spec, { ...column, ...col }, depth + 1, trace),
+      knows: (name) => this.#registry.get(name) !== undefined,
     });
   }
 }
@@ -177,6 +207,17 @@ export async function tableMaskers(
         column: c.info.column,
       }));
     }
+  }
+  if (issues.length === 0) {
+    issues.push(...rowReferenceIssues(
+      plan.name,
+      plan.columns.map((c, i) => ({
+        name: c.info.column,
+        reads: columns[i].masker?.reads,
+        readsMasked: columns[i].masker?.readsMasked,
+        source: c.rule?.source,
+      })),
+    ));
   }
   if (issues.length > 0) await closeMaskers(columns);
   return { columns, issues };

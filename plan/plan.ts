@@ -7,7 +7,7 @@
  */
 import { type Diagnostic, diagnostic, type DiagnosticCode } from "../core/diagnostic.ts";
 import type { LoadedPolicy } from "../config/load.ts";
-import { type BoundPolicy, type BoundRule, checkColumn } from "./bind.ts";
+import { type BoundPolicy, type BoundRule, checkColumn, passesThrough } from "./bind.ts";
 import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import type { ColumnInfo } from "../strategies/types.ts";
 import { didYouMean as closest } from "../config/diagnostics.ts";
@@ -113,7 +113,8 @@ export function planTables(
       const r = rule?.columns[c.column];
       const path = ["tables", name, "columns", c.column];
       if (c.generated) {
-        if (r !== undefined && !bound.rules.get(name)?.get(c.column)?.definition.meta.passThrough) {
+        const placed = bound.rules.get(name)?.get(c.column);
+        if (r !== undefined && !(placed && passesThrough(placed))) {
           const message =
             `${name}.${c.column} is a generated column: the target computes it, so its rule is not applied`;
           diagnostics.push(diagnostic("GENERATED_COLUMN", message, at(path), "warning"));
@@ -132,7 +133,7 @@ export function planTables(
       const placed = bound.rules.get(name)?.get(c.column);
       const misfit = placed && checkColumn(placed, c);
       if (misfit) diagnostics.push(misfit);
-      const masked = placed !== undefined && !misfit && !placed.definition.meta.passThrough;
+      const masked = placed !== undefined && !misfit && !passesThrough(placed);
       columns.push({ info: c, rule: masked ? placed : null });
     }
     tables.push({ name, info, rows, ...(rule?.where ? { where: rule.where } : {}), columns });

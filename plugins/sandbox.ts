@@ -34,6 +34,7 @@ import {
   taggedBytes,
 } from "./protocol.ts";
 import { requireDenoRuntime } from "./_runtime.ts";
+import { createSandboxDirectory, sweepStaleDirectories } from "./_sandbox_dir.ts";
 import { SHIM_SOURCE } from "./_shim_source.ts";
 import { printable } from "./_text.ts";
 
@@ -163,35 +164,8 @@ function commandLine(shim: string, options: SandboxOptions): string[] {
   ];
 }
 
-const DIR_PREFIX = "privaci_sandbox_";
+/** The first sandbox a process starts sweeps the directories of dead hosts; later ones do not. */
 let swept = false;
-
-/**
- * Deletes the private directories of sandboxes whose host died without deleting them (a host killed with
- * SIGKILL cannot); each directory's name carries its host's pid. Linux only (it asks `/proc`), once per
- * process; a directory another user owns, or of a host still running, is left alone.
- */
-function sweepStaleDirectories(tmp: string): void {
-  if (swept || Deno.build.os !== "linux") return;
-  swept = true;
-  try {
-    for (const entry of Deno.readDirSync(tmp)) {
-      const pid = new RegExp(`^${DIR_PREFIX}(\\d+)_`).exec(entry.name)?.[1];
-      if (
-        !entry.isDirectory || pid === undefined || Number(pid) === Deno.pid || exists(`/proc/${pid}/stat`)
-      ) {
-        continue;
-      }
-      try {
-        Deno.removeSync(join(tmp, entry.name), { recursive: true });
-      } catch {
-        // Not ours, or gone already.
-      }
-    }
-  } catch {
-    // The temp directory cannot be listed: nothing to sweep.
-  }
-}
 
 /** The line and column numbers of a plugin's stack, without its names, messages or URLs. */
 function stackNumbers(stack: string): string {
@@ -244,8 +218,12 @@ export class Sandbox {
   constructor(options: SandboxOptions) {
     this.#options = options;
     requireDenoRuntime(`plugin ${options.plugin}`);
-    this.#dir = Deno.makeTempDirSync({ prefix: `${DIR_PREFIX}${Deno.pid}_` });
-    sweepStaleDirectories(dirname(this.#dir));
+    const directory = createSandboxDirectory();
+    this.#dir = directory.path;
+    if (!swept) {
+      swept = true;
+      sweepStaleDirectories(dirname(this.#dir));
+    }
     const shim = join(this.#dir, "shim.js");
     Deno.writeTextFileSync(shim, SHIM_SOURCE);
     const argv = commandLine(shim, options);
@@ -270,9 +248,7 @@ export class Sandbox {
     this.#writer = this.#child.stdin.getWriter();
     this.#writer.closed.catch(() => {});
     this.#stderrDone = this.#pumpStderr();
-    this.#removed = this.#child.status.then(() => Deno.remove(this.#dir, { recursive: true })).catch(
-      () => {},
-    );
+    this.#removed = this.#child.status.then(() => directory.remove()).catch(() => {});
     this.#exit = this.#child.status.then(async (status) => {
       this.#exited = true;
       await this.#stderrDone;

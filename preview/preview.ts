@@ -91,7 +91,8 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     )
       .values() as Cell[][];
     const masked = decodeRows(
-      (await new ChunkMasker(t.info, columns).mask(encodeRows(source), 1, source.length)).bytes,
+      (await new ChunkMasker(t.info, columns).mask({ bytes: encodeRows(source), rows: source.length }, 1))
+        .bytes,
       columns.length,
     );
     const shown: PreviewColumn[] = [];

@@ -12,7 +12,9 @@ import type { KAnonymityResult, VerifyReport } from "../verify/findings.ts";
 
 /** What the page shows: a run, a verification, or both. */
 export interface HtmlReportInput {
+  /** The run's report. */
   run?: RunReport;
+  /** The verification's report. */
   verify?: VerifyReport;
 }
 

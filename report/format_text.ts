@@ -56,6 +56,23 @@ export function formatText(report: RunReport): string {
         `so the copy is consistent per table, not across all tables`,
     );
   }
+  if (report.shard) {
+    const { index, count, runKey, units, finished, snapshots } = report.shard;
+    out.push(
+      `shard ${index}/${count} of run ${runKey}: ${units} units loaded here` +
+        (finished === undefined
+          ? ""
+          : finished
+          ? "; this shard finished the run"
+          : "; another shard finished the run"),
+    );
+    if (snapshots.length > 1) {
+      out.push(
+        `the run's units were read from snapshots ${snapshots.join(", ")} (the first one had ended when a ` +
+          `shard joined), so the copy is consistent per unit, not across all tables`,
+      );
+    }
+  }
   const found = formatDiagnostics(report.diagnostics, { code: true });
   if (found) out.push(found);
   if (report.error) out.push(`error ${report.error.code}: ${report.error.message}`);

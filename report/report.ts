@@ -10,8 +10,11 @@ import type { Diagnostic } from "../core/diagnostic.ts";
 export interface TableReport {
   /** `schema.table`. */
   table: string;
-  /** What happened to the table: copied, skipped by the policy, completed by the run resumed, failed (rolled back), or not reached. */
-  status: "copied" | "skipped" | "resumed" | "failed" | "not-started";
+  /**
+   * What happened to the table: copied, skipped by the policy, completed by the run resumed, loaded
+   * whole by other shards of the run, failed (rolled back), or not reached.
+   */
+  status: "copied" | "skipped" | "resumed" | "other-shard" | "failed" | "not-started";
   /** Rows written to the target. */
   rows: number;
   /** COPY text bytes read from the source. */
@@ -36,6 +39,19 @@ export interface RunReport {
   runId: string;
   /** Set when this run resumed an interrupted one: the tables it found complete, and their snapshots. */
   resumed?: { runId: string; skipped: string[]; snapshots: string[] };
+  /**
+   * Set when this process was one shard of a run: which, the run key, the units it loaded, whether it
+   * finished the run (post-data, sequences: one shard does), and the snapshots the run's units were read
+   * from (more than one: the copy is consistent per unit, not across all tables).
+   */
+  shard?: {
+    index: number;
+    count: number;
+    runKey: string;
+    units: number;
+    finished?: boolean;
+    snapshots: string[];
+  };
   /** When the run started (ISO 8601, UTC). */
   startedAt: string;
   /** When the run ended (ISO 8601, UTC). */

@@ -78,19 +78,25 @@ async function createFromSpec(
     domain,
     unique: spec.unique ?? false,
     resolve: (sub, col) => createFromSpec(sub, { column: { ...ctx.column, ...col }, master: ctx.master }),
+    knows: (name) => REGISTRY.get(name) !== undefined,
   });
 }
 
-/** A batch context over the given source columns. */
-export function batchOf(columns: Record<string, readonly Cell[]> = {}): BatchContext {
+/** A batch context over the given source columns (and, when given, the row's masked columns). */
+export function batchOf(
+  columns: Record<string, readonly Cell[]> = {},
+  masked?: Record<string, readonly Cell[]>,
+): BatchContext {
+  const of = (from: Record<string, readonly Cell[]>, name: string) => {
+    const got = from[name];
+    if (!got) throw new RangeError(`no column ${name}`);
+    return got;
+  };
   return {
     table: { schema: "public", table: "t" },
     firstRow: 1,
-    column(name) {
-      const got = columns[name];
-      if (!got) throw new RangeError(`no column ${name}`);
-      return got;
-    },
+    column: (name) => of(columns, name),
+    ...(masked ? { masked: (name: string) => of(masked, name) } : {}),
   };
 }
 
@@ -99,11 +105,14 @@ export async function maskValues(
   name: string,
   params: Record<string, unknown>,
   values: readonly Cell[],
-  options: MakeOptions & { batch?: Record<string, readonly Cell[]> } = {},
+  options: MakeOptions & {
+    batch?: Record<string, readonly Cell[]>;
+    masked?: Record<string, readonly Cell[]>;
+  } = {},
 ): Promise<Cell[]> {
   const m = await makeMasker(name, params, options);
   try {
-    return await m.mask(values, batchOf(options.batch));
+    return await m.mask(values, batchOf(options.batch, options.masked));
   } finally {
     await m.close?.();
   }

@@ -11,6 +11,24 @@ const INT_RANGE: Record<string, [number, number]> = {
   int4: [-2147483648, 2147483647],
 };
 
+/**
+ * True when the `YYYY…-MM-DD` at the start of `v` is a day of the proleptic Gregorian calendar within
+ * PostgreSQL's range: years of any number of digits up to `maxYear` AD, back to 4714-11-24 BC.
+ */
+function calendarDay(v: string, maxYear: number): boolean {
+  const m = /^(\d+)-(\d{2})-(\d{2})/.exec(v)!;
+  const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);
+  const bc = v.endsWith(" BC");
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  if (bc ? year > 4714 || (year === 4714 && (month < 11 || (month === 11 && day < 24))) : year > maxYear) {
+    return false;
+  }
+  // 1 BC is the astronomical year 0, a leap year.
+  const y = bc ? 1 - year : year;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return day <= (month === 2 ? (leap ? 29 : 28) : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]);
+}
+
 const CHECKS: Partial<Record<ColumnInfo["family"], (v: string, base: string) => boolean>> = {
   integer: (v, base) => {
     if (!/^[+-]?\d+$/.test(v)) return false;
@@ -21,12 +39,11 @@ const CHECKS: Partial<Record<ColumnInfo["family"], (v: string, base: string) => 
   numeric: (v) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^NaN$/.test(v),
   float: (v) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(NaN|[+-]?Infinity)$/.test(v),
   boolean: (v) => /^(t|f|true|false|yes|no|on|off|1|0)$/i.test(v),
-  date: (v) =>
-    /^\d{4,}-\d{2}-\d{2}( BC)?$|^[+-]?infinity$/.test(v) && !Number.isNaN(Date.parse(v.slice(0, 10))),
+  date: (v) => /^[+-]?infinity$/.test(v) || (/^\d{4,}-\d{2}-\d{2}( BC)?$/.test(v) && calendarDay(v, 5874897)),
   timestamp: (v) =>
-    /^\d{4,}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}(:?\d{2})?)?( BC)?$|^[+-]?infinity$/.test(
-      v,
-    ),
+    /^[+-]?infinity$/.test(v) ||
+    (/^\d{4,}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}(:?\d{2})?)?( BC)?$/.test(v) &&
+      calendarDay(v, 294276)),
   time: (v) => /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}(:?\d{2})?)?$/.test(v),
   uuid: (v) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(v),
   json: (v) => {

@@ -25,6 +25,9 @@ import { fakeUrl } from "./fake/url.ts";
 import { fakeDateOfBirth } from "./fake/date_of_birth.ts";
 import { dateShift } from "./date/shift.ts";
 import { dateTruncate } from "./date/truncate.ts";
+import { dateAgeBand } from "./date/age_band.ts";
+import { postcodeTruncate } from "./postcode/truncate.ts";
+import { numberBucket } from "./number/bucket.ts";
 import { numberNoise } from "./number/noise.ts";
 import { numberRound } from "./number/round.ts";
 import { template } from "./template.ts";
@@ -64,8 +67,11 @@ export function builtinStrategies(): StrategyRegistry {
     .add(fakeDateOfBirth)
     .add(dateShift)
     .add(dateTruncate)
+    .add(dateAgeBand)
     .add(numberNoise)
     .add(numberRound)
+    .add(numberBucket)
+    .add(postcodeTruncate)
     .add(template)
     .add(regex)
     .add(json)

@@ -15,7 +15,7 @@
  */
 import { z } from "zod";
 import { PrivaciError } from "../errors.ts";
-import { columnLabel, requireFamily } from "./_column.ts";
+import { requireFamily } from "./_column.ts";
 import { closeAll, NestedSpecSchema, runAll, TEXT_COLUMN, toSpec } from "./_compose.ts";
 import {
   collect,

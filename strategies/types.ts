@@ -94,6 +94,8 @@ export interface StrategyInit<P> {
   unique: boolean;
   /** Builds another strategy's masker for the same column (for `template`, `json`, arrays). */
   resolve(spec: StrategySpec, column?: Partial<ColumnInfo>): Promise<ColumnMasker>;
+  /** True when `name` is a strategy `resolve` can build (absent: every name is taken for one). */
+  knows?(name: string): boolean;
 }
 
 /** A strategy reference with its params, as the policy spells it in long form. */
@@ -116,6 +118,12 @@ export interface BatchContext {
   firstRow: number;
   /** The source values of another column in this batch (for `date.shift by:` and row-aware scrubbing). */
   column(name: string): readonly Cell[];
+  /**
+   * The values another column of this batch is written with (masked, or the source values of a kept
+   * column), for rules built from the row's masked values. Only columns the masker lists in
+   * {@link ColumnMasker.readsMasked} are ready. Absent outside a table's masking (a single value).
+   */
+  masked?(name: string): readonly Cell[];
 }
 
 /** The per-column runtime of a strategy. */
@@ -124,6 +132,8 @@ export interface ColumnMasker {
   mask(values: readonly Cell[], batch: BatchContext): Cell[] | Promise<Cell[]>;
   /** Other columns of the same row this masker reads through {@link BatchContext.column}. */
   readonly reads?: readonly string[];
+  /** Other columns whose masked values it reads through {@link BatchContext.masked}: they are masked first. */
+  readonly readsMasked?: readonly string[];
   /**
    * True when the masker must see every value of its column (it checks them against each other, e.g.
    * for collisions): the column's table is then masked by this masker, never split across workers.

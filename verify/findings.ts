@@ -30,7 +30,9 @@ export type Check = (typeof CHECKS)[number];
 
 /** One problem in the masked copy, located by table, column and check. */
 export interface Finding {
+  /** The check that found it. */
   check: Check;
+  /** How likely it is that personal data left the source. */
   risk: Risk;
   /** `schema.table`. */
   table: string;
@@ -51,8 +53,11 @@ export function atLeast(risk: Risk, threshold: Risk): boolean {
 
 /** The replay counts of one masked column. */
 export interface ReplayResult {
+  /** `schema.table`. */
   table: string;
+  /** The masked column. */
   column: string;
+  /** The strategy of its rule. */
   strategy: string;
   /** What the strategy declares it may reproduce (`nothing` when it declares nothing). */
   reproduces: string;
@@ -68,7 +73,9 @@ export interface ReplayResult {
 
 /** Source values of masked columns found inside another column of the target. */
 export interface ContainmentResult {
+  /** `schema.table`. */
   table: string;
+  /** The column scanned. */
   column: string;
   /** Target rows scanned. */
   rows: number;
@@ -82,12 +89,15 @@ export interface ContainmentResult {
 
 /** The residual scan of one kept or scrubbed column. */
 export interface ResidualResult {
+  /** `schema.table`. */
   table: string;
+  /** The column scanned. */
   column: string;
   /** The column's rule: `keep` or the strategy name. */
   rule: string;
   /** Rows scanned, and of how many non-NULL rows (they differ under `--sample`). */
   scanned: number;
+  /** Non-NULL rows of the column. */
   rows: number;
   /** Words scanned (whitespace-separated), for throughput figures. */
   words: number;
@@ -97,14 +107,19 @@ export interface ResidualResult {
   counts: Record<string, number>;
   /** At most one redacted context per detector: detected spans replaced by tags, cut short. */
   contexts: Record<string, string>;
+  /** The risk of the detections, `null` when there are none. */
   risk: Risk | null;
 }
 
 /** k-anonymity of one table over its declared quasi-identifiers. */
 export interface KAnonymityResult {
+  /** `schema.table`. */
   table: string;
+  /** The policy's quasi-identifier columns, together. */
   quasiIdentifiers: string[];
+  /** The smallest group size the policy accepts. */
   kMin: number;
+  /** Rows of the target table. */
   rows: number;
   /** The smallest group size (0 for an empty table). */
   k: number;
@@ -118,29 +133,45 @@ export interface KAnonymityResult {
 
 /** Integrity measurements of one table. */
 export interface IntegrityResult {
+  /** `schema.table`. */
   table: string;
+  /** Rows in the source (in the run's selection). */
   sourceRows: number;
+  /** Rows in the target. */
   targetRows: number;
 }
 
 /** Everything `privaci verify` found. */
 export interface VerifyReport {
+  /** The PrivaCI version that wrote the report. */
   privaci: string;
+  /** When the verification started (ISO 8601, UTC). */
   startedAt: string;
+  /** Wall-clock time of the verification, in milliseconds. */
   ms: number;
+  /** The source URL without its password. */
   source: string;
+  /** The target URL without its password. */
   target: string;
   /** Rows per table the residual scan read at most, when `--sample` was given. */
   sample?: number;
+  /** True when no finding is at or above `failOn`. */
   ok: boolean;
+  /** The `--fail-on` risk. */
   failOn: Risk;
   /** The tables checked, with the strategy per masked column (kept columns are left out). */
   tables: { table: string; rows: "copy" | "skip"; masked: Record<string, string>; kept: number }[];
+  /** Every finding, highest risk first (see {@link sortFindings}). */
   findings: Finding[];
+  /** Masked columns replayed against the source. */
   replay: ReplayResult[];
+  /** Source values of masked columns found in other columns. */
   containment: ContainmentResult[];
+  /** Personal data detected in kept and scrubbed columns. */
   residual: ResidualResult[];
+  /** Row counts of source and target. */
   integrity: IntegrityResult[];
+  /** k-anonymity of the tables with quasi-identifiers. */
   kAnonymity: KAnonymityResult[];
   /** Seconds per phase. */
   timings: Record<string, number>;

@@ -67,7 +67,7 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "column_list.yaml",
     code: "CONFIG_INVALID",
-    message: "expected a strategy name or a mapping with 'strategy', got a list",
+    message: "must list at least 2 items",
     path: [...COL, "email"],
     line: 8,
     col: 14,
@@ -83,7 +83,8 @@ export const BAD_CASES: readonly BadCase[] = [
   {
     file: "column_number.yaml",
     code: "CONFIG_INVALID",
-    message: "expected a strategy name or a mapping with 'strategy', got an integer",
+    message:
+      "expected a strategy name, a mapping with 'strategy' or a list of when: alternatives, got an integer",
     path: [...COL, "customer_id"],
     line: 8,
     col: 20,
@@ -647,6 +648,67 @@ export const BAD_CASES: readonly BadCase[] = [
     path: ["version"],
     line: 2,
     col: 10,
+  },
+  {
+    file: "when_missing.yaml",
+    code: "CONFIG_INVALID",
+    message: "needs when: — only the last alternative is the default, for rows no condition matches",
+    path: [...COL, "email", 0],
+    line: 9,
+    col: 11,
+  },
+  {
+    file: "when_nested_no_column.yaml",
+    code: "CONFIG_INVALID",
+    message:
+      "is required: a condition is { column, eq | ne | in | not_in | is_null | matches | gt | gte | lt | lte: value }, or all/any/not",
+    path: [...COL, "email", 0, "when", "any", 1, "column"],
+    line: 9,
+    col: 60,
+  },
+  {
+    file: "when_no_default.yaml",
+    code: "CONFIG_INVALID",
+    message: "the last alternative is the default: drop its when:, or add a default after it",
+    path: [...COL, "email", 1, "when"],
+    line: 10,
+    col: 19,
+  },
+  {
+    file: "when_operator_unknown.yaml",
+    code: "CONFIG_INVALID",
+    message:
+      "unknown key 'equals' (allowed: column, eq, ne, in, not_in, is_null, matches, gt, gte, lt, lte, all, any, not)",
+    path: [...COL, "email", 0, "when", "equals"],
+    line: 9,
+    col: 39,
+  },
+  {
+    file: "when_outside_list.yaml",
+    code: "CONFIG_INVALID",
+    message: "belongs to a rule in a list of alternatives that ends with a rule without when: (the default)",
+    path: [...COL, "email", "when"],
+    line: 8,
+    col: 38,
+  },
+  {
+    file: "when_two_operators.yaml",
+    code: "CONFIG_INVALID",
+    message:
+      "give exactly one operator for column 'country': eq, ne, in, not_in, is_null, matches, gt, gte, lt, lte",
+    path: [...COL, "email", 0, "when"],
+    line: 9,
+    col: 17,
+  },
+  {
+    file: "when_unique.yaml",
+    code: "STRATEGY_PARAMS",
+    message:
+      "'unique: true' cannot be honoured by a rule with when: alternatives: rows of different alternatives may meet",
+    path: [...COL, "email", 1, "unique"],
+    line: 11,
+    col: 42,
+    rules: true,
   },
   {
     file: "where_empty.yaml",

@@ -8,13 +8,13 @@
  * @module
  */
 import { z } from "zod";
-import { asciiFold, createFake, localeParam, uniqueSuffixParams, withToken } from "./_common.ts";
+import { asciiFold, createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
 import { LocaleData } from "./locale.ts";
 import type { Rng } from "../keyed/_prf.ts";
 import type { StrategyDefinition } from "../types.ts";
 
 const params = z.strictObject({
-  locale: localeParam,
+  ...localeParams,
   email_domain: z.string().regex(
     /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
     "must be a domain name",
@@ -103,17 +103,21 @@ export const fakeEmail = {
       "With `unique: true` an address is the normal fake with a whole first and last name (perhaps a " +
       "middle initial) and a keyed number of up to `suffix_digits` digits " +
       "(`emily.j.oconnell47291@example.net`), the name shortened to fit `varchar(n)`. Such values are " +
-      "unique with high probability, not by construction: the masker remembers a keyed fingerprint of " +
-      "every address it wrote (about 24 bytes per distinct value, up to 4,194,304 values), and an address " +
-      "that another source value already gave stops the run with `STRATEGY_COLLISION` naming the column, " +
-      "never a silent duplicate. The outcome depends only on the key and the data, so a collision recurs " +
-      "until fixed: raise `suffix_digits` (with the default 5, a column of 1,000,000 distinct English " +
-      "addresses collides under about one key in 70, one of 100,000 under one key in 7,000; each digit " +
-      "more makes it ten times rarer) or set `unique_suffix: token`, unique by construction with an " +
-      "injective token of the input (`c.zieme.oxt2bkdl…@example.net`, as long as the input needs). A " +
-      "column checked this way is masked by one masker (never split across masking workers); runs split " +
-      "with `--shard`, or resumed, check only the values they mask, so keep the target's unique constraint " +
-      "(`check` asks for one). Both ends of a foreign key must agree on `unique` and these params.",
+      "unique with high probability, not by construction, so every collision is caught, never written " +
+      "silently. On a column under a unique index (a primary key, a unique constraint), the target's index " +
+      "catches it: `schema: copy` builds the index, and a collision fails that table's load with the " +
+      "unique violation naming the column (a target made by hand must have the index too). On any other " +
+      "column the masker remembers a keyed fingerprint of every address it wrote, in bounded memory (24 " +
+      "bytes per distinct value, at most 1,048,576 values: 24 MiB), masks that table on one thread, never " +
+      "split across masking workers, and stops the run with `STRATEGY_COLLISION` naming the column at a " +
+      "collision, or when the column holds more distinct values than it can check. The outcome depends " +
+      "only on the key and the data, so a collision recurs until fixed: raise `suffix_digits` (with the " +
+      "default 5, a column of 1,000,000 distinct English addresses collides under about one key in 70, " +
+      "one of 100,000 under one key in 7,000; each digit more makes it ten times rarer) or set " +
+      "`unique_suffix: token`, unique by construction with an injective token of the input " +
+      "(`c.zieme.oxt2bkdl…@example.net`, as long as the input needs). Runs split with `--shard`, or " +
+      "resumed, check only the values they mask. Both ends of a foreign key must agree on `unique` and " +
+      "these params.",
     examples: [
       { input: "alice@corp.example" },
       { params: { email_domain: "test.invalid" }, input: "bob@corp.example" },

@@ -6,7 +6,8 @@
  * into an error naming the column: a duplicate is never written silently.
  *
  * The fingerprints live in an open-addressing table of three `Uint32Array` columns (12 bytes a slot,
- * at most half full), so a million distinct values take about 24 MiB and no object per value. A false
+ * at most half full, doubled as it fills), so memory is bounded: {@link MAX_CHECKED} distinct values
+ * take 24 MiB and no object per value; more are refused. A false
  * alarm needs two outputs with equal 63-bit fingerprints (about 1 in 10^7 over a million values), and
  * a missed collision two colliding inputs with equal 32-bit fingerprints as well.
  *
@@ -14,8 +15,8 @@
  */
 import type { Prf } from "./_prf.ts";
 
-/** The most distinct values one check remembers (a table of 2^23 slots, 96 MiB). */
-export const MAX_CHECKED = 2 ** 22;
+/** The most distinct values one check remembers (a table of at most 2^21 slots, 24 MiB). */
+export const MAX_CHECKED = 2 ** 20;
 
 const FIRST_SLOTS = 4096;
 

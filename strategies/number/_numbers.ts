@@ -8,7 +8,8 @@ import { columnLabel } from "../_column.ts";
 import { StrategyParamsError } from "../errors.ts";
 import type { ColumnInfo } from "../types.ts";
 
-const INT_LIMIT: Record<string, number> = { int2: 32767, int4: 2147483647, int8: Number.MAX_SAFE_INTEGER };
+/** The largest magnitudes written; for int8 the largest double below 2^63 (larger ones take exact arithmetic). */
+const INT_LIMIT: Record<string, number> = { int2: 32767, int4: 2147483647, int8: 9223372036854774784 };
 
 /** Decimal places written in `v` (`12.50` → 2). */
 export function decimalsOf(v: string): number {
@@ -29,7 +30,7 @@ export function numberWriter(strategy: string, column: ColumnInfo): (x: number, 
   if (column.family === "integer") {
     const limit = INT_LIMIT[column.baseType] ?? Number.MAX_SAFE_INTEGER;
     return (x) =>
-      String(Math.max(-limit - (limit === Number.MAX_SAFE_INTEGER ? 0 : 1), Math.min(limit, Math.round(x))));
+      String(Math.max(limit < Number.MAX_SAFE_INTEGER ? -limit - 1 : -limit, Math.min(limit, Math.round(x))));
   }
   if (column.family === "float") return (x) => String(x);
   if (column.family === "numeric" && column.baseType === "numeric") {

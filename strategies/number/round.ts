@@ -1,6 +1,7 @@
 /**
  * `number.round`: rounds a number to the nearest multiple of `to` (`to: 1000` for salaries, `to: 0.5`),
- * written back in the column's type.
+ * written back in the column's type; in doubles where they hold the value exactly, else (`bigint` past
+ * 2^53, long `numeric`) in exact decimal arithmetic.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import { z } from "zod";
 import { columnLabel, requireFamily } from "../_column.ts";
 import { memoMasker } from "../_memo.ts";
 import { decimalsOf, numberWriter } from "./_numbers.ts";
+import { decimalOf, decimalWriter, fitsDouble, floorDiv, parseDecimal, rescale } from "./_decimal.ts";
 import { StrategyParamsError } from "../errors.ts";
 import type { StrategyDefinition } from "../types.ts";
 
@@ -45,11 +47,22 @@ export const numberRound = {
     const write = numberWriter("number.round", column);
     const step = params.to;
     const places = decimalsOf(String(step));
+    const exact = decimalWriter("number.round", column);
+    const to = decimalOf(step);
+    // Float columns hold doubles: their values are always exact as one.
+    const doubles = column.family === "float";
     return memoMasker((v) => {
       const x = Number(v);
-      if (!Number.isFinite(x)) return v;
-      const r = Math.round(x / step) * step;
-      return write(Number(r.toFixed(places)), Math.max(places, decimalsOf(v)));
+      if (Number.isFinite(x) && (doubles || fitsDouble(v))) {
+        const r = Math.round(x / step) * step;
+        return write(Number(r.toFixed(places)), Math.max(places, decimalsOf(v)));
+      }
+      const d = parseDecimal(v);
+      if (d === null) return v; // NaN, Infinity
+      // Half-way values round up, as Math.round does: floor((2v + to) / 2to) multiples of `to`.
+      const t = Math.max(d.scale, to.scale);
+      const value = rescale(d.n, d.scale, t), unit = rescale(to.n, to.scale, t);
+      return exact(floorDiv(2n * value + unit, 2n * unit) * unit, t);
     });
   },
 } satisfies StrategyDefinition<Params>;

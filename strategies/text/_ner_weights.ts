@@ -14,8 +14,11 @@ export const NER_PROVENANCE = {
     "stackFolds": 3,
     "tuneGroup": "gum_news",
     "maxOtherRemoved": 0.035,
+    "postsTuneGroup": "btc",
+    "postsMaxOtherRemoved": 0.105,
   },
   "threshold": 0.04,
+  "postsThreshold": 0.01,
   "corpora": [
     {
       "path": "wnut17/wnut17train.conll",
@@ -631,10 +634,11 @@ export const NER_PROVENANCE = {
   "weightsSha256": "7724818d4ba0b2123bb83c4a432ee2e2be202c01229771c80959bfc4c1af728e",
 } as const;
 
-/** The person-name model's int8 weights (base64) per pass, their scales and the tuned threshold. */
+/** The person-name model's int8 weights (base64) per pass, their scales and the tuned thresholds. */
 export const NER_WEIGHTS: NerWeightsRecord = {
   "featureVersion": 1,
   "threshold": 0.04,
+  "postsThreshold": 0.01,
   "passes": [{
     "bits": 18,
     "scale": 0.04590453952550888,

@@ -168,13 +168,9 @@ Deno.test("exfil plugin: filling the disk through its cache ends at the file siz
   assertFields(error, { code: "PLUGIN_PERMISSION" });
 });
 
-// Ignored until understood: in one full parallel run (785 passed) the plugin's Deno.cwd() threw inside the
-// sandbox; alone and in the plugin files together it passes. What the directory holds and who removes it is
-// covered by the cache and sweep tests; this one only reads where the sandbox stands.
-Deno.test({
-  name: "exfil plugin: the sandbox works in its own directory, not the host's",
-  ignore: Deno.env.get("PRIVACI_TEST_FLAKY") !== "1",
-}, async () => {
+// Its working directory is its private one, which no other host's sweep deletes while it runs, even a
+// host that cannot see this process (plugins/_sandbox_dir.ts).
+Deno.test("exfil plugin: the sandbox works in its own directory, not the host's", async () => {
   const got = await fixture.with({}, async (loaded) => {
     const def = loaded.strategies.find((s) => s.meta.name === "@evil/exfil/where_am_i")!;
     return await maskWith(def, ["x"]);

@@ -203,6 +203,18 @@ Deno.test("privaci run with a plugin failing in a later chunk keeps the masked c
       assert.ok(error instanceof PluginError, String(error));
       assert.equal(error.code, "PLUGIN_ERROR");
       assert.equal(error.exitCode, 3);
+      // Rows are counted from the chunk's first: the error names the chunk and the key range that places
+      // them in the table, and the range holds the poisoned row.
+      const { chunk, range, rows } = error.location ?? {};
+      assert.ok(chunk !== undefined && chunk > 0, error.message);
+      const [, lo, hi] = /^"id" >= (\d+)(?: and "id" < (\d+))?$/.exec(range ?? "") ?? [];
+      assert.ok(Number(lo) <= ROWS - 10 && (hi === undefined || ROWS - 10 < Number(hi)), error.message);
+      assert.ok(
+        error.message.endsWith(
+          `(table public.person, column nhs, rows ${rows?.first}-${rows?.last} of chunk ${chunk}, key range ${range})`,
+        ),
+        error.message,
+      );
       const count = async (where: string) =>
         Number(
           new TextDecoder().decode(await copyOut(dbs.targetUrl, `select count(*) from person ${where}`))

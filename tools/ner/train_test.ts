@@ -11,6 +11,7 @@ Deno.test("_ner_weights.ts records the current settings, feature version and tun
   assert.equal(NER_PROVENANCE.featureVersion, FEATURE_VERSION);
   assert.equal(NER_WEIGHTS.featureVersion, FEATURE_VERSION);
   assert.equal(NER_WEIGHTS.threshold, NER_PROVENANCE.threshold);
+  assert.equal(NER_WEIGHTS.postsThreshold, NER_PROVENANCE.postsThreshold);
 });
 
 Deno.test("_ner_weights.ts was trained from the corpora, gazetteer and feature sources as they are now", async () => {

@@ -1,0 +1,188 @@
+/**
+ * Shards: N real `privaci run --shard i/N` processes against one source and one target, one of them
+ * SIGKILLed while its COPY of a unit is in flight (seen in `pg_stat_progress_copy`, its backend traced
+ * to the process through the connection's port) and started again with the same arguments. The target
+ * must end byte-identical (per-table SHA-256 of the rows, read with psql) to a one-process run, with one
+ * run recorded done, every row checkpointed once, and exactly one shard reporting that it finished the run.
+ *
+ * Replay a failure with the printed seed: `PRIVACI_FAULT_SEED=<seed> deno test -A <this file>`.
+ */
+import assert from "node:assert/strict";
+import { connect, createDb, dbUrl, dropDb } from "../_pg.ts";
+import {
+  ADMIN_URL,
+  assertNothingHalf,
+  type CliProcess,
+  type CliResult,
+  expectedDigests,
+  loadState,
+  policyFile,
+  prepareTarget,
+  resetTarget,
+  runCli,
+  seededRandom,
+  seedSource,
+  startCli,
+  suiteSeed,
+  TABLES,
+  targetDigests,
+  waitForNoBackends,
+} from "../fixtures/fault/harness.ts";
+
+const SHARDS = 3;
+const CLI_MS = 180_000;
+/** Attempts at killing a shard mid-unit (a point its COPY passed between two polls is drawn again). */
+const ATTEMPTS = 3;
+/** 12.5k-row key ranges: 4 units for customers, 2 each for orders and order_items, 1 for products. */
+const CHUNKED = "options:\n  chunk_rows: 12500\n  jobs: 2";
+
+function show(r: CliResult): string {
+  return `exit ${r.code} (signal ${r.signal}) after ${
+    Math.round(r.ms)
+  } ms\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+}
+
+/** The TCP ports of the sockets process `pid` holds open (from /proc), to tell which shard a backend serves. */
+async function localPorts(pid: number): Promise<Set<number>> {
+  const inodes = new Set<string>();
+  try {
+    for await (const e of Deno.readDir(`/proc/${pid}/fd`)) {
+      const link = await Deno.readLink(`/proc/${pid}/fd/${e.name}`).catch(() => "");
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m) inodes.add(m[1]);
+    }
+  } catch {
+    return new Set();
+  }
+  const ports = new Set<number>();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await Deno.readTextFile(file).catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && inodes.has(f[9])) ports.add(parseInt(f[1].split(":")[1], 16));
+    }
+  }
+  return ports;
+}
+
+/**
+ * Polls the target's COPY progress until a unit's COPY of `table` has passed `row` rows, then SIGKILLs
+ * the shard whose connection it is; returns that shard's index, or `null` when every shard ended first
+ * or no backend could be traced to a shard within `timeoutMs`.
+ */
+async function killMidUnit(
+  db: string,
+  shards: readonly CliProcess[],
+  point: { table: string; row: number },
+  options: { done: () => boolean; timeoutMs: number },
+): Promise<number | null> {
+  const sql = connect(ADMIN_URL);
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    while (!options.done() && Date.now() < deadline) {
+      const copying = await sql.unsafe<{ port: number }[]>(
+        `select a.client_port as port
+           from pg_stat_activity a join pg_stat_progress_copy p using (pid)
+          where a.datname = $1 and a.application_name = $2 and p.tuples_processed >= $3`,
+        [db, `privaci write ${point.table}`, point.row],
+      );
+      for (const { port } of copying) {
+        for (const [i, s] of shards.entries()) {
+          if ((await localPorts(s.child.pid)).has(port)) {
+            s.child.kill("SIGKILL");
+            return i;
+          }
+        }
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return null;
+  } finally {
+    await sql.end();
+  }
+}
+
+function shardArgs(config: string, i: number, runKey: string): string[] {
+  return ["run", "-c", config, "--shard", `${i}/${SHARDS}`, "--run-key", runKey, "-q"];
+}
+
+Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-identical to one process", async () => {
+  const seed = suiteSeed("shards");
+  const random = seededRandom(seed);
+  const source = await createDb("shard_src");
+  const single = await createDb("shard_one");
+  const sharded = await createDb("shard_many");
+  const sourceUrl = dbUrl(source);
+  const shardedUrl = dbUrl(sharded);
+  const files: string[] = [];
+  try {
+    await seedSource(sourceUrl);
+    await prepareTarget(dbUrl(single));
+    await prepareTarget(shardedUrl);
+    const one = await policyFile(sourceUrl, dbUrl(single), CHUNKED);
+    const many = await policyFile(sourceUrl, shardedUrl, CHUNKED);
+    files.push(one, many);
+    const clean = await runCli(["run", "-c", one, "-q"], { timeoutMs: CLI_MS });
+    assert.equal(clean.code, 0, show(clean));
+    const reference = await targetDigests(dbUrl(single));
+    assert.deepEqual(reference, await expectedDigests(sourceUrl), "one process vs the masked source");
+
+    let killed: number | null = null;
+    for (let attempt = 1; attempt <= ATTEMPTS && killed === null; attempt++) {
+      await resetTarget(shardedUrl);
+      const runKey = `shard-test-${seed}-${attempt}`;
+      const table = ["public.customers", "public.orders", "public.order_items"][Math.floor(random() * 3)];
+      const point = { table, row: 1 + Math.floor(random() * 8_000) };
+      const label = `attempt ${attempt} (${table} at row ${point.row} of a unit)`;
+      const shards = Array.from(
+        { length: SHARDS },
+        (_, i) => startCli(shardArgs(many, i, runKey), { timeoutMs: CLI_MS }),
+      );
+      let ended = 0;
+      const results = shards.map((s) => s.result.finally(() => ended++));
+      killed = await killMidUnit(sharded, shards, point, { done: () => ended === SHARDS, timeoutMs: CLI_MS });
+      // The victim is re-run at once, with the same arguments, while the others may still be loading.
+      const rerun = killed === null ? null : startCli(shardArgs(many, killed, runKey), { timeoutMs: CLI_MS });
+      const outcomes = await Promise.all(results);
+      if (killed === null) {
+        // Every COPY passed the point between two polls: the run must still be exact, then draw again.
+        for (const r of outcomes) assert.equal(r.code, 0, `${label}: ${show(r)}`);
+        assert.deepEqual(await targetDigests(shardedUrl), reference, `${label}: uninterrupted shards`);
+        console.log(`${label}: missed, shards exact; drawing again`);
+        continue;
+      }
+      assert.equal(
+        outcomes[killed].signal,
+        "SIGKILL",
+        `${label}: victim ${killed}: ${show(outcomes[killed])}`,
+      );
+      const survivors = outcomes.filter((_, i) => i !== killed);
+      for (const r of survivors) assert.equal(r.code, 0, `${label}: ${show(r)}`);
+      const again = await rerun!.result;
+      assert.equal(again.code, 0, `${label}: re-run of shard ${killed}: ${show(again)}`);
+      await waitForNoBackends(ADMIN_URL, sharded);
+
+      assert.deepEqual(await targetDigests(shardedUrl), reference, `${label}: shards vs one process`);
+      const state = await loadState(shardedUrl);
+      assert.deepEqual(state.runs, ["done"], `${label}: runs recorded`);
+      assert.deepEqual(await assertNothingHalf(shardedUrl, label), [], `${label}: incomplete tables`);
+      const finishers = [...survivors, again].filter((r) => /this shard finished the run/.test(r.stdout));
+      assert.equal(
+        finishers.length,
+        1,
+        `${label}: shards reporting the finish:\n${[...survivors, again].map(show).join("\n")}`,
+      );
+      const loaded = [...survivors, again].map((r) => Number(/(\d+) units loaded here/.exec(r.stdout)?.[1]));
+      console.log(
+        `${label}: shard ${killed} killed mid-unit and re-run; units loaded per run ${loaded.join(", ")}`,
+      );
+    }
+    assert.notEqual(killed, null, `no shard was caught mid-unit in ${ATTEMPTS} attempts (seed ${seed})`);
+    assert.equal(TABLES.length, Object.keys(reference).length);
+  } finally {
+    for (const f of files) await Deno.remove(f).catch(() => {});
+    await dropDb(source);
+    await dropDb(single);
+    await dropDb(sharded);
+  }
+});
