@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import { fillDigits } from "./pattern.ts";
@@ -16,7 +16,7 @@ import { countryCodeLength, phoneClass, phoneRule, plausiblePhone } from "./_pho
 import type { StrategyDefinition } from "../types.ts";
 
 const params = z.strictObject({
-  locale: localeParam,
+  ...localeParams,
   keep_digits: z.int().min(0).max(8).optional().describe(
     "Leading digits kept as they are; default the country code after a leading + (2 or 3 digits: +1 " +
       "and +7 keep the next digit too), 1 after a leading 0, else 0",
