@@ -129,3 +129,51 @@ for (const v of VARIANTS) {
     value: v.value,
   });
 }
+
+// Rules that read their row, beside the plain strategies above (group "row"): the locale of each row from
+// a country column (five locales, all-distinct values), and a template filled from the row's masked names.
+const COUNTRIES = ["DE", "FR", "GB", "it_IT", "Narnia"];
+const ROW_CASES: { name: string; strategy: string; params: Record<string, unknown> }[] = [
+  { name: "fake.full_name", strategy: "fake.full_name", params: {} },
+  {
+    name: "fake.full_name locale_from: (5 countries)",
+    strategy: "fake.full_name",
+    params: { locale_from: "country" },
+  },
+  { name: "fake.postcode", strategy: "fake.postcode", params: {} },
+  {
+    name: "fake.postcode locale_from: (5 countries)",
+    strategy: "fake.postcode",
+    params: { locale_from: "country" },
+  },
+  {
+    name: "template from 2 masked columns of the row, ascii-folded",
+    strategy: "template",
+    params: { template: "{{first_name|ascii}}.{{last_name|ascii}}@example.com" },
+  },
+];
+for (const c of ROW_CASES) {
+  let masker: Awaited<ReturnType<typeof makeMasker>> | null = null;
+  let round = 0;
+  const batch = batchOf(
+    { country: Array.from({ length: BATCH }, (_, i) => COUNTRIES[i % COUNTRIES.length]) },
+    {
+      first_name: Array.from({ length: BATCH }, (_, i) => `Émilie${i % 97}`),
+      last_name: Array.from({ length: BATCH }, (_, i) => `O'Connor${i % 89}`),
+    },
+  );
+  Deno.bench({
+    name: `${c.name} (row)`,
+    group: "row",
+    n: 20,
+    warmup: 5,
+    async fn(b) {
+      masker ??= await makeMasker(c.strategy, c.params);
+      const values = Array.from({ length: BATCH }, (_, i) => `Person Number ${round * BATCH + i}`);
+      round++;
+      b.start();
+      await masker.mask(values, batch);
+      b.end();
+    },
+  });
+}

@@ -12,7 +12,7 @@ import { StrategyParamsError } from "../errors.ts";
 import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit } from "../types.ts";
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
 import { rowNameSet } from "./row_names.ts";
-import { DetectorPool } from "./pool.ts";
+import { defaultDetectorWorkers, DetectorPool } from "./pool.ts";
 import { NER_WEIGHTS } from "./_ner_weights.ts";
 import { splitNameMasker } from "./_split_name.ts";
 import {
@@ -81,9 +81,10 @@ export const TextScrubParams = z.strictObject({
   last_name_domain: z.string().min(1).optional().describe(
     "With person_style: first_last, the domain of the fake.last_name masker (the last-name column's)",
   ),
-  /** Detector workers; defaults to the number of cores, 0 detects on the calling thread. */
+  /** Detector workers; defaults to {@link defaultDetectorWorkers}, 0 detects on the calling thread. */
   workers: z.int().min(0).max(256).optional().describe(
-    "Detector worker threads; default the number of cores, 0 detects on the masking thread",
+    "Detector worker threads; default the number of cores (one on a machine of two cores or fewer), 0 " +
+      "detects on the masking thread",
   ),
   /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
   nlp: z.boolean().default(true).describe(
@@ -180,7 +181,7 @@ export const textScrub = {
       for (const m of fakes.values()) await m.close?.();
       throw e;
     }
-    const size = params.workers ?? navigator.hardwareConcurrency ?? 1;
+    const size = params.workers ?? defaultDetectorWorkers();
     const pool = await DetectorPool.create({
       size,
       entities,
