@@ -20,7 +20,6 @@ import { formatText } from "./report/format_text.ts";
 import { pluginCommand } from "./plugins/cli.ts";
 import { policyRegistry } from "./plugins/policy_registry.ts";
 import { failOnOption, formatRunJson, verifyAndReport, verifyCommand, verifyFailure } from "./verify/cli.ts";
-import { loadScanPolicy, scan } from "./scan/scan.ts";
 import { formatScanSummary } from "./scan/format.ts";
 import { preview } from "./preview/preview.ts";
 import { formatPreview } from "./preview/format.ts";
@@ -276,6 +275,8 @@ export function buildCli(): Command {
           },
         );
       }
+      // Loaded on use: the detectors (and their word lists) would add about 50 MB to every run.
+      const { loadScanPolicy, scan } = await import("./scan/scan.ts");
       const policy = opts.config ? await loadScanPolicy(opts.config) : undefined;
       const source = opts.source ?? Deno.env.get("PRIVACI_SOURCE_URL");
       if (!policy && !source) {

@@ -7,7 +7,8 @@
  * UNER English-EWT), each for the detector with and without the model and compromise; and the seeded
  * synthetic ticket corpus (a seed no test or tuning used) per entity type and per locale. Speed: words per
  * CPU-second of the whole scrubber (worker pool on every core, `replace: tag`) with and without
- * compromise, beside compromise alone on one core, on the same texts. Memory: what one detector worker adds
+ * compromise, beside detection alone (`detectSpans`, default entities, on this process's one thread, warm from
+ * the quality runs) and compromise alone on one core, on the same texts. Memory: what one detector worker adds
  * to the process's resident set. ../shared/datasets is read from the repository root.
  *
  * Usage: deno task bench:text [--json] [--tickets N] [--seed S] [--words N]
@@ -18,7 +19,7 @@ import nlp from "compromise";
 import process from "node:process";
 import { type DetectOptions, detectSpans } from "../strategies/text/detect.ts";
 import { heldoutGroups, type HeldoutScore, scoreHeldout } from "./text_heldout.ts";
-import { ENTITIES } from "../strategies/text/entities.ts";
+import { DEFAULT_ENTITIES, ENTITIES } from "../strategies/text/entities.ts";
 import { ticketCorpus } from "../strategies/text/testdata/ticket_corpus.ts";
 import { textScrub } from "../strategies/text/text_scrub.ts";
 import { DetectorPool } from "../strategies/text/pool.ts";
@@ -100,6 +101,15 @@ async function scrubberSpeed(
   }
 }
 
+/** Timing of `detectSpans` alone with the default entities on this thread. */
+function detectionSpeed(texts: string[]): Promise<Timing> {
+  const options: DetectOptions = { entities: new Set(DEFAULT_ENTITIES), nlp: DEFAULT_NLP };
+  for (const t of texts.slice(0, 200)) detectSpans(t, options);
+  return timed(() => {
+    for (const t of texts) detectSpans(t, options);
+  });
+}
+
 /** Timing of compromise alone (people, places, organisations) on one core. */
 function compromiseSpeed(texts: string[]): Promise<Timing> {
   for (const t of texts.slice(0, 50)) nlp(t).people();
@@ -163,6 +173,7 @@ for (let i = 0, n = 0; n < target; i++) {
 const cores = navigator.hardwareConcurrency;
 const scrub = await scrubberSpeed(speedTexts, cores, { nlp: true });
 const scrubNoNlp = await scrubberSpeed(speedTexts, cores, { nlp: false });
+const detection = await detectionSpeed(speedTexts);
 const aloneTexts = speedTexts.slice(0, Math.min(speedTexts.length, 6000));
 const alone = await compromiseSpeed(aloneTexts);
 const scrubWords = words(speedTexts);
@@ -180,6 +191,7 @@ const result = {
     scrubberWordsPerCpuSecond: Math.round(scrubWords / scrub.cpu),
     scrubberNoCompromiseWordsPerSecond: Math.round(scrubWords / scrubNoNlp.wall),
     scrubberNoCompromiseWordsPerCpuSecond: Math.round(scrubWords / scrubNoNlp.cpu),
+    detectionWordsPerCpuSecond: Math.round(scrubWords / detection.cpu),
     compromiseWords: aloneWords,
     compromiseWordsPerSecond: Math.round(aloneWords / alone.wall),
     compromiseWordsPerCpuSecond: Math.round(aloneWords / alone.cpu),
@@ -228,6 +240,7 @@ if (json) {
   console.log(
     `  text.scrub, nlp: false  ${sp.scrubberNoCompromiseWordsPerSecond} words/s wall, ${sp.scrubberNoCompromiseWordsPerCpuSecond} words per CPU-second`,
   );
+  console.log(`  detection alone, one thread  ${sp.detectionWordsPerCpuSecond} words per CPU-second`);
   console.log(
     `  compromise alone  ${sp.compromiseWordsPerSecond} words/s wall, ${sp.compromiseWordsPerCpuSecond} words per CPU-second (${sp.compromiseWords} words, one thread)`,
   );

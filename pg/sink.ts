@@ -7,6 +7,11 @@
  * (porsager/postgres#1173). The server's error still reaches the query's `reject`, which we observe, so
  * the stream fails with that error instead of hanging.
  *
+ * postgres.js also copies every chunk written to its COPY writable into a new CopyData message
+ * (`Buffer.concat` of a 5-byte header and the chunk). On a plain TCP connection the sink writes the
+ * header and the chunk to the socket itself instead; postgres.js still sends CopyDone or CopyFail and
+ * reads every reply, so its state machine and error handling stay its own.
+ *
  * @module
  */
 import type postgres from "postgres";
@@ -15,6 +20,17 @@ import { PgError } from "../errors.ts";
 import { openClient } from "./connect.ts";
 import { quoteIdent, quoteTable } from "./source.ts";
 import { pgErrorFields } from "./server_error.ts";
+import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
+
+const COPY_DATA = 0x64; // 'd'
+
+/** A CopyData message header for a payload of `length` bytes. */
+function copyDataHeader(length: number): Uint8Array {
+  const h = new Uint8Array(5);
+  h[0] = COPY_DATA;
+  new DataView(h.buffer).setUint32(1, length + 4);
+  return h;
+}
 
 /** What to write into one table. */
 export interface WriteSpec {
@@ -40,7 +56,12 @@ export interface TableSink {
 /** Opens a connection and a transaction for one table and starts `COPY … FROM STDIN`. */
 export async function openSink(url: string, spec: WriteSpec): Promise<TableSink> {
   const name = `${spec.schema}.${spec.table}`;
-  const client = openClient(url, { name: `privaci write ${name}`, fetchTypes: false });
+  let socket: TapSocket | null = null;
+  const client = openClient(url, {
+    name: `privaci write ${name}`,
+    fetchTypes: false,
+    socket: tapSocketFactory((s) => socket = s),
+  });
   let node: Writable;
   let serverError: unknown = undefined;
   let onServerError: ((e: unknown) => void) | null = null;
@@ -114,11 +135,37 @@ export async function openSink(url: string, spec: WriteSpec): Promise<TableSink>
     });
   node.on("error", () => {}); // handled through wait(); keeps Node from treating it as unhandled
 
+  // Frames written straight to the socket: only on plain TCP (a TLS socket wraps this one).
+  const direct = (socket as TapSocket | null)?.tappable ? socket as unknown as TapSocket : null;
+  /** Resolves when the socket drained, and rejects when the server failed or the connection ended. */
+  const drained = (sock: TapSocket) =>
+    new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        sock.off("drain", ok);
+        sock.off("close", closed);
+        onServerError = null;
+      };
+      const ok = () => (cleanup(), resolve());
+      const bad = (e: unknown) => (cleanup(), reject(e));
+      const closed = () => bad(serverError ?? new Error("The connection closed during COPY"));
+      if (serverError !== undefined) return reject(serverError);
+      if (sock.destroyed) return closed();
+      sock.once("drain", ok);
+      sock.once("close", closed);
+      onServerError = bad;
+    });
+
   const writable = new WritableStream<Uint8Array>({
     async write(chunk) {
       if (serverError !== undefined) throw await fail(serverError);
+      if (chunk.length === 0) return;
       try {
-        if (!node.write(chunk)) await wait("drain");
+        if (direct === null) {
+          if (!node.write(chunk)) await wait("drain");
+          return;
+        }
+        direct.write(copyDataHeader(chunk.length));
+        if (!direct.write(chunk)) await drained(direct);
       } catch (e) {
         throw await fail(e);
       }

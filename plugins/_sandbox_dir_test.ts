@@ -51,11 +51,10 @@ Deno.test({
       const removed = sweepStaleDirectories(tmp);
       assert.deepEqual(removed.sort(), [`${DIR_PREFIX}${dead}_old`, `${DIR_PREFIX}${dead}_released`]);
       const left = [...Deno.readDirSync(tmp)].map((e) => e.name).sort();
-      assert.deepEqual(left, [
-        `${DIR_PREFIX}${Deno.pid}_own`,
-        `${DIR_PREFIX}${dead}_fresh`,
-        `${DIR_PREFIX}${dead}_held`,
-      ]);
+      assert.deepEqual(
+        left,
+        [`${DIR_PREFIX}${Deno.pid}_own`, `${DIR_PREFIX}${dead}_fresh`, `${DIR_PREFIX}${dead}_held`].sort(),
+      );
       // Once its host lets go, the held one goes too.
       held.close();
       assert.deepEqual(sweepStaleDirectories(tmp), [`${DIR_PREFIX}${dead}_held`]);

@@ -126,3 +126,16 @@ for (const def of registry.list()) {
     }
   });
 }
+
+Deno.test("every param of every strategy has a description for docs/strategies.md", () => {
+  const missing: string[] = [];
+  for (const def of registry.list()) {
+    const schema = z.toJSONSchema(def.params, { io: "input" }) as {
+      properties?: Record<string, { description?: string }>;
+    };
+    for (const [name, p] of Object.entries(schema.properties ?? {})) {
+      if (!p.description?.trim()) missing.push(`${def.meta.name}.${name}`);
+    }
+  }
+  assert.deepEqual(missing, [], "params without .describe()");
+});

@@ -13,12 +13,23 @@ import { InjectiveToken } from "../keyed/_injective.ts";
 import { memoMasker } from "../_memo.ts";
 import { Prf } from "../keyed/_prf.ts";
 import { LocaleData, LOCALES } from "./locale.ts";
+import { rowLocaleMasker } from "./_row_locale.ts";
+import { StrategyParamsError } from "../errors.ts";
 import type { ColumnInfo, ColumnMasker, StrategyInit, TypeFamily } from "../types.ts";
 
 /** The `locale` param of every `fake.*` strategy. */
 export const localeParam = z.enum(LOCALES).default("en").describe(
   "Locale of the fake data: en, de, fr, es, it, nl, pt, pl, ja, zh, or any @faker-js/faker locale name",
 );
+
+/** The `locale_from` param of every `fake.*` strategy. */
+export const localeFromParam = z.string().min(1).optional().describe(
+  "Column of the same row holding a country or locale (DE, de_AT, de-CH, Germany): each row gets that " +
+    "country's locale; a value naming none gets `locale`",
+);
+
+/** The locale params of every `fake.*` strategy, to spread into its params schema. */
+export const localeParams = { locale: localeParam, locale_from: localeFromParam };
 
 /**
  * The params of fakes whose unique values can stay short (`fake.email`, `fake.username`): a keyed
@@ -74,10 +85,30 @@ export const TOKEN_TWEAK = 0xf0;
 /** Tweaks of the short unique suffix and of its collision check (two bytes). */
 const SUFFIX_TWEAK = 0xf8, CHECK_TWEAK = 0xf9;
 
-/** The `create` of a fake strategy; loads the locale's data the first time it is used. */
-export async function createFake<P extends { locale: string } & UniqueSuffix>(
+/**
+ * The `create` of a fake strategy; loads the locale's data the first time it is used. With
+ * `locale_from`, each row's locale comes from that column (see `_row_locale.ts`).
+ */
+export async function createFake<P extends { locale: string; locale_from?: string } & UniqueSuffix>(
   spec: FakeSpec<P>,
   init: StrategyInit<P>,
+): Promise<ColumnMasker> {
+  if (init.params.locale_from === undefined) return await fakeMasker(spec, init, init.params.locale);
+  if (init.unique && init.params.unique_suffix === "digits") {
+    throw new StrategyParamsError(
+      `Cannot use ${spec.name} with locale_from and unique: true on ${columnLabel(init.column)}: ` +
+        "values of different locales are not checked against each other",
+      { hint: "add unique_suffix: token (unique by construction), or drop locale_from" },
+    );
+  }
+  return await rowLocaleMasker(init.params, (locale) => fakeMasker(spec, init, locale));
+}
+
+/** The masker of a fake strategy for one locale. */
+async function fakeMasker<P extends { locale: string } & UniqueSuffix>(
+  spec: FakeSpec<P>,
+  init: StrategyInit<P>,
+  locale: string,
 ): Promise<ColumnMasker> {
   const { column, params } = init;
   requireFamily(spec.name, column, spec.families ?? ["string"]);
@@ -86,7 +117,7 @@ export async function createFake<P extends { locale: string } & UniqueSuffix>(
   // A short unique value needs room for its number too.
   requireLength(spec.name, column, spec.minLength + (short ? params.suffix_digits ?? 5 : 0));
   const prf = new Prf(key);
-  const data = await LocaleData.load(params.locale);
+  const data = await LocaleData.load(locale);
   const ctx: FakeContext<P> = {
     params,
     column,

@@ -9,12 +9,12 @@
 import { z } from "zod";
 import { PrivaciError } from "../../errors.ts";
 import { columnLabel } from "../_column.ts";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, luhnCheckDigit, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ ...localeParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x48;
 

@@ -4,60 +4,26 @@
  *
  * @module
  */
-import { z } from "zod";
-import { createFake, localeParam } from "./_common.ts";
-import { generate } from "./pattern.ts";
-import type { StrategyDefinition, StrategyMeta } from "../types.ts";
-
-const params = z.strictObject({ locale: localeParam });
-type Params = z.infer<typeof params>;
-
-function companyStrategy(
-  name: string,
-  description: string,
-  path: string,
-  tweak: number,
-  input: string,
-  suggest: StrategyMeta["suggest"] = [],
-) {
-  return {
-    meta: {
-      name,
-      suggest,
-      description,
-      columnTypes: ["string"],
-      deterministic: true,
-      reproduces: "pool",
-      unique: false,
-      keyed: true,
-      examples: [{ input }, { params: { locale: "de" }, input }],
-    },
-    params,
-    create(init) {
-      return createFake<Params>({
-        name,
-        minLength: 1,
-        make: ({ prf, data }) => (v) => generate(data, prf.rng(tweak, v.trim().toLowerCase()), path),
-      }, init);
-    },
-  } satisfies StrategyDefinition<Params>;
-}
+import { type LocaleOnlyParams, patternStrategy } from "./_locale_strategy.ts";
+import type { StrategyDefinition } from "../types.ts";
 
 /** The `fake.company` strategy. */
-export const fakeCompany: StrategyDefinition<Params> = companyStrategy(
-  "fake.company",
-  "Writes a company name of the locale",
-  "company.name",
-  0x38,
-  "Acme Corporation",
-  [{ columnName: "^company(_?name)?$", families: ["string"], rank: 10 }],
-);
+export const fakeCompany: StrategyDefinition<LocaleOnlyParams> = patternStrategy({
+  name: "fake.company",
+  description: "Writes a company name of the locale",
+  path: "company.name",
+  tweak: 0x38,
+  input: "Acme Corporation",
+  exampleLocale: "de",
+  suggest: [{ columnName: "^company(_?name)?$", families: ["string"], rank: 10 }],
+});
 
 /** The `fake.job_title` strategy. */
-export const fakeJobTitle: StrategyDefinition<Params> = companyStrategy(
-  "fake.job_title",
-  "Writes a job title (in the locale's language where it has titles, else English)",
-  "person.jobTitle",
-  0x39,
-  "Sales Manager",
-);
+export const fakeJobTitle: StrategyDefinition<LocaleOnlyParams> = patternStrategy({
+  name: "fake.job_title",
+  description: "Writes a job title (in the locale's language where it has titles, else English)",
+  path: "person.jobTitle",
+  tweak: 0x39,
+  input: "Sales Manager",
+  exampleLocale: "de",
+});

@@ -8,13 +8,13 @@
  * @module
  */
 import { z } from "zod";
-import { asciiFold, createFake, localeParam, uniqueSuffixParams, withToken } from "./_common.ts";
+import { asciiFold, createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
 import { LocaleData } from "./locale.ts";
 import type { Rng } from "../keyed/_prf.ts";
 import type { StrategyDefinition } from "../types.ts";
 
 const params = z.strictObject({
-  locale: localeParam,
+  ...localeParams,
   email_domain: z.string().regex(
     /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i,
     "must be a domain name",

@@ -10,12 +10,12 @@
 import { z } from "zod";
 import { PrivaciError } from "../../errors.ts";
 import { columnLabel } from "../_column.ts";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, ibanCheck, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ ...localeParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x4c;
 
@@ -51,9 +51,9 @@ export const fakeIban = {
     return createFake<Params>({
       name: "fake.iban",
       minLength: 12,
-      make: ({ prf, token, column, params }) => {
+      make: ({ prf, token, column, data }) => {
         const perm = new DigitPermutation(prf, TWEAK);
-        const [country, letters, count] = GENERATED[params.locale.split("_")[0]] ?? GENERATED.de;
+        const [country, letters, count] = GENERATED[data.name.split("_")[0]] ?? GENERATED.de;
         return (v) => {
           const spaced = v.includes(" ");
           const compact = spaced ? v.replace(/ /g, "") : v;

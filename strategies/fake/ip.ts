@@ -8,12 +8,12 @@
 import { z } from "zod";
 import { PrivaciError } from "../../errors.ts";
 import { columnLabel } from "../_column.ts";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { IntegerPermutation, Permutation128 } from "../keyed/_permutation.ts";
 import { StrategyParamsError } from "../errors.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ ...localeParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x50;
 

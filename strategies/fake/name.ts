@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { z } from "zod";
-import { createFake, localeParam } from "./_common.ts";
+import { type LocaleOnlyParams, localeStrategy } from "./_locale_strategy.ts";
 import { Prf, type Rng } from "../keyed/_prf.ts";
 import { LocaleData } from "./locale.ts";
 import { generate } from "./pattern.ts";
@@ -139,44 +138,27 @@ export function fakeFullName(key: Uint8Array, input: string, locale = "en"): str
   return fullWith(LocaleData.of(locale), prfOf(key).rng(TWEAK_FULL, normalizeName(input)));
 }
 
-const params = z.strictObject({ locale: localeParam });
-type Params = z.infer<typeof params>;
-
 function nameStrategy(
   name: string,
   description: string,
   tweak: number,
   pick: (data: LocaleData, rng: Rng) => string,
   suggest: StrategyMeta["suggest"] = [],
-): StrategyDefinition<Params> {
-  return {
-    meta: {
-      name,
-      suggest,
-      description,
-      columnTypes: ["string"],
-      deterministic: true,
-      reproduces: "pool",
-      unique: false,
-      keyed: true,
-      examples: [
-        { input: "John Smith", note: "same output for JOHN SMITH and john  smith" },
-        { params: { locale: "de" }, input: "Anna Müller" },
-      ],
-    },
-    params,
-    create(init) {
-      return createFake<Params>({
-        name,
-        minLength: 1,
-        make: ({ prf, data }) => (v) => pick(data, prf.rng(tweak, normalizeName(v))),
-      }, init);
-    },
-  };
+): StrategyDefinition<LocaleOnlyParams> {
+  return localeStrategy({
+    name,
+    description,
+    suggest,
+    examples: [
+      { input: "John Smith", note: "same output for JOHN SMITH and john  smith" },
+      { params: { locale: "de" }, input: "Anna Müller" },
+    ],
+    make: ({ prf, data }) => (v) => pick(data, prf.rng(tweak, normalizeName(v))),
+  });
 }
 
 /** The `fake.first_name` strategy. */
-export const fakeFirstNameStrategy: StrategyDefinition<Params> = nameStrategy(
+export const fakeFirstNameStrategy: StrategyDefinition<LocaleOnlyParams> = nameStrategy(
   "fake.first_name",
   "Writes a first name of the locale, the same for the same (normalised) input",
   TWEAK_FIRST,
@@ -185,7 +167,7 @@ export const fakeFirstNameStrategy: StrategyDefinition<Params> = nameStrategy(
 );
 
 /** The `fake.last_name` strategy. */
-export const fakeLastNameStrategy: StrategyDefinition<Params> = nameStrategy(
+export const fakeLastNameStrategy: StrategyDefinition<LocaleOnlyParams> = nameStrategy(
   "fake.last_name",
   "Writes a last name of the locale, the same for the same (normalised) input",
   TWEAK_LAST,
@@ -194,7 +176,7 @@ export const fakeLastNameStrategy: StrategyDefinition<Params> = nameStrategy(
 );
 
 /** The `fake.full_name` strategy. */
-export const fakeFullNameStrategy: StrategyDefinition<Params> = nameStrategy(
+export const fakeFullNameStrategy: StrategyDefinition<LocaleOnlyParams> = nameStrategy(
   "fake.full_name",
   "Writes a full name in the locale's name order, the same for the same (normalised) input",
   TWEAK_FULL,

@@ -33,3 +33,64 @@ Deno.test("fake.phone writes a number in the locale's format for inputs with too
   const [out] = await maskValues("fake.phone", { locale: "de" }, ["n/a"]);
   assert.match(out!, /^[\d +()-]{6,}$/);
 });
+
+Deno.test("fake.phone keeps numbers valid in their national plan: no trunk 0 after a country code", async () => {
+  const inputs = Array.from({ length: 3000 }, (_, i) => {
+    const n = String(100000000 + i * 7919).slice(-9);
+    return [
+      `+33 6 ${n.slice(1, 3)} ${n.slice(3, 5)} ${n.slice(5, 7)} ${n.slice(7)}`,
+      `+49 ${n}`,
+      `+353 8${n}`,
+    ][
+      i % 3
+    ];
+  });
+  const out = await maskValues("fake.phone", {}, inputs, { unique: true });
+  out.forEach((o, i) => {
+    assert.equal(layout(o!), layout(inputs[i]));
+    assert.doesNotMatch(o!, /^\+(33 0|49 0|353 0)/, `${o} keeps a trunk 0 after the country code`);
+    assert.equal(o!.slice(0, 4), inputs[i].slice(0, 4), "the country code is kept, three digits too");
+  });
+  assert.equal(new Set(out).size, inputs.length);
+  // Italian landlines keep their 0, mobiles get none; trunk 0 is never followed by another 0.
+  const it = await maskValues("fake.phone", {}, ["+39 06 1234 5678", "+39 347 123 4567"]);
+  assert.match(it[0]!, /^\+39 0/);
+  assert.match(it[1]!, /^\+39 [1-9]/);
+  const trunk = await maskValues(
+    "fake.phone",
+    {},
+    Array.from({ length: 500 }, (_, i) => `0${1000000000 + i * 13}`),
+  );
+  for (const t of trunk) assert.match(t!, /^0[1-9]/);
+});
+
+Deno.test("fake.phone keeps North American area and exchange codes in 2–9", async () => {
+  const inputs = Array.from(
+    { length: 2000 },
+    (_, i) =>
+      [
+        `+1 415 555 ${String(i).padStart(4, "0")}`,
+        `(212) 73${String(i).padStart(5, "0").slice(0, 1)}-${String(i).padStart(4, "0")}`,
+      ][i % 2],
+  );
+  const out = await maskValues("fake.phone", {}, inputs);
+  for (const o of out) {
+    const d = o!.replace(/\D/g, "").replace(/^1(?=\d{10}$)/, "");
+    assert.match(d, /^[2-9]\d\d[2-9]\d{6}$/, o!);
+  }
+  assert.equal(new Set(out).size, new Set(inputs).size);
+});
+
+Deno.test("fake.phone draws plausible numbers from every locale's formats for short inputs", async () => {
+  for (const locale of ["de", "fr", "it", "nl", "en", "ja", "pt", "es", "pl", "zh"]) {
+    const out = await maskValues(
+      "fake.phone",
+      { locale },
+      Array.from({ length: 200 }, (_, i) => String(i % 1000).slice(0, 3)),
+    );
+    for (const o of out) {
+      assert.doesNotMatch(o!, /^\+(33|49|43|31|351|34|48|81|86) ?-?0/, `${locale}: ${o}`);
+      assert.doesNotMatch(o!, /^\(?00/, `${locale}: ${o}`);
+    }
+  }
+});

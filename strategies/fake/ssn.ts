@@ -8,12 +8,12 @@
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParam } from "./_common.ts";
+import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, digitValue, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ ...localeParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x44;
 

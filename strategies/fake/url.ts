@@ -5,12 +5,12 @@
  * @module
  */
 import { z } from "zod";
-import { asciiFold, createFake, localeParam, withToken } from "./_common.ts";
+import { asciiFold, createFake, localeParams, withToken } from "./_common.ts";
 import { LocaleData } from "./locale.ts";
 import { generate } from "./pattern.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam });
+const params = z.strictObject({ ...localeParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x54;
 

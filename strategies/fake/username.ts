@@ -7,11 +7,11 @@
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParam, uniqueSuffixParams, withToken } from "./_common.ts";
+import { createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
 import { asciiNameParts, uniqueName, withSuffix } from "./email.ts";
 import type { StrategyDefinition } from "../types.ts";
 
-const params = z.strictObject({ locale: localeParam, ...uniqueSuffixParams });
+const params = z.strictObject({ ...localeParams, ...uniqueSuffixParams });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x21;
 const SEPARATORS = ["_", ".", ""];

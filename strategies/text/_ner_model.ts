@@ -32,10 +32,12 @@ export interface NerPass {
   weights: Float32Array;
 }
 
-/** The model: one or two passes and the threshold it was tuned with. */
+/** The model: one or two passes and the thresholds it was tuned with. */
 export interface NerModel {
   passes: NerPass[];
   threshold: number;
+  /** The threshold tuned on tweets, for user posts. */
+  postsThreshold: number;
   /** Per pass: word text → weight sums at each of {@link OFFSETS}. */
   caches: Map<string, Float32Array>[];
   /** Per pass: weight sums of context features by their parts' key, of word bigrams, of stacking parts. */
@@ -77,6 +79,7 @@ export function modelFrom(record: NerWeightsRecord): NerModel {
   return {
     passes,
     threshold: record.threshold,
+    postsThreshold: record.postsThreshold,
     caches: passes.map(() => new Map()),
     contextCaches: passes.map(() => ({ context: new Map(), bigram: new Map(), stack: new Map() })),
   };

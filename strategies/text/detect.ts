@@ -7,7 +7,7 @@
 import { type Entity, resolveOverlaps, type Span } from "./entities.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { findNames } from "./names.ts";
-import { nerModel } from "./_ner_model.ts";
+import { type NerModel, nerModel } from "./_ner_model.ts";
 import { findAddresses } from "./detectors/address.ts";
 import { findCards } from "./detectors/card.ts";
 import { findDatesOfBirth } from "./detectors/date_of_birth.ts";
@@ -27,7 +27,10 @@ export interface DetectOptions {
   unknownAsPerson?: boolean;
   /** Let the person-name model mark names (default true). */
   model?: boolean;
-  /** The model's probability from which a word is a name (default: the shipped model's tuned threshold). */
+  /**
+   * The model's probability from which a word is a name (default: the shipped model's tuned threshold,
+   * or its user-posts threshold in a text that reads as a user post, see {@link modelThreshold}).
+   */
   threshold?: number;
   /** Folded names the customer listed, found in any casing. */
   knownNames?: ReadonlySet<string>;
@@ -70,14 +73,30 @@ export function detectSpans(text: string, options: DetectOptions, rowNames?: Rea
       gazetteer: gazetteer(),
       rowNames,
       knownNames: options.knownNames,
-      model: options.model === false ? undefined : modelOf(options.threshold),
+      model: options.model === false ? undefined : modelOf(text, options.threshold),
     });
   }
   return out.length < 2 ? out : resolveOverlaps(out);
 }
 
-/** The shipped model with the threshold asked for (or its own). */
-function modelOf(threshold: number | undefined) {
+/** An @handle or a #hashtag opening a word (not the "@" of an e-mail address, not "#4512"). */
+const POST_MARK = /(?:^|\s)(?:@[\p{L}\p{N}_]|#\p{L})/u;
+
+/**
+ * The model threshold for `text`: the one asked for, else the model's user-posts threshold when the text
+ * holds an @handle or a #hashtag (a tweet or chat message, where casing says less about names and the
+ * targets allow more false hits), else its default threshold.
+ */
+export function modelThreshold(
+  text: string,
+  asked: number | undefined,
+  model: NerModel = nerModel(),
+): number {
+  return asked ?? (POST_MARK.test(text) ? model.postsThreshold : model.threshold);
+}
+
+/** The shipped model with the threshold for `text`. */
+function modelOf(text: string, threshold: number | undefined) {
   const ner = nerModel();
-  return { ner, threshold: threshold ?? ner.threshold };
+  return { ner, threshold: modelThreshold(text, threshold, ner) };
 }

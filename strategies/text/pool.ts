@@ -181,6 +181,15 @@ export class DetectorPool {
   }
 }
 
+/**
+ * The default number of detector workers: one per core, but a single one on two cores or fewer. Each
+ * worker holds its own word lists, compromise and model with a heap of its own, and on two cores shared
+ * with the databases a second one did not detect faster (figures in bench/README.md).
+ */
+export function defaultDetectorWorkers(cores: number = navigator.hardwareConcurrency ?? 1): number {
+  return cores <= 2 ? 1 : cores;
+}
+
 /** Start offsets of `parts` contiguous slices of about equal total text length, plus the end. */
 export function sliceByLength(texts: readonly (string | null)[], parts: number): number[] {
   let total = 0;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DetectorPool, sliceByLength } from "./pool.ts";
+import { defaultDetectorWorkers, DetectorPool, sliceByLength } from "./pool.ts";
 
 Deno.test("sliceByLength() cuts contiguous slices covering every row once", () => {
   const texts = ["aaaa", null, "b", "cccccccc", "dd", "e", "ffffff"];
@@ -81,4 +81,8 @@ Deno.test("DetectorPool workers honour the model, its threshold and known names 
       inline.close();
     }
   }
+});
+
+Deno.test("defaultDetectorWorkers() starts one worker on two cores or fewer, one per core above", () => {
+  assert.deepEqual([1, 2, 3, 4, 16].map((c) => defaultDetectorWorkers(c)), [1, 1, 3, 4, 16]);
 });

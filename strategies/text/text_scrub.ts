@@ -12,7 +12,7 @@ import { StrategyParamsError } from "../errors.ts";
 import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit } from "../types.ts";
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
 import { rowNameSet } from "./row_names.ts";
-import { DetectorPool } from "./pool.ts";
+import { defaultDetectorWorkers, DetectorPool } from "./pool.ts";
 import { NER_WEIGHTS } from "./_ner_weights.ts";
 import { splitNameMasker } from "./_split_name.ts";
 import {
@@ -46,25 +46,51 @@ const EntityName = z.enum(ENTITIES);
 /** Params of `text.scrub`. */
 export const TextScrubParams = z.strictObject({
   /** Entity types to find. */
-  entities: z.array(EntityName).min(1).default([...DEFAULT_ENTITIES]),
+  entities: z.array(EntityName).min(1).default([...DEFAULT_ENTITIES]).describe(
+    "Entity types to find: person, location, organization, email, phone, card, iban, ip, ssn, " +
+      "national_id, url, date_of_birth, address (all by default)",
+  ),
   /** One mode for every entity type, or one per type (types left out get `tag`). */
-  replace: z.union([Mode, z.partialRecord(EntityName, Mode)]).default("tag"),
+  replace: z.union([Mode, z.partialRecord(EntityName, Mode)]).default("tag").describe(
+    "How each finding is replaced: tag ([PERSON]), fake (what the matching fake.* strategy writes, e.g. " +
+      "fake.full_name for a person), hash (a keyed pseudonym) or redact; one mode for all, or one per " +
+      "entity type ({ person: fake, card: redact }; types left out get tag)",
+  ),
   /** Columns of the same row whose values are names to find in the text in any casing. */
-  names_from: z.array(z.string().min(1)).default([]),
+  names_from: z.array(z.string().min(1)).default([]).describe(
+    "Columns of the same row whose values are names to find in the text in any casing (e.g. " +
+      "[first_name, last_name] finds the customer's own name in their ticket)",
+  ),
   /**
    * How `fake` rewrites a person: `full_name` as `fake.full_name` does (for a full-name column), or
    * `first_last` as `fake.first_name` + `fake.last_name` do (for split name columns).
    */
-  person_style: z.enum(["full_name", "first_last"]).default("full_name"),
+  person_style: z.enum(["full_name", "first_last"]).default("full_name").describe(
+    "How replace: fake rewrites a person: full_name as fake.full_name does (for a full-name column), or " +
+      "first_last as fake.first_name and fake.last_name do (for split name columns)",
+  ),
   /** The domain of the `fake.full_name` masker, to match the one the person columns use. */
-  person_domain: z.string().min(1).optional(),
+  person_domain: z.string().min(1).optional().describe(
+    "Domain of the fake.full_name masker, the same as the person columns' rule, so a name in the text " +
+      "becomes what it becomes in its row",
+  ),
   /** With `first_last`: the domains of the `fake.first_name` and `fake.last_name` maskers. */
-  first_name_domain: z.string().min(1).optional(),
-  last_name_domain: z.string().min(1).optional(),
-  /** Detector workers; defaults to the number of cores, 0 detects on the calling thread. */
-  workers: z.int().min(0).max(256).optional(),
+  first_name_domain: z.string().min(1).optional().describe(
+    "With person_style: first_last, the domain of the fake.first_name masker (the first-name column's)",
+  ),
+  last_name_domain: z.string().min(1).optional().describe(
+    "With person_style: first_last, the domain of the fake.last_name masker (the last-name column's)",
+  ),
+  /** Detector workers; defaults to {@link defaultDetectorWorkers}, 0 detects on the calling thread. */
+  workers: z.int().min(0).max(256).optional().describe(
+    "Detector worker threads; default the number of cores (one on a machine of two cores or fewer), 0 " +
+      "detects on the masking thread",
+  ),
   /** Let compromise settle capitalised words the rules cannot (slower, finds more organisations). */
-  nlp: z.boolean().default(true),
+  nlp: z.boolean().default(true).describe(
+    "Let the compromise NLP library settle capitalised words the rules cannot (slower, finds more " +
+      "organisations and places)",
+  ),
   /**
    * Find person names with the statistical model trained by tools/ner (default true). Without it only
    * the word lists, cues and compromise decide.
@@ -75,11 +101,11 @@ export const TextScrubParams = z.strictObject({
   /**
    * The model's probability from which a word is taken for part of a name. The default (the shipped
    * model's tuned threshold, see docs/strategies.md) favours recall: a missed name leaks, a masked
-   * ordinary word does not. Raise it to mask fewer ordinary words; lower it (to the tweets-tuned value
-   * the description names) for columns of user posts, where casing says less about names.
+   * ordinary word does not. A text with an @handle or a #hashtag reads as a user post and gets the lower
+   * threshold tuned on tweets. Raise it to mask fewer ordinary words.
    */
   person_threshold: z.number().gt(0).lt(1).optional().describe(
-    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold}, tuned for recall on news-like text; ${NER_WEIGHTS.postsThreshold} for user posts such as tweets or chat, tuned likewise on tweets: lower finds more names, higher masks fewer ordinary words`,
+    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold} (tuned for recall on news-like text), and ${NER_WEIGHTS.postsThreshold} in a text with an @handle or #hashtag (tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
   ),
   /**
    * Your own list of names to find in any casing in every row (staff, customers' names no public list
@@ -92,7 +118,10 @@ export const TextScrubParams = z.strictObject({
    * Take capitalised words that no list, cue or compromise explains for person names (default true):
    * more names found in user-written text, at the price of masking some product and title words.
    */
-  unknown_as_person: z.boolean().default(true),
+  unknown_as_person: z.boolean().default(true).describe(
+    "Take capitalised words that no list, cue or compromise explains for person names: more names found " +
+      "in user-written text, at the price of masking some product and title words",
+  ),
 });
 
 /** Validated params of `text.scrub`. */
@@ -152,7 +181,7 @@ export const textScrub = {
       for (const m of fakes.values()) await m.close?.();
       throw e;
     }
-    const size = params.workers ?? navigator.hardwareConcurrency ?? 1;
+    const size = params.workers ?? defaultDetectorWorkers();
     const pool = await DetectorPool.create({
       size,
       entities,

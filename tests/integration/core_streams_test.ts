@@ -181,6 +181,28 @@ Deno.test("openSink() commits on close, rolls back on abort, and surfaces a serv
       assert.equal(text(await copyOut(targetUrl, "select count(*) from t")), "0\n");
     });
 
+    await t.step(
+      "a row the server refuses while data still flows fails the load with a PgError",
+      async () => {
+        const sink = await openSink(targetUrl, spec);
+        const w = sink.writable.getWriter();
+        const big = encodeRows(Array.from({ length: 20_000 }, (_, i) => [String(100 + i), "y".repeat(20)]));
+        let failure: unknown = undefined;
+        // Bounded: the server's error must reach a write (or the close) long before 200 chunks of 500 KB.
+        try {
+          await w.write(encodeRows([["not a number", "z"]]));
+          for (let i = 0; i < 200; i++) await w.write(big);
+          await w.close();
+        } catch (e) {
+          failure = e;
+        }
+        assert.ok(failure instanceof PgError, String(failure));
+        assert.deepEqual([failure.code, failure.table, failure.sqlstate], ["PG_COPY", "public.t", "22P02"]);
+        await assert.rejects(sink.committed, PgError);
+        assert.equal(text(await copyOut(targetUrl, "select count(*) from t")), "0\n");
+      },
+    );
+
     await t.step("no session of the sinks is left open", async () => {
       const left = await pollUntil<unknown>(
         targetUrl,

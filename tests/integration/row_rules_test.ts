@@ -295,3 +295,55 @@ tables:
     assert.match(fk[0].message, /masked by when: alternatives \(chosen per row\)/);
   });
 });
+
+Deno.test("run() gives each row the locale of its country column (locale_from:), inline and in workers", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, CUSTOMERS_SEED);
+    await exec(targetUrl, CUSTOMERS_DDL);
+    const columns = `tables:
+  public.customers:
+    columns:
+      email: { strategy: fake.email, locale_from: country }
+      name: { strategy: fake.full_name, locale_from: country, locale: en_GB }
+      name_de: { strategy: fake.full_name, locale: de }`;
+    const outputs: string[] = [];
+    for (const workers of [0, 2]) {
+      await exec(targetUrl, "truncate customers");
+      const policy = policyFor(
+        sourceUrl,
+        targetUrl,
+        `key: "${KEY}"\noptions:\n  mask_workers: ${workers}\n${columns}`,
+      );
+      const report = await pooled(workers, () => run(policy, { maskWorkers: workers }));
+      assert.equal(report.tables[0].rows, ROWS);
+      outputs.push(text(await copyOut(targetUrl, "select * from customers order by id")));
+    }
+    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+    let german = 0, other = 0;
+    for (const line of outputs[0].trimEnd().split("\n")) {
+      const [, , , country, name, nameDe] = line.split("\t");
+      if (country === "DE") {
+        assert.equal(name, nameDe, "a German customer gets the German name of the same input");
+        german++;
+      } else if (name !== nameDe) other++;
+    }
+    assert.ok(german === ROWS / 5, `German rows ${german}`);
+    assert.ok(other > (ROWS * 3) / 5 * 0.9, `rows of other countries with other names: ${other}`);
+  });
+});
+
+Deno.test("check() names a locale_from: column the table does not have", async () => {
+  await withDbs(async ({ sourceUrl, targetUrl }) => {
+    await exec(sourceUrl, CUSTOMERS_SEED);
+    await exec(targetUrl, CUSTOMERS_DDL);
+    const policy = policyFor(
+      sourceUrl,
+      targetUrl,
+      `key: "${KEY}"\ntables:\n  public.customers:\n    columns:\n      name: { strategy: fake.full_name, locale_from: contry }`,
+    );
+    const found = (await check(policy)).diagnostics.filter((d) => d.code === "RULE_COLUMN_UNKNOWN");
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /reads column 'contry'.* did you mean 'country'\?/);
+    assert.equal(found[0].location.column, "name");
+  });
+});

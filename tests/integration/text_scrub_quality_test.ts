@@ -1,9 +1,11 @@
 /**
  * Quality floors of text.scrub detection, just below what it reaches, so that a regression fails:
- * a seeded subset of the synthetic ticket corpus (19 locales, street addresses included) and the whole WNUT-17 dev set (../shared/datasets from the
- * repository root). The full figures come from `deno task bench:text`.
+ * a seeded subset of the synthetic ticket corpus (19 locales, street addresses included), the whole WNUT-17 dev set,
+ * and the corpus files held out from the person-name model's training and tuning (GUM news, BTC h; see
+ * tools/ner/config.ts), all from ../shared/datasets beside the repository root. The full figures come from `deno task bench:text`.
  */
 import assert from "node:assert/strict";
+import { heldoutGroups, scoreHeldout } from "../../bench/text_heldout.ts";
 import { scoreTickets } from "../../bench/text_tickets.ts";
 import { parseConll, scoreConll } from "../../bench/text_wnut.ts";
 import { detectSpans } from "../../strategies/text/detect.ts";
@@ -51,4 +53,20 @@ Deno.test("text.scrub with the user-posts threshold (tuned on BTC e) finds more 
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities, threshold })));
   assert.ok(scores.person.recall >= 0.855, `person recall ${scores.person.recall}`);
   assert.ok(scores.person.precision >= 0.42, `person precision ${scores.person.precision}`);
+});
+
+Deno.test("text.scrub keeps its person recall and other-token removal on the held-out news and tweets", async () => {
+  const groups = await heldoutGroups();
+  const score = (group: string) => {
+    const texts = groups.get(group) ?? [];
+    return scoreHeldout(texts, texts.map((t) => detectSpans(t.text, { entities })));
+  };
+  const news = score("gum news");
+  assert.equal(news.persons, 412);
+  assert.ok(news.recall >= 0.95, `GUM news person recall ${news.recall}`);
+  assert.ok(news.otherRemoved <= 0.05, `GUM news other tokens removed ${news.otherRemoved}`);
+  const tweets = score("btc tweets");
+  assert.equal(tweets.persons, 606);
+  assert.ok(tweets.recall >= 0.865, `BTC h person recall ${tweets.recall}`);
+  assert.ok(tweets.otherRemoved <= 0.1, `BTC h other tokens removed ${tweets.otherRemoved}`);
 });

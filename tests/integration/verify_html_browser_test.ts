@@ -6,9 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { exec, withDbs } from "../_pg.ts";
 import { privaci } from "../fixtures/core/cli.ts";
-import { plantedValues, policyYaml, seedSql } from "../fixtures/verify/shop.ts";
+import { plantedValues, withShopPolicy } from "../fixtures/verify/shop.ts";
 
 const CHROMIUM = ["chromium", "chromium-browser"];
 /** Flags for a browser that talks to nothing: no sandbox (root in CI), no GPU, no background traffic. */
@@ -52,38 +51,30 @@ async function chromium(args: string[]): Promise<string> {
 }
 
 Deno.test("the HTML report renders in headless Chromium with every table of the run and no source value", async () => {
-  await withDbs(async ({ sourceUrl, targetUrl }) => {
-    await exec(sourceUrl, seedSql());
-    const dir = await Deno.makeTempDir({ prefix: "privaci_html_" });
-    try {
-      const policy = `${dir}/privaci.yaml`;
-      const page = `${dir}/run.html`;
-      await Deno.writeTextFile(policy, policyYaml("leaky", { source: sourceUrl, target: targetUrl }));
-      const r = await privaci(["run", "-c", policy, "--verify", "--report", page, "--quiet"]);
-      assert.equal(r.code, 1, r.stderr);
-      const dom = await chromium(["--dump-dom", `file://${page}`]);
-      // The browser built the whole page: the run's tables, the findings, the histogram.
-      assert.match(dom, /<h1>PrivaCI report <span class="badge bad" id="status">FAILED<\/span><\/h1>/);
-      for (const table of ["public.customers", "public.orders"]) {
-        assert.ok(dom.includes(`<tr data-table="${table}">`), `run table ${table}`);
-      }
-      assert.match(dom, /<table id="findings">/);
-      assert.match(dom, /<svg class="histogram"/);
-      assert.match(dom, /Spoke with \[PERSON\] about the refund/);
-      const text = dom.replace(/<[^>]+>/g, " ");
-      for (const v of plantedValues()) {
-        assert.ok(!text.includes(v), `the page holds a source value (${v.length} chars)`);
-      }
-      const png = `${dir}/page.png`;
-      await chromium(["--window-size=1200,1600", `--screenshot=${png}`, `file://${page}`]);
-      const bytes = await Deno.readFile(png);
-      assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
-      const view = new DataView(bytes.buffer, bytes.byteOffset);
-      assert.deepEqual([view.getUint32(16), view.getUint32(20)], [1200, 1600]);
-      // A painted page compresses far worse than a blank one (a blank 1200x1600 PNG is a few KiB).
-      assert.ok(bytes.length > 30_000, `screenshot of ${bytes.length} bytes`);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+  await withShopPolicy("leaky", async (policy, dir) => {
+    const page = `${dir}/run.html`;
+    const r = await privaci(["run", "-c", policy, "--verify", "--report", page, "--quiet"]);
+    assert.equal(r.code, 1, r.stderr);
+    const dom = await chromium(["--dump-dom", `file://${page}`]);
+    // The browser built the whole page: the run's tables, the findings, the histogram.
+    assert.match(dom, /<h1>PrivaCI report <span class="badge bad" id="status">FAILED<\/span><\/h1>/);
+    for (const table of ["public.customers", "public.orders"]) {
+      assert.ok(dom.includes(`<tr data-table="${table}">`), `run table ${table}`);
     }
+    assert.match(dom, /<table id="findings">/);
+    assert.match(dom, /<svg class="histogram"/);
+    assert.match(dom, /Spoke with \[PERSON\] about the refund/);
+    const text = dom.replace(/<[^>]+>/g, " ");
+    for (const v of plantedValues()) {
+      assert.ok(!text.includes(v), `the page holds a source value (${v.length} chars)`);
+    }
+    const png = `${dir}/page.png`;
+    await chromium(["--window-size=1200,1600", `--screenshot=${png}`, `file://${page}`]);
+    const bytes = await Deno.readFile(png);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    assert.deepEqual([view.getUint32(16), view.getUint32(20)], [1200, 1600]);
+    // A painted page compresses far worse than a blank one (a blank 1200x1600 PNG is a few KiB).
+    assert.ok(bytes.length > 30_000, `screenshot of ${bytes.length} bytes`);
   });
 });

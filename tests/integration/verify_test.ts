@@ -3,27 +3,18 @@ import { loadPolicy } from "../../config/load.ts";
 import { run } from "../../execute/run.ts";
 import type { RunReport } from "../../report/report.ts";
 import type { VerifyReport } from "../../verify/findings.ts";
-import { exec, withDbs } from "../_pg.ts";
 import { privaci } from "../fixtures/core/cli.ts";
-import { plantedValues, type PolicyKind, policyYaml, seedSql } from "../fixtures/verify/shop.ts";
+import { plantedValues, type PolicyKind, withShopPolicy } from "../fixtures/verify/shop.ts";
 
 /** Seeds the shop, copies it under the policy of `kind`, and runs `privaci verify --json` on the copy. */
 async function verifyShop(kind: PolicyKind, extra: string[] = [], more = { sql: "", yaml: "" }) {
-  return await withDbs(async ({ sourceUrl, targetUrl }) => {
-    await exec(sourceUrl, seedSql() + more.sql);
-    const dir = await Deno.makeTempDir({ prefix: "privaci_verify_" });
-    try {
-      const file = `${dir}/privaci.yaml`;
-      await Deno.writeTextFile(file, policyYaml(kind, { source: sourceUrl, target: targetUrl }, more.yaml));
-      const copied = await run(await loadPolicy(file), { jobs: 1, maskWorkers: 0 });
-      assert.ok(copied.ok);
-      const r = await privaci(["verify", "-c", file, "--json", "--quiet", ...extra]);
-      const report = JSON.parse(r.stdout) as VerifyReport;
-      return { ...r, report, dir };
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
+  return await withShopPolicy(kind, async (file, dir) => {
+    const copied = await run(await loadPolicy(file), { jobs: 1, maskWorkers: 0 });
+    assert.ok(copied.ok);
+    const r = await privaci(["verify", "-c", file, "--json", "--quiet", ...extra]);
+    const report = JSON.parse(r.stdout) as VerifyReport;
+    return { ...r, report, dir };
+  }, more);
 }
 
 /** `table.column check` of every finding at or above medium, sorted. */
@@ -126,34 +117,26 @@ Deno.test("privaci verify finds personal data inside kept JSON documents and arr
 });
 
 Deno.test("privaci run --verify --json prints one document, the run report with the verification inside, also in --report", async () => {
-  await withDbs(async ({ sourceUrl, targetUrl }) => {
-    await exec(sourceUrl, seedSql());
-    const dir = await Deno.makeTempDir({ prefix: "privaci_run_verify_" });
-    try {
-      const file = `${dir}/privaci.yaml`;
-      const saved = `${dir}/report.json`;
-      await Deno.writeTextFile(file, policyYaml("leaky", { source: sourceUrl, target: targetUrl }));
-      const r = await privaci(["run", "-c", file, "--verify", "--json", "--report", saved, "--quiet"]);
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /error VERIFY_FAILED: /);
-      // Two documents one after the other would not parse as one.
-      const doc = JSON.parse(r.stdout) as RunReport & { verify: VerifyReport };
-      assert.deepEqual([doc.status, doc.ok, doc.tables.map((t) => t.table)], [
-        "done",
-        true,
-        ["public.customers", "public.orders"],
-      ]);
-      assert.equal(doc.verify.ok, false);
-      assert.deepEqual(failing(doc.verify), [
-        "public.customers.email containment",
-        "public.customers.email residual",
-        "public.customers.notes containment",
-        "public.customers.notes residual",
-      ]);
-      assert.deepEqual(JSON.parse(await Deno.readTextFile(saved)), doc);
-      assertNoPlantedValue(r.stdout);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+  await withShopPolicy("leaky", async (file, dir) => {
+    const saved = `${dir}/report.json`;
+    const r = await privaci(["run", "-c", file, "--verify", "--json", "--report", saved, "--quiet"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error VERIFY_FAILED: /);
+    // Two documents one after the other would not parse as one.
+    const doc = JSON.parse(r.stdout) as RunReport & { verify: VerifyReport };
+    assert.deepEqual([doc.status, doc.ok, doc.tables.map((t) => t.table)], [
+      "done",
+      true,
+      ["public.customers", "public.orders"],
+    ]);
+    assert.equal(doc.verify.ok, false);
+    assert.deepEqual(failing(doc.verify), [
+      "public.customers.email containment",
+      "public.customers.email residual",
+      "public.customers.notes containment",
+      "public.customers.notes residual",
+    ]);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(saved)), doc);
+    assertNoPlantedValue(r.stdout);
   });
 });
