@@ -7,9 +7,9 @@
  * its children (`d`: roots and children do, rows kept as parents do not), and the values (as text) of the
  * row's columns that relations join on. Its first term selects the roots; each further step joins the
  * rows found in the previous step, by those values, to the tables they reference or are referenced by,
- * following every relation once, set at a time (a materialized `w` lets one step read the previous one for every
- * relation, since PostgreSQL allows a single reference to a recursive query). `UNION` drops the rows
- * already found, so cycles end. Connected tables keep the rows not in `privaci_bad`: rows with a
+ * following every relation once, set at a time (a materialized `w` lets one step read the previous one
+ * for every relation, since PostgreSQL allows a single reference to a recursive query). `UNION` drops
+ * the rows already found, so cycles end. Connected tables keep the rows not in `privaci_bad`: rows with a
  * reference to a reached row that is not kept, and the rows referencing those, recursively.
  *
  * Every table's filter repeats the whole query: a table's read computes the closure once, in the
