@@ -19,6 +19,13 @@ import { type SubsetFilter, subsetFilters } from "./sql.ts";
 
 export type { SubsetFilter, SubsetRole } from "./sql.ts";
 
+/**
+ * Sends a query with the extended protocol, which takes one statement: a policy's SQL cannot end it and
+ * run another on the source. postgres.js uses the simple protocol for a query without parameters unless
+ * told (`simple: false`, an option its types do not list).
+ */
+const ONE_STATEMENT = { prepare: false, simple: false } as postgres.UnsafeQueryOptions;
+
 /** What {@link planSubset} needs besides the subset. */
 export interface SubsetPlanOptions {
   catalog: Catalog;
@@ -90,7 +97,11 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
     }
     if (root.where !== undefined) {
       try {
-        await options.sql.unsafe(`explain select 1 from ${fromTable(info)} x where (${root.where})`);
+        await options.sql.unsafe(
+          `explain select 1 from ${fromTable(info)} x where (${root.where})`,
+          [],
+          ONE_STATEMENT,
+        );
       } catch (e) {
         const f = pgErrorFields(e);
         issue(
@@ -177,6 +188,8 @@ export async function countSubset(
     const info = catalog.tables.get(f.table)!;
     const [{ n }] = await sql.unsafe<{ n: string }[]>(
       `select count(*)::text as n from ${fromTable(info)} where ${f.where}`,
+      [],
+      ONE_STATEMENT,
     );
     counts.set(f.table, Number(n));
   }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { check } from "../../execute/run.ts";
 import type { Diagnostic } from "../../core/diagnostic.ts";
-import { exec, withDbs } from "../_pg.ts";
+import { connect, exec, withDbs } from "../_pg.ts";
 import { policyFor } from "../fixtures/core/policy.ts";
 
 const SCHEMA = `
@@ -137,6 +137,20 @@ Deno.test("check() refuses each subset problem with its code, policy line and fi
         ),
       );
       assert.deepEqual(cut.diagnostics, []);
+    });
+    await t.step("a root filter cannot run a second statement on the source", async () => {
+      const result = await check(policyFor(
+        sourceUrl,
+        targetUrl,
+        `subset:\n  roots:\n    public.customers: { where: "id > 0); drop table public.notes; select (1" }`,
+      ));
+      assert.deepEqual(result.diagnostics.map((d) => d.code), ["SUBSET_ROOT_INVALID"]);
+      const sql = connect(sourceUrl);
+      try {
+        assert.equal((await sql.unsafe(`select to_regclass('public.notes') is not null as ok`))[0].ok, true);
+      } finally {
+        await sql.end();
+      }
     });
     await t.step("a subset without problems passes", async () => {
       const result = await check(policyFor(
