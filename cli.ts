@@ -95,7 +95,12 @@ export function buildCli(): Command {
         nonNegativeInt,
       ),
     )
-    .addOption(new Option("-j, --jobs <n>", "tables copied at once (default: cores)").argParser(positiveInt))
+    .addOption(
+      new Option(
+        "-j, --jobs <n>",
+        "units (tables, or key ranges of a large table) copied at once (default: cores)",
+      ).argParser(positiveInt),
+    )
     .addOption(
       new Option(
         "--mask-workers <n>",

@@ -1,12 +1,14 @@
 /**
  * `deno bench execute/mask_stream_bench.ts`: the masking stage alone, on 100k synthetic customer rows
  * (16 columns) in 256 KiB chunks — keep-all pass-through, and 8 columns through a trivial masker, which
- * isolates the cost of decoding, checking and re-encoding from any strategy's own work.
+ * isolates the cost of decoding, checking and re-encoding from any strategy's own work; then the same with
+ * one more column that reads its row (a `when:` switch, masked values of other columns).
  */
 import { MaskStream } from "./mask_stream.ts";
 import { column as textColumn } from "../strategies/_test_utils.ts";
 import type { MaskedColumn } from "../plan/maskers.ts";
-import type { Cell, ColumnInfo } from "../strategies/types.ts";
+import type { BatchContext, Cell, ColumnInfo } from "../strategies/types.ts";
+import { compileCondition, switchMasker } from "../plan/when.ts";
 import { type CopyChunk, countRows } from "../pg/copy_text.ts";
 
 const ROWS = 100_000;
@@ -61,6 +63,44 @@ Deno.bench("MaskStream 8 of 16 columns masked, 100k rows", async () => {
       column: column(i),
       strategy: i % 2 === 1 ? "upper" : "keep",
       masker: i % 2 === 1 ? upper : null,
+    })),
+  );
+});
+
+// Row-aware rules: the same 8 plain columns, plus one column that reads its row. Compared with the case
+// above, the difference is that column's own work; the plain columns must not get slower.
+const lower = { mask: (v: readonly Cell[]) => v.map((x) => (x === null ? null : x.toLowerCase())) };
+
+Deno.bench(
+  "MaskStream 8 of 16 masked + 1 when: column (first name starts with First1), 100k rows",
+  async () => {
+    const when = switchMasker([{
+      when: compileCondition({ column: "c1", matches: "^First1" }),
+      masker: upper,
+    }], lower);
+    await drive(
+      Array.from({ length: COLS }, (_, i) => ({
+        column: column(i),
+        strategy: i === 14 ? "when" : i % 2 === 1 ? "upper" : "keep",
+        masker: i === 14 ? when : i % 2 === 1 ? upper : null,
+      })),
+    );
+  },
+);
+
+Deno.bench("MaskStream 8 of 16 masked + 1 column from 2 masked columns of its row, 100k rows", async () => {
+  const joined = {
+    readsMasked: ["c1", "c3"],
+    mask(v: readonly Cell[], batch: BatchContext) {
+      const [a, b] = [batch.masked!("c1"), batch.masked!("c3")];
+      return v.map((_, r) => `${a[r]}.${b[r]}`);
+    },
+  };
+  await drive(
+    Array.from({ length: COLS }, (_, i) => ({
+      column: column(i),
+      strategy: i === 14 ? "row" : i % 2 === 1 ? "upper" : "keep",
+      masker: i === 14 ? joined : i % 2 === 1 ? upper : null,
     })),
   );
 });

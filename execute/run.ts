@@ -77,7 +77,7 @@ export interface RunOptions {
   registry?: StrategyRegistry;
   /** Empty the target tables first instead of refusing non-empty ones. */
   truncate?: boolean;
-  /** Tables copied at once (default: policy `options.jobs`, else the number of cores). */
+  /** Units (tables, or key ranges of a large table) copied at once (default: policy `options.jobs`, else the number of cores). */
   jobs?: number;
   /** Stops the run: in-flight tables are rolled back. */
   signal?: AbortSignal;

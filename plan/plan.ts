@@ -153,11 +153,18 @@ export function planTables(
   for (const fk of catalog.foreignKeys) {
     const child = tables.find((t) => t.name === fk.child);
     const parent = tables.find((t) => t.name === fk.parent);
-    if (child?.rows === "copy" && parent?.rows === "skip") {
+    // A key the subset cuts (`dangling: null`) is read as NULL when its table is skipped.
+    const cut = fk.childColumns.some((c) => policy.subset?.foreign_keys[`${fk.child}.${c}`] !== undefined);
+    if (child?.rows === "copy" && parent?.rows === "skip" && !cut) {
+      const cutHint = policy.subset
+        ? ` (or, for a nullable key, subset.foreign_keys.${fk.child}.${
+          fk.childColumns[0]
+        }: { dangling: null })`
+        : "";
       issue(
         "FOREIGN_KEY_SKIPPED_PARENT",
         ["tables", fk.parent],
-        `${fk.child} is copied but references ${fk.parent}, whose rows are skipped: foreign key '${fk.name}' would fail — skip ${fk.child} too, or copy ${fk.parent}`,
+        `${fk.child} is copied but references ${fk.parent}, whose rows are skipped: foreign key '${fk.name}' would fail — skip ${fk.child} too, or copy ${fk.parent}${cutHint}`,
       );
     }
   }

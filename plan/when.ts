@@ -17,7 +17,8 @@
  * @module
  */
 import type { Condition, ConditionValue } from "../config/schema.ts";
-import type { BatchContext, Cell, ColumnMasker } from "../strategies/types.ts";
+import { maskRowGroups } from "../strategies/row_groups.ts";
+import type { Cell, ColumnMasker } from "../strategies/types.ts";
 
 /** A compiled condition: the columns it reads, and its test over a batch (1 where it holds). */
 export interface CompiledCondition {
@@ -132,18 +133,6 @@ export interface MaskerCase {
   masker: ColumnMasker;
 }
 
-/** The rows `rows` of a batch, as a batch of their own. */
-function subBatch(batch: BatchContext, rows: readonly number[]): BatchContext {
-  const pick = (cells: readonly Cell[]) => rows.map((r) => cells[r]);
-  const masked = batch.masked;
-  return {
-    table: batch.table,
-    firstRow: batch.firstRow,
-    column: (name) => pick(batch.column(name)),
-    ...(masked ? { masked: (name: string) => pick(masked.call(batch, name)) } : {}),
-  };
-}
-
 /**
  * The masker of a column rule with `when:` alternatives: each row goes to the first case whose
  * condition holds on its source values, else to `fallback`.
@@ -165,22 +154,9 @@ export function switchMasker(cases: readonly MaskerCase[], fallback: ColumnMaske
         const hit = cases[k].when.test(column, n);
         for (let r = 0; r < n; r++) if (hit[r]) choice[r] = k;
       }
-      const groups: number[][] = all.map(() => []);
-      for (let r = 0; r < n; r++) groups[choice[r]].push(r);
-      const only = groups.findIndex((g) => g.length === n);
-      if (only !== -1 || n === 0) return all[only === -1 ? cases.length : only].mask(values, batch);
-      const out = new Array<Cell>(n);
-      const pending: Promise<void>[] = [];
-      groups.forEach((rows, k) => {
-        if (rows.length === 0) return;
-        const got = all[k].mask(rows.map((r) => values[r]), subBatch(batch, rows));
-        const place = (masked: Cell[]) => {
-          for (let i = 0; i < rows.length; i++) out[rows[i]] = masked[i];
-        };
-        if (got instanceof Promise) pending.push(got.then(place));
-        else place(got);
-      });
-      return pending.length > 0 ? Promise.all(pending).then(() => out) : out;
+      const groups = new Map<ColumnMasker, number[]>(all.map((m) => [m, []]));
+      for (let r = 0; r < n; r++) groups.get(all[choice[r]])!.push(r);
+      return maskRowGroups(groups, values, batch);
     },
     async close() {
       for (const m of all) await m.close?.();

@@ -8,7 +8,7 @@
 import { builtinStrategies } from "./builtins.ts";
 import { exampleColumn } from "./_example_column.ts";
 import { batchOf, makeMasker } from "./_test_utils.ts";
-import type { Cell, ColumnInfo } from "./types.ts";
+import type { ColumnInfo } from "./types.ts";
 
 const BATCH = 2_000;
 
@@ -30,6 +30,9 @@ const INPUTS: Record<string, { params?: Record<string, unknown>; value: (i: numb
   "date.truncate": { value: dateOf },
   "number.noise": { params: { ratio: 0.1 }, value: (i) => `${i}.25` },
   "number.round": { params: { to: 10 }, value: (i) => `${i}.25` },
+  "number.bucket": { params: { width: 10 }, value: (i) => `${i}.25` },
+  "postcode.truncate": { params: { keep: 4 }, value: (i) => `SW${i} 1AA` },
+  "date.age_band": { params: { as_of: "2025-01-01" }, value: dateOf },
   "constant": { params: { value: "x" }, value: (i) => `v${i}` },
   "template": {
     params: { template: "{{fake.first_name}}.{{hash:6}}@example.com" },
@@ -46,34 +49,62 @@ const INPUTS: Record<string, { params?: Record<string, unknown>; value: (i: numb
   },
 };
 
-function inputsFor(name: string, distinct: number): Cell[] {
-  const gen = INPUTS[name]?.value ?? ((i: number) => `Person Number ${i}`);
-  return Array.from({ length: BATCH }, (_, i) => gen(i % distinct));
+/** `i` as five upper-case letters: a customer code such as `ALFKI`. */
+function code(i: number): string {
+  let s = "";
+  for (let k = 0; k < 5; k++, i = Math.floor(i / 26)) s = String.fromCharCode(65 + (i % 26)) + s;
+  return s;
 }
 
-// text.scrub has its own bench (deno task bench:text): free text is measured per document, not per value.
-for (const def of registry.list().filter((d) => d.meta.name !== "text.scrub")) {
-  const name = def.meta.name;
-  const params = INPUTS[name]?.params ?? (def.meta.examples?.[0]?.params ?? {});
-  const column: Partial<ColumnInfo> = exampleColumn(def);
+/** Modes of a strategy the registry loop does not reach: params and `unique: true`. */
+const VARIANTS: {
+  title: string;
+  name: string;
+  params: Record<string, unknown>;
+  value: (i: number) => string;
+}[] = [
+  {
+    title: "hash format shape (unique)",
+    name: "hash",
+    params: { format: "shape" },
+    value: (i) => code(i * 7),
+  },
+  {
+    title: "fake.email unique (digits)",
+    name: "fake.email",
+    params: {},
+    value: (i) => `person${i}@corp.example`,
+  },
+  {
+    title: "fake.email unique (token)",
+    name: "fake.email",
+    params: { unique_suffix: "token" },
+    value: (i) => `person${i}@corp.example`,
+  },
+  { title: "fake.username unique (digits)", name: "fake.username", params: {}, value: (i) => `user${i}` },
+];
+
+function bench(
+  title: string,
+  name: string,
+  params: Record<string, unknown>,
+  options: { column: Partial<ColumnInfo>; unique: boolean; value: (i: number) => string },
+): void {
   for (const [label, distinct] of [["distinct", 1_000_000_000], ["1k distinct", 1_000]] as const) {
     // Each iteration masks one batch with a fresh offset, so "distinct" never repeats a value.
     let masker: Awaited<ReturnType<typeof makeMasker>> | null = null;
     let round = 0;
     const batch = batchOf({ customer_id: Array.from({ length: BATCH }, (_, i) => String(i % 100)) });
     Deno.bench({
-      name: `${name} (${label})`,
+      name: `${title} (${label})`,
       group: label,
       n: 20,
       warmup: 5,
       async fn(b) {
-        masker ??= await makeMasker(name, params, { column });
-        const values = inputsFor(name, distinct).map((v, i) =>
-          distinct === 1_000 || v === null
-            ? v
-            : INPUTS[name]
-            ? (INPUTS[name].value(round * BATCH + i))
-            : `Person Number ${round * BATCH + i}`
+        masker ??= await makeMasker(name, params, { column: options.column, unique: options.unique });
+        const values = Array.from(
+          { length: BATCH },
+          (_, i) => options.value(distinct === 1_000 ? i % distinct : round * BATCH + i),
         );
         round++;
         b.start();
@@ -82,4 +113,67 @@ for (const def of registry.list().filter((d) => d.meta.name !== "text.scrub")) {
       },
     });
   }
+}
+
+// text.scrub has its own bench (deno task bench:text): free text is measured per document, not per value.
+for (const def of registry.list().filter((d) => d.meta.name !== "text.scrub")) {
+  const name = def.meta.name;
+  const params = INPUTS[name]?.params ?? (def.meta.examples?.[0]?.params ?? {});
+  const value = INPUTS[name]?.value ?? ((i: number) => `Person Number ${i}`);
+  bench(name, name, params, { column: exampleColumn(def), unique: false, value });
+}
+for (const v of VARIANTS) {
+  bench(v.title, v.name, v.params, {
+    column: exampleColumn(registry.get(v.name)!),
+    unique: true,
+    value: v.value,
+  });
+}
+
+// Rules that read their row, beside the plain strategies above (group "row"): the locale of each row from
+// a country column (five locales, all-distinct values), and a template filled from the row's masked names.
+const COUNTRIES = ["DE", "FR", "GB", "it_IT", "Narnia"];
+const ROW_CASES: { name: string; strategy: string; params: Record<string, unknown> }[] = [
+  { name: "fake.full_name", strategy: "fake.full_name", params: {} },
+  {
+    name: "fake.full_name locale_from: (5 countries)",
+    strategy: "fake.full_name",
+    params: { locale_from: "country" },
+  },
+  { name: "fake.postcode", strategy: "fake.postcode", params: {} },
+  {
+    name: "fake.postcode locale_from: (5 countries)",
+    strategy: "fake.postcode",
+    params: { locale_from: "country" },
+  },
+  {
+    name: "template from 2 masked columns of the row, ascii-folded",
+    strategy: "template",
+    params: { template: "{{first_name|ascii}}.{{last_name|ascii}}@example.com" },
+  },
+];
+for (const c of ROW_CASES) {
+  let masker: Awaited<ReturnType<typeof makeMasker>> | null = null;
+  let round = 0;
+  const batch = batchOf(
+    { country: Array.from({ length: BATCH }, (_, i) => COUNTRIES[i % COUNTRIES.length]) },
+    {
+      first_name: Array.from({ length: BATCH }, (_, i) => `Émilie${i % 97}`),
+      last_name: Array.from({ length: BATCH }, (_, i) => `O'Connor${i % 89}`),
+    },
+  );
+  Deno.bench({
+    name: `${c.name} (row)`,
+    group: "row",
+    n: 20,
+    warmup: 5,
+    async fn(b) {
+      masker ??= await makeMasker(c.strategy, c.params);
+      const values = Array.from({ length: BATCH }, (_, i) => `Person Number ${round * BATCH + i}`);
+      round++;
+      b.start();
+      await masker.mask(values, batch);
+      b.end();
+    },
+  });
 }

@@ -2,11 +2,12 @@
  * The subset as SQL: per copied table, a filter (`WHERE` body) evaluated by the source inside the run's
  * snapshot, so the closure is computed by PostgreSQL and never held by PrivaCI.
  *
- * The kept rows are one recursive query, `privaci_kept(t, r, id, d)`: the table's number in the plan, the
- * row's `tableoid` and `ctid` (a row's address, stable inside one snapshot), and whether the row pulls
- * in its children (`d`: roots and children do, rows kept as parents do not). Its first term selects the
- * roots; each further step joins the rows found in the previous step to their tables and follows every
- * relation once, set at a time (a materialized `w` lets one step read the previous one for every
+ * The kept rows are one recursive query, `privaci_kept(t, r, id, d, k)`: the table's number in the plan,
+ * the row's `tableoid` and `ctid` (a row's address, stable inside one snapshot), whether the row pulls in
+ * its children (`d`: roots and children do, rows kept as parents do not), and the values (as text) of the
+ * row's columns that relations join on. Its first term selects the roots; each further step joins the
+ * rows found in the previous step, by those values, to the tables they reference or are referenced by,
+ * following every relation once, set at a time (a materialized `w` lets one step read the previous one for every
  * relation, since PostgreSQL allows a single reference to a recursive query). `UNION` drops the rows
  * already found, so cycles end. Connected tables keep the rows not in `privaci_bad`: rows with a
  * reference to a reached row that is not kept, and the rows referencing those, recursively.
@@ -105,28 +106,65 @@ class SubsetSql {
   kept(): string {
     const g = this.#graph;
     const roots = Object.entries(this.#subset.roots).filter(([t]) => g.reached.has(t)).map(([t, root]) =>
-      `select ${this.#i(t)}, x.tableoid, x.ctid, true from ${this.#from(t)} x where ${this.root(t, root)}`
+      `select ${this.#i(t)}, x.tableoid, x.ctid, true, ${this.#keys(t, "x")} from ${this.#from(t)} x` +
+      ` where ${this.root(t, root)}`
     );
     const steps: string[] = [];
     for (const e of g.edges) {
       const down = this.#subset.follow === "all" && g.down.has(e.parent) && g.down.has(e.child) &&
         !this.#subset.exclude_children.includes(e.child);
       if (down) {
+        // Children of the parent rows found last step: their key values are in `w.k`, so the child
+        // table is joined on them directly (an index on its referencing columns serves).
+        const on = e.childColumns.map((c, n) =>
+          `c.${quoteIdent(c)} = (w.k[${this.#key(e.parent, e.parentColumns[n])}])::${this.#type(e.child, c)}`
+        ).join(" and ");
         steps.push(
-          `select ${this.#i(e.child)}, c.tableoid, c.ctid, true from w join ${this.#from(e.parent)} p` +
-            ` on p.tableoid = w.r and p.ctid = w.id join ${this.#from(e.child)} c on ${joinOn(e)}` +
-            ` where w.t = ${this.#i(e.parent)} and w.d`,
+          `select ${this.#i(e.child)}, c.tableoid, c.ctid, true, ${this.#keys(e.child, "c")} from w` +
+            ` join ${this.#from(e.child)} c on ${on} where w.t = ${this.#i(e.parent)} and w.d`,
         );
       }
       if (g.reached.has(e.child)) {
+        const on = e.parentColumns.map((c, n) =>
+          `p.${quoteIdent(c)} = (w.k[${this.#key(e.child, e.childColumns[n])}])::${this.#type(e.parent, c)}`
+        ).join(" and ");
         steps.push(
-          `select ${this.#i(e.parent)}, p.tableoid, p.ctid, false from w join ${this.#from(e.child)} c` +
-            ` on c.tableoid = w.r and c.ctid = w.id join ${this.#from(e.parent)} p on ${joinOn(e)}` +
-            ` where w.t = ${this.#i(e.child)}`,
+          `select ${this.#i(e.parent)}, p.tableoid, p.ctid, false, ${this.#keys(e.parent, "p")} from w` +
+            ` join ${this.#from(e.parent)} p on ${on} where w.t = ${this.#i(e.child)}`,
         );
       }
     }
-    return `privaci_kept(t, r, id, d) as (${roots.join(" union all ")}${recursive("privaci_kept", steps)})`;
+    return `privaci_kept(t, r, id, d, k) as (${roots.join(" union all ")}${
+      recursive("privaci_kept", steps)
+    })`;
+  }
+
+  /**
+   * The columns of `table` a step reads from its kept rows (those its relations join on), in a fixed
+   * order: `privaci_kept.k` holds their values as text.
+   */
+  #keyColumns(table: string): string[] {
+    const cols = this.#graph.edges.flatMap((e) => [
+      ...(e.child === table ? e.childColumns : []),
+      ...(e.parent === table ? e.parentColumns : []),
+    ]);
+    return [...new Set(cols)].sort();
+  }
+
+  /** `array[alias.a::text, …]`: the key values of a row of `table`. */
+  #keys(table: string, alias: string): string {
+    const cols = this.#keyColumns(table).map((c) => `${alias}.${quoteIdent(c)}::text`);
+    return `array[${cols.join(", ")}]::text[]`;
+  }
+
+  /** The 1-based place of `column` in the key values of `table`. */
+  #key(table: string, column: string): number {
+    return this.#keyColumns(table).indexOf(column) + 1;
+  }
+
+  /** The SQL type of a column, to read its value back from text. */
+  #type(table: string, column: string): string {
+    return this.#info(table).columns.find((c) => c.column === column)!.type;
   }
 
   /** The recursive query of the connected tables' rows that are not kept (call after {@link kept}). */

@@ -115,6 +115,59 @@ Deno.test("the GitHub Actions recipe gates on check, then runs and verifies", as
   }
 });
 
+Deno.test("the GitHub Actions shard recipe runs one shard per matrix entry, then verifies once", async () => {
+  const workflow = await readYaml("examples/ci/github-actions-shards.yml");
+  assert.deepEqual(actionsProblems(workflow), []);
+  const jobs = workflow.jobs as YamlMap;
+  const copy = jobs.copy as YamlMap;
+  const strategy = copy.strategy as YamlMap;
+  assert.equal(strategy["fail-fast"], false, "a failed shard must not cancel the others");
+  const shards = (strategy.matrix as YamlMap).shard as unknown[];
+  assert.deepEqual(shards, shards.map((_, i) => i), "shards 0 … N-1");
+  const run = (copy.steps as YamlMap[]).map((s) => String(s.run ?? "")).find((r) => r.includes(" run -c "));
+  assert.ok(run, "a run step");
+  assert.ok(run.includes(`--shard \${{ matrix.shard }}/${shards.length}`), run);
+  assert.match(
+    run,
+    /--run-key "[^"]*\$\{\{ github\.run_id \}\}"/,
+    "one key per workflow run, kept by re-runs",
+  );
+  assert.doesNotMatch(run, /run_attempt/, "a re-run must join the same run");
+  const verify = jobs.verify as YamlMap;
+  assert.equal(verify.needs, "copy");
+  assert.ok(
+    (verify.steps as YamlMap[]).some((s) =>
+      String(s.run ?? "").includes(`"$PRIVACI" verify -c privaci.yaml`)
+    ),
+  );
+});
+
+Deno.test("the Kubernetes recipe is an Indexed Job whose pods share the Job's uid as run key", async () => {
+  const job = await readYaml("examples/kubernetes/privaci-shards-job.yaml");
+  assert.equal(job.apiVersion, "batch/v1");
+  assert.equal(job.kind, "Job");
+  const spec = job.spec as YamlMap;
+  assert.equal(spec.completionMode, "Indexed");
+  assert.equal(spec.parallelism, spec.completions);
+  const pod = (spec.template as YamlMap).spec as YamlMap;
+  assert.equal(pod.restartPolicy, "Never", "backoffLimitPerIndex needs restartPolicy Never");
+  const [container] = pod.containers as YamlMap[];
+  const env = new Map((container.env as YamlMap[]).map((e) => [e.name, e]));
+  assert.equal(env.get("JOB_COMPLETION_COUNT")?.value, String(spec.completions));
+  assert.deepEqual(env.get("PRIVACI_RUN_KEY")?.valueFrom, {
+    fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" },
+  });
+  for (const name of ["PRIVACI_SOURCE_URL", "PRIVACI_TARGET_URL", "PRIVACI_KEY"]) {
+    assert.ok(
+      isMap((env.get(name)?.valueFrom as YamlMap | undefined)?.secretKeyRef),
+      `${name} from a secret`,
+    );
+  }
+  const args = (container.args as string[]).join(" ");
+  assert.match(args, /^run -A jsr:@privaci\/cli@[0-9.]+ run -c \S+privaci\.yaml/);
+  assert.doesNotMatch(args, /--shard/, "the shard comes from JOB_COMPLETION_INDEX");
+});
+
 Deno.test("the GitLab CI recipe gates on check, then runs and verifies", async () => {
   const config = await readYaml("examples/ci/gitlab-ci.yml");
   assert.deepEqual(gitlabProblems(config), []);

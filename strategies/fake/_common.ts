@@ -129,12 +129,7 @@ async function fakeMasker<P extends { locale: string } & UniqueSuffix>(
   };
   const fn = spec.make(ctx);
   const max = column.maxLength;
-  // A column the source declares unique is checked by the target's unique index (schema: copy builds
-  // it; a collision fails the load there), so masking stays streaming and can use the worker pool.
-  // Any other column is checked here, in bounded memory.
-  if (short && !column.unique) {
-    return checkedMasker(fn, spec.name, column, new CollisionCheck(prf, CHECK_TWEAK));
-  }
+  if (short) return checkedMasker(fn, spec.name, column, new CollisionCheck(prf, CHECK_TWEAK));
   if (max === null) return memoMasker(fn);
   if (!init.unique) return memoMasker((v) => fit(fn(v), max));
   return memoMasker((v) => {
@@ -155,8 +150,13 @@ function keyedSuffix(prf: Prf, digits: number): (value: string) => string {
 
 /**
  * A masker for values unique with high probability: each output fits the column and is checked against
- * every output this masker wrote before; one that another input gave stops the masking with an error
- * naming the column. It must see the whole column, so its table is never split across workers.
+ * every output this masker wrote before (in bounded memory); one that another input gave stops the
+ * masking with an error naming the column.
+ *
+ * On a column the source declares unique, the target's unique index is the backstop: the table may be
+ * split across masking workers (each checks its share), and past {@link MAX_CHECKED} values the masker
+ * stops remembering rather than failing. On any other column the masker must see the whole column (its
+ * table is never split across workers), and a column with more values than it can check fails closed.
  */
 function checkedMasker(
   fn: (value: string) => string,
@@ -165,17 +165,18 @@ function checkedMasker(
   check: CollisionCheck,
 ): ColumnMasker {
   const max = column.maxLength;
+  const indexed = column.unique;
   const memo = memoMasker((v) => {
     const out = fn(v);
     if (max !== null && charLength(out) > max) throw tooLongForUnique(strategy, column);
     const found = check.add(out, v);
     if (found === "collision") throw collision(strategy, column);
-    if (found === "full") throw tooManyToCheck(strategy, column);
+    if (found === "full" && !indexed) throw tooManyToCheck(strategy, column);
     return out;
   });
   return {
     mask: memo.mask,
-    wholeColumn: true,
+    ...(indexed ? {} : { wholeColumn: true }),
     close() {
       memo.close?.();
       check.clear();

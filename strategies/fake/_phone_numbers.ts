@@ -93,18 +93,39 @@ export function countryCodeLength(digits: string): number {
 }
 
 /**
- * The class of a number's digits under its plan's fixed-place rules: two numbers of one class are
- * equally valid. `prefix` is `+`, `0` (a trunk prefix) or `""`; `digits` are all the number's digits.
+ * The places of a number's digits its plan constrains: `zero` where a `0` is allowed only if the input
+ * has one, `low` (two of them) where 0 and 1 are allowed only if the input has one; -1 for none.
+ * `prefix` is `+`, `0` (a trunk prefix) or `""`; `digits` are all the number's digits.
  */
-export function phoneClass(prefix: string, digits: string): number {
-  const low = (i: number) => (i < digits.length && digits.charCodeAt(i) < 50 ? 1 : 0); // 0 or 1
-  const zero = (i: number) => (i < digits.length && digits.charCodeAt(i) === 48 ? 1 : 0);
+export interface PhoneRule {
+  zero: number;
+  low: number;
+  low2: number;
+}
+
+/** The {@link PhoneRule} of a number. */
+export function phoneRule(prefix: string, digits: string): PhoneRule {
   if (prefix === "+") {
     const cc = countryCodeLength(digits);
-    return cc === 1 && digits[0] === "1" ? low(1) * 2 + low(4) : zero(cc);
+    return cc === 1 && digits[0] === "1" ? { zero: -1, low: 1, low2: 4 } : { zero: cc, low: -1, low2: -1 };
   }
-  if (prefix === "0") return zero(1);
-  return digits.length === 10 ? low(0) * 2 + low(3) : zero(0);
+  if (prefix === "0") return { zero: 1, low: -1, low2: -1 };
+  return digits.length === 10 ? { zero: -1, low: 0, low2: 3 } : { zero: 0, low: -1, low2: -1 };
+}
+
+/**
+ * The class of the digits `head + tail` under `rule`: two numbers of one class are equally valid
+ * (read in place, without joining the strings).
+ */
+export function phoneClass(rule: PhoneRule, head: string, tail: string): number {
+  const at = (i: number) =>
+    i < 0 ? -1 : i < head.length ? head.charCodeAt(i) : tail.charCodeAt(i - head.length);
+  const zero = at(rule.zero) === 48 ? 1 : 0;
+  const low = (i: number) => {
+    const c = at(i);
+    return c === 48 || c === 49 ? 1 : 0;
+  };
+  return rule.zero >= 0 ? zero : low(rule.low) * 2 + low(rule.low2);
 }
 
 /**
@@ -119,8 +140,8 @@ export function plausiblePhone(value: string): boolean {
     const first = digits[0], two = digits.slice(0, 2);
     if (first !== "1" && first !== "7" && !TWO_DIGIT.has(two) && !THREE_DIGIT.has(two)) return false;
     if (two === "39") return true;
-    return phoneClass("+", digits) === 0;
+    return phoneClass(phoneRule("+", digits), digits, "") === 0;
   }
-  if (lead[0] === "0") return phoneClass("0", digits) === 0;
-  return digits.length !== 10 || phoneClass("", digits) === 0;
+  if (lead[0] === "0") return phoneClass(phoneRule("0", digits), digits, "") === 0;
+  return digits.length !== 10 || phoneClass(phoneRule("", digits), digits, "") === 0;
 }

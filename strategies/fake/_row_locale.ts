@@ -7,6 +7,7 @@
  */
 import type { BatchContext, Cell, ColumnMasker } from "../types.ts";
 import { localeOf } from "./locale_of.ts";
+import { maskRowGroups } from "../row_groups.ts";
 
 /** Distinct column values whose locale is remembered before the memory starts over. */
 const REMEMBERED = 4096;
@@ -35,26 +36,14 @@ export async function rowLocaleMasker(
     return got;
   };
   const run = (values: readonly Cell[], batch: BatchContext, locales: string[]): Cell[] | Promise<Cell[]> => {
-    const groups = new Map<string, number[]>();
+    const groups = new Map<ColumnMasker, number[]>();
     for (let r = 0; r < values.length; r++) {
-      const rows = groups.get(locales[r]);
+      const masker = maskers.get(locales[r])!;
+      const rows = groups.get(masker);
       if (rows) rows.push(r);
-      else groups.set(locales[r], [r]);
+      else groups.set(masker, [r]);
     }
-    if (groups.size <= 1) return maskers.get(locales[0] ?? fallback)!.mask(values, batch);
-    const out = new Array<Cell>(values.length);
-    const pending: Promise<void>[] = [];
-    for (const [locale, rows] of groups) {
-      const pick = (cells: readonly Cell[]) => rows.map((r) => cells[r]);
-      const sub: BatchContext = { ...batch, column: (name) => pick(batch.column(name)) };
-      const got = maskers.get(locale)!.mask(pick(values), sub);
-      const place = (masked: Cell[]) => {
-        for (let i = 0; i < rows.length; i++) out[rows[i]] = masked[i];
-      };
-      if (got instanceof Promise) pending.push(got.then(place));
-      else place(got);
-    }
-    return pending.length > 0 ? Promise.all(pending).then(() => out) : out;
+    return maskRowGroups(groups, values, batch);
   };
   return {
     reads: [from],

@@ -103,21 +103,22 @@ export const fakeEmail = {
       "With `unique: true` an address is the normal fake with a whole first and last name (perhaps a " +
       "middle initial) and a keyed number of up to `suffix_digits` digits " +
       "(`emily.j.oconnell47291@example.net`), the name shortened to fit `varchar(n)`. Such values are " +
-      "unique with high probability, not by construction, so every collision is caught, never written " +
-      "silently. On a column under a unique index (a primary key, a unique constraint), the target's index " +
-      "catches it: `schema: copy` builds the index, and a collision fails that table's load with the " +
-      "unique violation naming the column (a target made by hand must have the index too). On any other " +
-      "column the masker remembers a keyed fingerprint of every address it wrote, in bounded memory (24 " +
-      "bytes per distinct value, at most 1,048,576 values: 24 MiB), masks that table on one thread, never " +
-      "split across masking workers, and stops the run with `STRATEGY_COLLISION` naming the column at a " +
-      "collision, or when the column holds more distinct values than it can check. The outcome depends " +
-      "only on the key and the data, so a collision recurs until fixed: raise `suffix_digits` (with the " +
-      "default 5, a column of 1,000,000 distinct English addresses collides under about one key in 70, " +
-      "one of 100,000 under one key in 7,000; each digit more makes it ten times rarer) or set " +
-      "`unique_suffix: token`, unique by construction with an injective token of the input " +
-      "(`c.zieme.oxt2bkdl…@example.net`, as long as the input needs). Runs split with `--shard`, or " +
-      "resumed, check only the values they mask. Both ends of a foreign key must agree on `unique` and " +
-      "these params.",
+      "unique with high probability, not by construction, so the masker checks them: it remembers a " +
+      "keyed fingerprint of every address it wrote, in bounded memory (24 bytes per distinct value, at " +
+      "most 1,048,576 values: 24 MiB per masking thread), and stops the run with `STRATEGY_COLLISION` " +
+      "naming the column when an address comes back from another source value. On a column the source " +
+      "declares unique (a primary key, a unique constraint or index), the target's unique index is the " +
+      "backstop for what one thread cannot see: the table may be split across masking workers, past " +
+      "1,048,576 values the masker stops remembering, and a collision there fails the table's load with " +
+      "the unique violation (`schema: copy` builds the index; a target made by hand needs it too). Any " +
+      "other column is masked on one thread, never split across workers, and fails closed with " +
+      "`STRATEGY_COLLISION` past 1,048,576 distinct values. The outcome depends only on the key and the " +
+      "data, so a collision recurs until fixed: raise `suffix_digits` (with the default 5, a column of " +
+      "1,000,000 distinct English addresses collides under about one key in 70, one of 100,000 under one " +
+      "key in 7,000; each digit more makes it ten times rarer) or set `unique_suffix: token`, unique by " +
+      "construction with an injective token of the input (`c.zieme.oxt2bkdl…@example.net`, as long as " +
+      "the input needs). Runs split with `--shard`, or resumed, check only the values they mask. Both " +
+      "ends of a foreign key must agree on `unique` and these params.",
     examples: [
       { input: "alice@corp.example" },
       { params: { email_domain: "test.invalid" }, input: "bob@corp.example" },

@@ -1,7 +1,7 @@
 /**
  * `fake.phone`: keeps the number's layout (`+`, spaces, brackets, dashes, digit count) and replaces
  * its digits by a keyed permutation of them, after keeping the first `keep_digits` (by default the
- * country code after a `+`, or the trunk `0`). The permutation is cycle-walked until the new digits
+ * country code after a `+`, at least two digits, or the trunk `0`). The permutation is cycle-walked until the new digits
  * are as valid in the national plan as the old ones (see `_phone_numbers.ts`): still a bijection, so
  * it can be unique. An input with fewer than 4 digits gets a fresh number in the locale's format.
  *
@@ -12,19 +12,18 @@ import { createFake, localeParams } from "./_common.ts";
 import { digitsOf, replaceDigits } from "../keyed/_digits.ts";
 import { DigitPermutation } from "../keyed/_permutation.ts";
 import { fillDigits } from "./pattern.ts";
-import { countryCodeLength, phoneClass, plausiblePhone } from "./_phone_numbers.ts";
+import { countryCodeLength, phoneClass, phoneRule, plausiblePhone } from "./_phone_numbers.ts";
 import type { StrategyDefinition } from "../types.ts";
 
 const params = z.strictObject({
   ...localeParams,
   keep_digits: z.int().min(0).max(8).optional().describe(
-    "Leading digits kept as they are; default the country code after a leading + (1 to 3 digits), " +
-      "1 after a leading 0, else 0",
+    "Leading digits kept as they are; default the country code after a leading + (2 or 3 digits: +1 " +
+      "and +7 keep the next digit too), 1 after a leading 0, else 0",
   ),
 });
 type Params = z.infer<typeof params>;
 const TWEAK = 0x40;
-const LEAD = /^[\s(]+/;
 
 /** The `fake.phone` strategy. */
 export const fakePhone = {
@@ -32,8 +31,9 @@ export const fakePhone = {
     name: "fake.phone",
     suggest: [{ columnName: "phone|mobile|fax", families: ["string"], rank: 4 }],
     description: "Writes a phone number with the input's layout and new digits (keyed permutation)",
-    details: "Numbers stay valid in their national plan: the country code after a `+` is kept whole (`+1`, " +
-      "`+33`, `+353`), the national number after it never starts with the trunk `0` unless the input's did " +
+    details:
+      "Numbers stay valid in their national plan: the country code after a `+` is kept whole (`+33`, " +
+      "`+353`; `+1` and `+7` with the digit after them), the national number after it never starts with the trunk `0` unless the input's did " +
       "(`+33 6…` stays `+33 [1-9]…`, Italy's `+39 06…` keeps its `0`), a trunk `0` is never followed by " +
       "another `0`, and North American numbers (`+1`, or ten digits without prefix) keep area and exchange " +
       "codes in 2–9. The digits are re-permuted until these hold, which keeps the mapping a bijection.",
@@ -66,20 +66,22 @@ export const fakePhone = {
             return out;
           }
           // The prefix is the first character that is not a space or an opening bracket: `(0171) …`.
-          const lead = v.replace(LEAD, "");
-          const prefix = lead[0] === "+" ? "+" : lead[0] === "0" ? "0" : "";
+          let p = 0;
+          while (p < v.length && (v.charCodeAt(p) <= 32 || v[p] === "(")) p++;
+          const prefix = v[p] === "+" ? "+" : v[p] === "0" ? "0" : "";
           const keep = Math.min(
-            params.keep_digits ?? (prefix === "+" ? countryCodeLength(digits) : prefix === "0" ? 1 : 0),
+            params.keep_digits ??
+              // +1 and +7 keep the next digit too: a ten-digit permutation costs three times a nine-digit one.
+              (prefix === "+" ? Math.max(2, countryCodeLength(digits)) : prefix === "0" ? 1 : 0),
             digits.length,
           );
           // Cycle walking: permuting again until the class comes back is a bijection of the class. The
           // input's own cycle ends in its class, so the bound (a loop must have one) is never reached
           // but with a chance below 10^-17 (the rarest class, North American, holds 1 value in 25).
-          const kept = digits.slice(0, keep), want = phoneClass(prefix, digits);
+          const kept = digits.slice(0, keep), rule = phoneRule(prefix, digits);
+          const want = phoneClass(rule, digits, "");
           let rest = perm.permute(digits.slice(keep));
-          for (let i = 0; i < 1000 && phoneClass(prefix, kept + rest) !== want; i++) {
-            rest = perm.permute(rest);
-          }
+          for (let i = 0; i < 1000 && phoneClass(rule, kept, rest) !== want; i++) rest = perm.permute(rest);
           return replaceDigits(v, rest, keep);
         };
       },

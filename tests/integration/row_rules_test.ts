@@ -9,6 +9,7 @@ import { check, run } from "../../execute/run.ts";
 import { maskWorkerCounts } from "../../execute/mask_pool.ts";
 import { copyOut, exec, withDbs } from "../_pg.ts";
 import { policyFor, text } from "../fixtures/core/policy.ts";
+import type { LoadedPolicy } from "../../config/load.ts";
 
 const KEY = "hex:" + "cd".repeat(32);
 /** Enough rows that the masking stage probes past its first chunks and hands the table to the workers. */
@@ -38,6 +39,26 @@ async function pooled<T>(workers: number, fn: () => Promise<T>): Promise<T> {
   return got;
 }
 
+/**
+ * Copies `table` with `policyOf(workers)` inline and with two masking workers (checking that they ran),
+ * checks that both runs wrote the same bytes, and returns the target's rows as COPY text lines.
+ */
+async function inlineAndPooled(
+  targetUrl: string,
+  table: string,
+  policyOf: (workers: number) => LoadedPolicy,
+): Promise<string[]> {
+  const outputs: string[] = [];
+  for (const workers of [0, 2]) {
+    await exec(targetUrl, `truncate ${table}`);
+    const report = await pooled(workers, () => run(policyOf(workers), { maskWorkers: workers }));
+    assert.equal(report.tables[0].rows, ROWS);
+    outputs.push(text(await copyOut(targetUrl, `select * from ${table} order by id`)));
+  }
+  assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+  return outputs[0].trimEnd().split("\n");
+}
+
 function docsPolicy(sourceUrl: string, targetUrl: string, rule: string, workers: number) {
   return policyFor(
     sourceUrl,
@@ -51,20 +72,8 @@ Deno.test("run() masks $..email at every depth and others: for the leaves no pat
     await exec(sourceUrl, DOCS_SEED);
     await exec(targetUrl, DOCS_DDL);
     const rule = '{ strategy: json, paths: { "$..email": fake.email, "$.size": keep }, others: redact }';
-    const outputs: string[] = [];
-    for (const workers of [0, 2]) {
-      await exec(targetUrl, "truncate docs");
-      const report = await pooled(
-        workers,
-        () => run(docsPolicy(sourceUrl, targetUrl, rule, workers), { maskWorkers: workers }),
-      );
-      assert.equal(report.tables[0].rows, ROWS);
-      outputs.push(text(await copyOut(targetUrl, "select * from docs order by id")));
-    }
-    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
-    const rows = outputs[0].trimEnd().split("\n").map((l) =>
-      JSON.parse(l.split("\t")[1].replace(/\\\\/g, "\\"))
-    );
+    const lines = await inlineAndPooled(targetUrl, "docs", (w) => docsPolicy(sourceUrl, targetUrl, rule, w));
+    const rows = lines.map((l) => JSON.parse(l.split("\t")[1].replace(/\\\\/g, "\\")));
     assert.equal(rows.length, ROWS);
     for (const [i, doc] of rows.entries()) {
       const g = i + 1;
@@ -133,22 +142,17 @@ Deno.test("run() fills template row placeholders with the row's masked names (co
       "      last_name: fake.last_name",
       '      login: { strategy: template, template: "{{email:3}}-{{hash:4}}" }',
     ].join("\n");
-    const outputs: string[] = [];
-    for (const workers of [0, 2]) {
-      await exec(targetUrl, "truncate people");
-      const report = await run(peoplePolicy(sourceUrl, targetUrl, columns, workers), {
-        maskWorkers: workers,
-      });
-      assert.equal(report.tables[0].rows, ROWS);
-      outputs.push(text(await copyOut(targetUrl, "select * from people order by id")));
-    }
-    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+    const lines = await inlineAndPooled(
+      targetUrl,
+      "people",
+      (w) => peoplePolicy(sourceUrl, targetUrl, columns, w),
+    );
     const fold = (s: string) =>
       s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/ß/g, "ss").replace(
         /[^a-z0-9]/g,
         "",
       );
-    for (const line of outputs[0].trimEnd().split("\n")) {
+    for (const line of lines) {
       const [id, email, first, last, login] = line.split("\t");
       assert.ok(!first.startsWith("First") && !last.startsWith("Last"), "names masked");
       assert.equal(email, `${fold(first)}.${fold(last)}${id}@example.com`);
@@ -206,21 +210,13 @@ Deno.test("run() applies when: alternatives on the row's source values, inline a
           strategy: redact
         - fake.full_name
       name_de: { strategy: fake.full_name, locale: de }`;
-    const outputs: string[] = [];
-    for (const workers of [0, 2]) {
-      await exec(targetUrl, "truncate customers");
-      const policy = policyFor(
-        sourceUrl,
-        targetUrl,
-        `key: "${KEY}"\noptions:\n  mask_workers: ${workers}\n${columns}`,
-      );
-      const report = await pooled(workers, () => run(policy, { maskWorkers: workers }));
-      assert.equal(report.tables[0].rows, ROWS);
-      outputs.push(text(await copyOut(targetUrl, "select * from customers order by id")));
-    }
-    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+    const lines = await inlineAndPooled(
+      targetUrl,
+      "customers",
+      (w) => policyFor(sourceUrl, targetUrl, `key: "${KEY}"\noptions:\n  mask_workers: ${w}\n${columns}`),
+    );
     const seen = new Set<string>();
-    for (const line of outputs[0].trimEnd().split("\n")) {
+    for (const line of lines) {
       const [id, email, staff, country, name, nameDe] = line.split("\t");
       const g = Number(id);
       if (staff === "t") assert.equal(email, `c${g}@corp.example`, "a staff e-mail is kept");
@@ -306,21 +302,13 @@ Deno.test("run() gives each row the locale of its country column (locale_from:),
       email: { strategy: fake.email, locale_from: country }
       name: { strategy: fake.full_name, locale_from: country, locale: en_GB }
       name_de: { strategy: fake.full_name, locale: de }`;
-    const outputs: string[] = [];
-    for (const workers of [0, 2]) {
-      await exec(targetUrl, "truncate customers");
-      const policy = policyFor(
-        sourceUrl,
-        targetUrl,
-        `key: "${KEY}"\noptions:\n  mask_workers: ${workers}\n${columns}`,
-      );
-      const report = await pooled(workers, () => run(policy, { maskWorkers: workers }));
-      assert.equal(report.tables[0].rows, ROWS);
-      outputs.push(text(await copyOut(targetUrl, "select * from customers order by id")));
-    }
-    assert.equal(outputs[0], outputs[1], "the same bytes inline and in masking workers");
+    const lines = await inlineAndPooled(
+      targetUrl,
+      "customers",
+      (w) => policyFor(sourceUrl, targetUrl, `key: "${KEY}"\noptions:\n  mask_workers: ${w}\n${columns}`),
+    );
     let german = 0, other = 0;
-    for (const line of outputs[0].trimEnd().split("\n")) {
+    for (const line of lines) {
       const [, , , country, name, nameDe] = line.split("\t");
       if (country === "DE") {
         assert.equal(name, nameDe, "a German customer gets the German name of the same input");

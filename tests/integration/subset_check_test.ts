@@ -15,6 +15,7 @@ create table customers (id int primary key, name text, country text);
 create table orders (id int primary key, customer_id int not null references customers, ref text);
 create table nodes (id int primary key, owner_id int not null);
 create table owners (id int primary key, node_id int not null references nodes);
+create table notes (id int primary key, order_id int references orders);
 `;
 
 interface Case {
@@ -123,6 +124,20 @@ Deno.test("check() refuses each subset problem with its code, policy line and fi
         }]);
       });
     }
+    await t.step("dangling: null lets a copied table reference a skipped one", async () => {
+      const skip =
+        `tables:\n  public.orders: { rows: skip }\nsubset:\n  roots:\n    public.customers: { percent: 10 }`;
+      const refused = await check(policyFor(sourceUrl, targetUrl, skip));
+      assert.deepEqual(refused.diagnostics.map((d) => d.code), ["FOREIGN_KEY_SKIPPED_PARENT"]);
+      const cut = await check(
+        policyFor(
+          sourceUrl,
+          targetUrl,
+          `${skip}\n  foreign_keys:\n    public.notes.order_id: { dangling: null }`,
+        ),
+      );
+      assert.deepEqual(cut.diagnostics, []);
+    });
     await t.step("a subset without problems passes", async () => {
       const result = await check(policyFor(
         sourceUrl,
