@@ -31,6 +31,8 @@ import {
 } from "./_db.ts";
 import { policyFile } from "./_policies.ts";
 import { ROOT } from "./_measure.ts";
+import { tcpPorts } from "../tests/_proc_ports.ts";
+import { seededRandom } from "../tests/_random.ts";
 
 const BENCH_KEY = "hex:" + "5a".repeat(32);
 const CLK_TCK = 100;
@@ -123,29 +125,6 @@ async function digests(url: string): Promise<Record<string, string>> {
   return out;
 }
 
-/** The TCP ports process `pid` holds (to tell which shard a backend serves). */
-function ports(pid: number): Set<number> {
-  const inodes = new Set<string>();
-  try {
-    for (const e of Deno.readDirSync(`/proc/${pid}/fd`)) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(Deno.readLinkSync(`/proc/${pid}/fd/${e.name}`));
-        if (m) inodes.add(m[1]);
-      } catch { /* closed meanwhile */ }
-    }
-  } catch {
-    return new Set();
-  }
-  const out = new Set<number>();
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const line of Deno.readTextFileSync(file).split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && inodes.has(f[9])) out.add(parseInt(f[1].split(":")[1], 16));
-    }
-  }
-  return out;
-}
-
 /** The deno process under a /usr/bin/time child. */
 function denoPid(child: Child): number {
   try {
@@ -208,7 +187,7 @@ async function runScenario(
       )).split(";").filter(Boolean);
       const pid = denoPid(children[victim]);
       if (pid === 0) break;
-      const mine = ports(pid);
+      const mine = tcpPorts(pid);
       for (const r of rows) {
         const [port, app, n] = r.split("|");
         if (mine.has(Number(port))) {
@@ -252,17 +231,6 @@ async function runScenario(
   };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -298,7 +266,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(r));
     }
     const fault = await runScenario("4 shards, one killed", 4, { ...ctx, reference }, {
-      random: mulberry32(seed),
+      random: seededRandom(seed),
     });
     results.push(fault);
     console.log(JSON.stringify(fault));
@@ -324,7 +292,11 @@ async function main(): Promise<void> {
     for (const r of results) {
       console.log(
         `| ${r.name}${
-          r.killed ? ` (shard ${r.killed.shard} at row ${r.killed.atRow} of ${r.killed.table})` : ""
+          r.killed
+            ? ` (shard ${r.killed.shard} at row ${r.killed.atRow} of ${r.killed.table})`
+            : r.name.includes("killed")
+            ? " (missed: every COPY passed the drawn row first; use a larger --scale)"
+            : ""
         } | ${r.wallS.toFixed(1)} | ${r.privaciCpuS.toFixed(1)} | ${r.sourceCpuS.toFixed(1)} | ${
           r.targetCpuS.toFixed(1)
         } | ${r.peakRssMiB.toFixed(0)} | ${r.loadBefore} → ${r.loadAfter} | ${

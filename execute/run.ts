@@ -48,6 +48,7 @@ import {
   completedUnits,
   loadChunks,
   nonEmpty,
+  RUN_STARTED,
   saveChunks,
   SCHEMA_PRE,
   splitUnitKey,
@@ -263,7 +264,7 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
     if (options.shard) {
       const shard = options.shard;
       await ensureState(session.target);
-      ready = await withRunLock(policy.target, () => shardStart(session, shard, options, facts));
+      ready = await shardStart(session, shard, options, facts);
       started = ready.started;
     } else {
       facts.snapshot = session.snapshot.origin;
@@ -276,7 +277,8 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
       finishPhase(session, ready.started, { schemaPlan: ready.schemaPlan, ...loaded }, facts);
     if (options.shard) {
       const finished = await finishOnce(policy.target, ready.started.runId, finish);
-      const snapshots = new Set((await completedUnits(session.target, ready.started.runId)).values());
+      const units = [...await completedUnits(session.target, ready.started.runId)];
+      const snapshots = new Set(units.filter(([k]) => !k.startsWith("privaci:")).map(([, s]) => s));
       facts.shard = { ...facts.shard!, finished, snapshots: [...snapshots].sort() };
     } else {
       await finish();
@@ -305,9 +307,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
 }
 
 /**
- * A shard's start, under the run lock: joins the run of its key (importing the snapshot the run was
- * started with, or reading one of its own when that one is gone), or starts it; then the schema and the
- * units, as a fresh or a resumed run would.
+ * A shard's start. A run whose start is complete (recorded as {@link RUN_STARTED}) is joined at once;
+ * otherwise, under the run lock, the shard starts the run (or completes a start that died half-way) and
+ * records it complete, so that the shards after it join without waiting for each other.
  */
 async function shardStart(
   session: RunSession,
@@ -315,7 +317,38 @@ async function shardStart(
   options: RunOptions,
   facts: RunFacts,
 ): Promise<Ready> {
-  const row = await runByKey(session.target, shard.runKey);
+  const { target } = session;
+  const joinable = async () => {
+    const row = await runByKey(target, shard.runKey);
+    return row && (await completedUnits(target, row.run_id)).has(RUN_STARTED) ? row : undefined;
+  };
+  const row = await joinable() ?? await withRunLock(session.src.policy.target, async () => {
+    const row = await joinable();
+    if (row) return row;
+    // Under the lock no other shard has joined yet: the tables are checked (or emptied) as for a fresh run.
+    const ready = await joinOrStart(session, shard, options, facts, {
+      row: await runByKey(target, shard.runKey),
+      joined: false,
+    });
+    const { runId } = ready.started;
+    await checkpoint(target, { runId, key: RUN_STARTED, rows: 0, snapshot: session.snapshot.origin });
+    return ready;
+  });
+  return "started" in row ? row : await joinOrStart(session, shard, options, facts, { row, joined: true });
+}
+
+/**
+ * Joins the run `row` (importing the snapshot it was started with, or reading one of its own when that
+ * one is gone), or starts a new one; then the schema and the units, as a resumed or a fresh run would.
+ */
+async function joinOrStart(
+  session: RunSession,
+  shard: ShardOptions,
+  options: RunOptions,
+  facts: RunFacts,
+  join: { row: RunRow | undefined; joined: boolean },
+): Promise<Ready> {
+  const { row } = join;
   if (row === undefined) await session.openSnapshot();
   else {
     await session.openSnapshot({ join: row.snapshot }).catch(async (e) => {
@@ -325,7 +358,7 @@ async function shardStart(
   }
   facts.snapshot = session.snapshot.origin;
   facts.shard = { index: shard.index, count: shard.count, runKey: shard.runKey, units: 0, snapshots: [] };
-  const started = await preparePhase(session, options, facts, { row });
+  const started = await preparePhase(session, options, facts, join);
   const schema = await schemaPhase(session, started);
   return { started, ...schema, units: await unitsPhase(session, started, options, facts) };
 }
@@ -335,7 +368,7 @@ async function preparePhase(
   session: RunSession,
   options: RunOptions,
   facts: RunFacts,
-  shard?: { row: RunRow | undefined },
+  shard?: { row: RunRow | undefined; joined: boolean },
 ): Promise<Started> {
   const { src, source, target, snapshot } = session;
   await assertDistinct(source, target);
@@ -350,7 +383,7 @@ async function preparePhase(
     const done = await completedUnits(target, row.run_id);
     if (row.status !== "done") await reopenRun(target, row.run_id);
     facts.runId = row.run_id;
-    return { runId: row.run_id, done, prepared, resumed: true, joined: shard !== undefined };
+    return { runId: row.run_id, done, prepared, resumed: true, joined: shard?.joined ?? false };
   }
   const runId = await startRun(target, {
     policyHash: hash,
@@ -430,7 +463,7 @@ async function unitsPhase(
     chunksOf.get(n)!.filter((c) => !done.has(unitKey(n, c.index))).map((c) => ({ table: n, chunk: c }))
   );
   const complete = copiedNames.filter((n) => !todo.some((u) => u.table === n));
-  facts.resumed = started.resumed && !started.joined
+  facts.resumed = started.resumed && !options.shard
     ? { runId, skipped: complete.sort(), snapshots: [...new Set(done.values())] }
     : undefined;
   const refOf = (name: string) => prepared.catalog.tables.get(name)!;

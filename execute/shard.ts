@@ -4,9 +4,10 @@
  * `privaci` schema (pg/run_state.ts, pg/units.ts), named by a run key all shards are given.
  *
  * - The first shard to take the run lock starts the run: it exports the snapshot (and keeps it open
- *   until every unit is loaded), records the units, creates the pre-data schema and checks that the
- *   tables are empty (or empties them). Each other shard, in turn, joins: it imports that snapshot
- *   (when it is gone, it reads one of its own and the report says the copy is consistent per unit).
+ *   until every unit is loaded), records the units, creates the pre-data schema, checks that the tables
+ *   are empty (or empties them) and records the start complete. The other shards then join without the
+ *   lock: each imports that snapshot (when it is gone, it reads one of its own and the report says the
+ *   copy is consistent per unit).
  * - Every shard then takes units with `FOR UPDATE SKIP LOCKED`, in foreign-key order, `jobs` at a time;
  *   a unit another shard holds is tried again later, and a dead shard's units are free again at once.
  * - After the last unit, one shard (whichever locks the run's row first) validates the keys, creates

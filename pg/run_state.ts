@@ -61,8 +61,18 @@ const DDL_LOCK = 7401;
 /** The advisory lock under which a shard finds or starts its run (one shard at a time). */
 const RUN_LOCK = 7402;
 
-/** Creates the state tables when missing (shards starting at once create them once). */
+/**
+ * Creates the state tables when missing (shards starting at once create them once). When they are there
+ * and current nothing runs: the DDL would queue an exclusive lock on `privaci.runs` behind the shards
+ * loading or finishing the run, and every checkpoint behind it.
+ */
 export async function ensureState(target: postgres.Sql): Promise<void> {
+  const [{ current }] = await target.unsafe<{ current: boolean }[]>(
+    `select to_regclass('privaci.chunks') is not null and to_regclass('privaci.checkpoints') is not null
+        and exists (select 1 from pg_attribute where attrelid = to_regclass('privaci.runs') and attname = 'run_key')
+        and to_regclass('privaci.runs_run_key') is not null as current`,
+  );
+  if (current) return;
   await target.begin(async (tx) => {
     await tx.unsafe(`select pg_advisory_xact_lock(${DDL_LOCK})`);
     await tx.unsafe(DDL);

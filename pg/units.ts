@@ -43,6 +43,12 @@ export function splitUnitKey(key: string): [string, number] {
 /** A step of the run recorded like a unit (`privaci:schema-pre#0`: the pre-data schema was created). */
 export const SCHEMA_PRE = unitKey("privaci:schema-pre", 0);
 
+/**
+ * Recorded once the shard that started a run has recorded its units and checked (or emptied) its
+ * tables: the other shards join it without taking the run lock.
+ */
+export const RUN_STARTED = unitKey("privaci:started", 0);
+
 /** Records the key ranges a run split its tables into, so a resumed run reuses exactly the same ones. */
 export async function saveChunks(
   target: postgres.Sql,

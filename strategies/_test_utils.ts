@@ -15,6 +15,16 @@ export const OTHER_MASTER = new TextEncoder().encode("privaci-other-master-key-0
 
 const REGISTRY = builtinStrategies();
 
+/** A deterministic mix of the bits of `i` for field `k`: varied, repeatable test inputs. */
+export function mix(i: number, k: number): number {
+  let x = (i * 2654435761 + k * 40503) >>> 0;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x2c1b3c6d) >>> 0;
+  x ^= x >>> 12;
+  x = Math.imul(x, 0x297a2d39) >>> 0;
+  return (x ^ (x >>> 15)) >>> 0;
+}
+
 /** A text column, with any field overridden. */
 export function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
   return {

@@ -9,20 +9,10 @@
 import assert from "node:assert/strict";
 import { fakeFirstName, fakeFullName, fakeLastName } from "./fake/name.ts";
 import { LocaleData } from "./fake/locale.ts";
-import { maskValues, subkey, TEST_MASTER } from "./_test_utils.ts";
+import { maskValues, mix, subkey, TEST_MASTER } from "./_test_utils.ts";
 import type { ColumnInfo } from "./types.ts";
 
 const COUNT = 2_000;
-
-/** A deterministic mix of the bits of `i` for field `k`. */
-function mix(i: number, k: number): number {
-  let x = (i * 2654435761 + k * 40503) >>> 0;
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x2c1b3c6d) >>> 0;
-  x ^= x >>> 12;
-  x = Math.imul(x, 0x297a2d39) >>> 0;
-  return (x ^ (x >>> 15)) >>> 0;
-}
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { connect, createDb, dbUrl, dropDb } from "../_pg.ts";
+import { tcpPorts } from "../_proc_ports.ts";
 import {
   ADMIN_URL,
   assertNothingHalf,
@@ -42,29 +43,6 @@ function show(r: CliResult): string {
   } ms\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 }
 
-/** The TCP ports of the sockets process `pid` holds open (from /proc), to tell which shard a backend serves. */
-async function localPorts(pid: number): Promise<Set<number>> {
-  const inodes = new Set<string>();
-  try {
-    for await (const e of Deno.readDir(`/proc/${pid}/fd`)) {
-      const link = await Deno.readLink(`/proc/${pid}/fd/${e.name}`).catch(() => "");
-      const m = /^socket:\[(\d+)\]$/.exec(link);
-      if (m) inodes.add(m[1]);
-    }
-  } catch {
-    return new Set();
-  }
-  const ports = new Set<number>();
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    const text = await Deno.readTextFile(file).catch(() => "");
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && inodes.has(f[9])) ports.add(parseInt(f[1].split(":")[1], 16));
-    }
-  }
-  return ports;
-}
-
 /**
  * Polls the target's COPY progress until a unit's COPY of `table` has passed `row` rows, then SIGKILLs
  * the shard whose connection it is; returns that shard's index, or `null` when every shard ended first
@@ -88,7 +66,7 @@ async function killMidUnit(
       );
       for (const { port } of copying) {
         for (const [i, s] of shards.entries()) {
-          if ((await localPorts(s.child.pid)).has(port)) {
+          if (tcpPorts(s.child.pid).has(port)) {
             s.child.kill("SIGKILL");
             return i;
           }

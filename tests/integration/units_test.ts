@@ -1,0 +1,123 @@
+/**
+ * The run state shards share, against a real target: a unit one process holds is `busy` for another and
+ * free again when released or when its process's connection dies, `done` once its checkpoint committed;
+ * the run is finished once whatever the number of callers; a snapshot exported by one process is joined by
+ * another (same rows), and joining one that has ended is `SNAPSHOT_GONE`.
+ */
+import assert from "node:assert/strict";
+import { PgError } from "../../errors.ts";
+import { openClient } from "../../pg/connect.ts";
+import { ensureState, finishOnce, runByKey, startRun } from "../../pg/run_state.ts";
+import { SourceSnapshot } from "../../pg/source.ts";
+import { checkpoint, saveChunks, UnitClaims, unitKey } from "../../pg/units.ts";
+import { connect, exec, withDbs } from "../_pg.ts";
+
+Deno.test("UnitClaims: busy while another claim holds a unit, free when released or dropped, done once checkpointed", async () => {
+  await withDbs(async ({ targetUrl }) => {
+    const sql = connect(targetUrl);
+    try {
+      await ensureState(sql);
+      await ensureState(sql); // current: nothing to do
+      const runId = await startRun(sql, {
+        policyHash: "0".repeat(64),
+        sourceId: "s",
+        snapshot: "x",
+        runKey: "k",
+      });
+      assert.equal((await runByKey(sql, "k"))?.run_id, runId);
+      await saveChunks(sql, runId, new Map([["public.t", [{ index: 0, where: "id < 10" }, { index: 1 }]]]));
+      await using a = new UnitClaims(targetUrl, runId, 2);
+      await using b = new UnitClaims(targetUrl, runId, 2);
+      const key = unitKey("public.t", 0);
+      const held = await a.claim(key);
+      assert.equal(typeof held, "object");
+      assert.equal(await b.claim(key), "busy");
+      assert.equal(typeof await b.claim(unitKey("public.t", 1)), "object", "the other unit is free");
+      await (held as { release(): Promise<void> }).release();
+      const again = await b.claim(key);
+      assert.equal(typeof again, "object", "free once released");
+      await checkpoint(sql, { runId, key, rows: 9, snapshot: "x" });
+      // A process that dies drops its connections: its claims go with them.
+      await b[Symbol.asyncDispose]();
+      await using c = new UnitClaims(targetUrl, runId, 2);
+      assert.equal(typeof await c.claim(unitKey("public.t", 1)), "object", "free once its holder is gone");
+      assert.equal(await c.claim(key), "done");
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+Deno.test("finishOnce() runs the end of a run once, however many shards ask at the same time", async () => {
+  await withDbs(async ({ targetUrl }) => {
+    const sql = connect(targetUrl);
+    try {
+      await ensureState(sql);
+      const runId = await startRun(sql, {
+        policyHash: "0".repeat(64),
+        sourceId: "s",
+        snapshot: "x",
+        runKey: "k",
+      });
+      let calls = 0;
+      const finished = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          finishOnce(targetUrl, runId, async () => {
+            calls++;
+            await new Promise((r) => setTimeout(r, 200));
+          })),
+      );
+      assert.equal(calls, 1);
+      assert.deepEqual(finished.filter(Boolean).length, 1);
+      assert.equal((await runByKey(sql, "k"))?.status, "done");
+      // A failing finish leaves the run unfinished for the next shard.
+      const other = await startRun(sql, {
+        policyHash: "0".repeat(64),
+        sourceId: "s",
+        snapshot: "x",
+        runKey: "k2",
+      });
+      await assert.rejects(
+        finishOnce(targetUrl, other, () => Promise.reject(new Error("post-data failed"))),
+        /post-data/,
+      );
+      assert.equal((await runByKey(sql, "k2"))?.status, "running");
+      assert.equal(await finishOnce(targetUrl, other, () => Promise.resolve()), true);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+Deno.test("SourceSnapshot.open() joins a snapshot exported elsewhere, and SNAPSHOT_GONE once it ended", async () => {
+  await withDbs(async ({ sourceUrl }) => {
+    await exec(sourceUrl, "create table t (id int); insert into t values (1), (2)");
+    const first = await SourceSnapshot.open(sourceUrl);
+    const writer = openClient(sourceUrl);
+    try {
+      await writer.unsafe("insert into t values (3)");
+      const joined = await SourceSnapshot.open(sourceUrl, { join: first.id });
+      try {
+        assert.equal(joined.origin, first.id);
+        assert.notEqual(joined.id, first.id, "re-exported for this process's readers");
+        const [{ n }] = await joined.sql.unsafe<{ n: number }[]>("select count(*)::int as n from t");
+        assert.equal(n, 2, "the joined snapshot predates the third row");
+      } finally {
+        await joined.close();
+      }
+      const gone = first.id;
+      await first.close();
+      await assert.rejects(SourceSnapshot.open(sourceUrl, { join: gone }), (e: unknown) => {
+        assert.ok(e instanceof PgError);
+        assert.equal(e.code, "SNAPSHOT_GONE");
+        return true;
+      });
+      await assert.rejects(
+        SourceSnapshot.open(sourceUrl, { join: "x'; drop table t; --" }),
+        /not a snapshot id/,
+      );
+    } finally {
+      await writer.end();
+    }
+  });
+});
