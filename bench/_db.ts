@@ -70,6 +70,25 @@ export async function seedSource(url: string, scale: number): Promise<void> {
   await psql(url, ["-f", benchFile("constraints.sql")]);
 }
 
+/**
+ * Creates a source seeded at `scale` and an empty realistic target, naming both in `dbs` as soon as they
+ * exist (the caller drops them). Returns their URLs.
+ */
+export async function sourceAndTarget(
+  scale: number,
+  dbs: string[],
+  log: (s: string) => void,
+): Promise<{ sourceUrl: string; targetUrl: string }> {
+  const source = await createDb("src");
+  dbs.push(source);
+  const target = await createDb("realistic");
+  dbs.push(target);
+  log(`seeding the source at scale ${scale} …`);
+  await seedSource(dbUrl(source), scale);
+  await shapeTarget(dbUrl(target), "realistic");
+  return { sourceUrl: dbUrl(source), targetUrl: dbUrl(target) };
+}
+
 /** Creates the target schema of one kind. */
 export async function shapeTarget(url: string, kind: TargetKind): Promise<void> {
   if (kind === "cheap") await psql(url, ["-f", benchFile("target_cheap.sql")]);

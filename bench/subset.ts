@@ -12,17 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { parse, stringify } from "yaml";
-import {
-  createDb,
-  dbUrl,
-  dropDb,
-  psql,
-  resetTarget,
-  scalar,
-  seedSource,
-  shapeTarget,
-  TABLES,
-} from "./_db.ts";
+import { createDb, dbUrl, dropDb, psql, resetTarget, scalar, sourceAndTarget, TABLES } from "./_db.ts";
 import { measureDeno, timePrivaci } from "./_measure.ts";
 import { benchFile } from "./_db.ts";
 import { policyFile } from "./_policies.ts";
@@ -63,16 +53,10 @@ const dbs: string[] = [];
 const work = await Deno.makeTempDir({ prefix: "privaci_bench_subset_" });
 try {
   const loadBefore = await loadavg();
-  const source = await createDb("src");
-  dbs.push(source);
-  const target = await createDb("realistic");
-  dbs.push(target);
-  log(`seeding the source at scale ${scale} …`);
-  await seedSource(dbUrl(source), scale);
-  await shapeTarget(dbUrl(target), "realistic");
+  const { sourceUrl, targetUrl } = await sourceAndTarget(scale, dbs, log);
   const env = {
-    BENCH_SOURCE_URL: dbUrl(source),
-    BENCH_TARGET_URL: dbUrl(target),
+    BENCH_SOURCE_URL: sourceUrl,
+    BENCH_TARGET_URL: targetUrl,
     PRIVACI_SOURCE_URL: "",
     PRIVACI_TARGET_URL: "",
   };
@@ -89,12 +73,12 @@ try {
   for (let round = 1; round <= runs; round++) {
     const order = round % 2 === 1 ? ["full", "subset"] : ["subset", "full"];
     for (const scenario of order) {
-      await resetTarget(dbUrl(target));
+      await resetTarget(targetUrl);
       const policy = scenario === "full" ? full : subset;
       const t = await timePrivaci({ policy, report: `${work}/report.json`, env, jobs: 1 });
       const rows: Record<string, number> = {};
       for (const table of TABLES) {
-        rows[table] = Number(await scalar(dbUrl(target), `select count(*) from ${table}`));
+        rows[table] = Number(await scalar(targetUrl, `select count(*) from ${table}`));
       }
       samples[scenario].push({ total: t.total, peakRss: t.peakRss, rows });
       log(
@@ -170,7 +154,7 @@ try {
     scale,
     runs,
     cores: navigator.hardwareConcurrency,
-    postgres: await scalar(dbUrl(source), "show server_version"),
+    postgres: await scalar(sourceUrl, "show server_version"),
     loadAverage: { before: loadBefore, after: await loadavg() },
     copy: Object.fromEntries(
       Object.entries(samples).map(([k, s]) => [k, {

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { builtinStrategies } from "../strategies/builtins.ts";
-import { createDb, dbUrl, dropDb, scalar, seedSource, shapeTarget, tableFacts, ticketWords } from "./_db.ts";
+import { dropDb, scalar, sourceAndTarget, tableFacts, ticketWords } from "./_db.ts";
 import { timePrivaci } from "./_measure.ts";
 import { policyFile, resolveLevel1 } from "./_policies.ts";
 import { formatVerify, timeVerify, type VerifyTiming } from "./_verify.ts";
@@ -31,24 +31,18 @@ const dbs: string[] = [];
 const work = await Deno.makeTempDir({ prefix: "privaci_bench_verify_" });
 try {
   const loadBefore = await loadavg();
-  const source = await createDb("src");
-  dbs.push(source);
-  const target = await createDb("realistic");
-  dbs.push(target);
-  log(`seeding the source at scale ${scale} …`);
-  await seedSource(dbUrl(source), scale);
-  await shapeTarget(dbUrl(target), "realistic");
+  const { sourceUrl, targetUrl } = await sourceAndTarget(scale, dbs, log);
   const notNull = new Set(
     (await scalar(
-      dbUrl(source),
+      sourceUrl,
       "select string_agg(attname, ',') from pg_attribute where attrelid = 'customers'::regclass and attnotnull and attnum > 0",
     )).split(","),
   );
   const level1 = await resolveLevel1(builtinStrategies(), notNull);
   await Deno.writeTextFile(`${work}/level1.yaml`, level1.text);
   const env = {
-    BENCH_SOURCE_URL: dbUrl(source),
-    BENCH_TARGET_URL: dbUrl(target),
+    BENCH_SOURCE_URL: sourceUrl,
+    BENCH_TARGET_URL: targetUrl,
     BENCH_KEY,
     PRIVACI_SOURCE_URL: "",
     PRIVACI_TARGET_URL: "",
@@ -60,7 +54,7 @@ try {
       policyFile("text_scrub.yaml"),
     ]]
   ) {
-    await scalar(dbUrl(target), "truncate customers, orders, support_tickets cascade; select 1");
+    await scalar(targetUrl, "truncate customers, orders, support_tickets cascade; select 1");
     log(`${scenario}: running …`);
     const ran = await timePrivaci({ policy, report: `${work}/report.json`, env, jobs: 1 });
     log(`${scenario}: verifying …`);
@@ -82,8 +76,8 @@ try {
     scale,
     cores: navigator.hardwareConcurrency,
     loadAverage: { before: loadBefore, after: await loadavg() },
-    tables: await tableFacts(dbUrl(source)),
-    ticketWords: await ticketWords(dbUrl(source)),
+    tables: await tableFacts(sourceUrl),
+    ticketWords: await ticketWords(sourceUrl),
     verify: rows,
   };
   if (args.out) await Deno.writeTextFile(args.out, JSON.stringify(result, null, 2) + "\n");
