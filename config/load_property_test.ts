@@ -238,7 +238,7 @@ Deno.test("privaci check exits 2 with file:line:col diagnostics on a sample of b
         }).output();
         const stderr = new TextDecoder().decode(out.stderr);
         assert.equal(out.code, EXIT.usage, stderr);
-        assert.match(stderr, /^error: /m);
+        assert.match(stderr, /^error [A-Z_]+: /m);
         // The same diagnostics as in process, each at its file:line:col.
         for (const d of (got as ConfigError).diagnostics) {
           if (d.location?.line === undefined) continue;
