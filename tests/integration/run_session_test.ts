@@ -5,6 +5,22 @@ import { ADMIN_URL, connect, dbUrl, exec, withDbs } from "../_pg.ts";
 import { policyFor } from "../fixtures/core/policy.ts";
 
 /** Sessions of `role` on the server, and sessions on database `db`, other than this test's own. */
+/** The sessions still open of `role` or on `db`, for the failure message: who they are and what they do. */
+async function lingering(role: string, db: string): Promise<string> {
+  const admin = connect(ADMIN_URL);
+  try {
+    const rows = await admin.unsafe(
+      `select usename, datname, application_name, state, backend_start, state_change, left(query, 80) as query
+         from pg_stat_activity
+        where usename = $1 or (datname = $2 and application_name <> 'privaci-test')`,
+      [role, db],
+    );
+    return JSON.stringify(rows);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function sessions(role: string, db: string): Promise<{ role: number; db: number }> {
   const admin = connect(ADMIN_URL);
   try {
@@ -43,13 +59,14 @@ Deno.test("dryRun() closes the source and target connections when the source sna
         assert.equal(e.code, "PG_CONNECT");
         return true;
       });
-      // The server ends a backend shortly after its client says goodbye: wait for that, within a bound.
+      // The server ends a backend shortly after its client says goodbye: wait for that, within a bound
+      // long enough for a server busy with many parallel test databases (10 s was passed once in CI).
       let left = await sessions(role, target);
-      for (let i = 0; i < 100 && (left.role > 0 || left.db > 0); i++) {
+      for (let i = 0; i < 300 && (left.role > 0 || left.db > 0); i++) {
         await new Promise((r) => setTimeout(r, 100));
         left = await sessions(role, target);
       }
-      assert.deepEqual(left, { role: 0, db: 0 });
+      assert.deepEqual(left, { role: 0, db: 0 }, await lingering(role, target));
     } finally {
       await exec(ADMIN_URL, `drop owned by "${role}"; drop role if exists "${role}"`).catch(() => {});
     }
