@@ -62,6 +62,18 @@ export function openClient(url: string, options: ClientOptions = {}): postgres.S
   });
 }
 
+/**
+ * Reserves a connection of `sql` for a session of its own (a transaction, temporary tables). A plain
+ * query opens the connection first: postgres.js 3.4.9's `reserve()` on a pool with no open connection
+ * both queues its request and hands it to the new connection, so a refused connection is tried once more
+ * after the caller has seen the error — and when that retry succeeds (the slot it was refused for has
+ * freed), it leaves an idle session that nobody ends.
+ */
+export async function reserveConnection(sql: postgres.Sql): Promise<postgres.ReservedSql> {
+  await sql.unsafe("select 1");
+  return await sql.reserve();
+}
+
 /** Connects and runs a trivial query, turning failures into a {@link PgError} `PG_CONNECT` (exit 4). */
 export async function connect(url: string, side: Side, options: ClientOptions = {}): Promise<postgres.Sql> {
   let sql: postgres.Sql;

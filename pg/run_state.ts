@@ -8,7 +8,7 @@
 import type postgres from "postgres";
 import { z } from "zod";
 import { EXIT, PrivaciError } from "../errors.ts";
-import { openClient } from "./connect.ts";
+import { openClient, reserveConnection } from "./connect.ts";
 
 const RunRowSchema = z.object({
   run_id: z.string().uuid(),
@@ -158,7 +158,7 @@ export async function finishOnce(targetUrl: string, id: string, fn: () => Promis
   // Not `fetchTypes: false`: postgres.js 3.4.9's `reserve()` never resolves without the start-up query.
   const sql = openClient(targetUrl, { name: "privaci finish" });
   try {
-    const conn = await sql.reserve();
+    const conn = await reserveConnection(sql);
     try {
       await conn.unsafe("begin");
       // `no key update` leaves the checkpoints' foreign key (`for key share`) free.

@@ -7,7 +7,7 @@
  */
 import type postgres from "postgres";
 import { PgError } from "../errors.ts";
-import { connectError, openClient } from "./connect.ts";
+import { connectError, openClient, reserveConnection } from "./connect.ts";
 import { readableToWeb } from "./_node_readable.ts";
 import { copyOutStream } from "./copy_out.ts";
 import { CopyRowStream } from "./copy_rows.ts";
@@ -63,7 +63,7 @@ export class SourceSnapshot {
     const pool = openClient(url, { name: "privaci snapshot" });
     let coordinator: postgres.ReservedSql;
     try {
-      coordinator = await pool.reserve();
+      coordinator = await reserveConnection(pool);
     } catch (e) {
       await pool.end({ timeout: 0 }).catch(() => {});
       throw connectError(url, "source", e);

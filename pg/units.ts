@@ -13,7 +13,7 @@
  * @module
  */
 import type postgres from "postgres";
-import { openClient } from "./connect.ts";
+import { openClient, reserveConnection } from "./connect.ts";
 import { quoteTable } from "./source.ts";
 
 /** One part of a table: `where` is the key range (absent for a whole table). */
@@ -129,7 +129,7 @@ export class UnitClaims implements AsyncDisposable {
    */
   async claim(key: string): Promise<UnitClaim | "busy" | "done"> {
     const [table, chunk] = splitUnitKey(key);
-    const conn = await this.#sql.reserve();
+    const conn = await reserveConnection(this.#sql);
     let held = false;
     try {
       await conn.unsafe("begin");

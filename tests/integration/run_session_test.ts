@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
 import { dryRun } from "../../execute/run.ts";
+import { SourceSnapshot } from "../../pg/source.ts";
 import { ADMIN_URL, connect, dbUrl, exec, withDbs } from "../_pg.ts";
 import { policyFor } from "../fixtures/core/policy.ts";
 
@@ -67,6 +68,50 @@ Deno.test("dryRun() closes the source and target connections when the source sna
         left = await sessions(role, target);
       }
       assert.deepEqual(left, { role: 0, db: 0 }, await lingering(role, target));
+    } finally {
+      await exec(ADMIN_URL, `drop owned by "${role}"; drop role if exists "${role}"`).catch(() => {});
+    }
+  });
+});
+
+Deno.test("SourceSnapshot.open() leaves no session behind when refused, even when the slot frees just after", async () => {
+  // postgres.js retries a refused connection once more in the background; when the one slot it was refused
+  // for frees before that retry (under load, the session's catalog connection closing), the retry used to
+  // succeed and stay open with nobody to end it. The holder lets go at a few delays around that retry.
+  await withDbs(async ({ source, target }) => {
+    const role = `privaci_one_${Deno.pid}_${Date.now().toString(36)}`;
+    await exec(
+      ADMIN_URL,
+      `create role "${role}" login connection limit 1; grant all on database "${source}" to "${role}"`,
+    );
+    try {
+      const limited = new URL(dbUrl(source));
+      limited.username = role;
+      let refused = 0;
+      for (let wait = 1; wait <= 40; wait += 3) {
+        const holder = connect(limited.toString());
+        await holder`select 1`;
+        const opening = SourceSnapshot.open(limited.toString()).then((s) => s, (e: unknown) => e);
+        await new Promise((r) => setTimeout(r, wait));
+        await holder.end();
+        const got = await opening;
+        if (got instanceof SourceSnapshot) {
+          await got.close(); // the slot freed before the first try: nothing to check at this delay
+        } else {
+          assert.ok(got instanceof PgError && got.code === "PG_CONNECT", String(got));
+          refused++;
+        }
+        // A late retry comes after postgres.js's first backoff (15–30 ms); give it ten times that, then the
+        // session count must fall to zero (the server ends a closed backend shortly after its client says goodbye).
+        await new Promise((r) => setTimeout(r, 300));
+        let left = await sessions(role, target);
+        for (let i = 0; i < 300 && left.role > 0; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          left = await sessions(role, target);
+        }
+        assert.equal(left.role, 0, `after releasing at ${wait} ms: ${await lingering(role, target)}`);
+      }
+      assert.ok(refused > 0, "no delay produced a refused connection: the test checked nothing");
     } finally {
       await exec(ADMIN_URL, `drop owned by "${role}"; drop role if exists "${role}"`).catch(() => {});
     }
