@@ -1,10 +1,11 @@
 /**
  * `deno task bench [--scale S] [--quick] [--runs N] [--jobs J] [--out FILE] [--skip-profile] [--skip-verify]
- * [--verify-sample N]`:
+ * [--verify-sample N] [--scenarios keep_all,level1,text_scrub] [--targets cheap,realistic]`:
  * PrivaCI against the physical limit. Seeds a deterministic source on the local PostgreSQL, then, in
  * rounds that alternate the order, times the psql pipe and `privaci run` (keep-all, Level 1, Level 2)
  * into a cheap and a realistic target, profiles keep-all and Level 1, prints a table and writes
- * bench/results.json. Every database it makes is dropped at the end. See bench/README.md.
+ * bench/results.json. `--scenarios` and `--targets` narrow a round to some policies and targets (the pipe
+ * always runs, as every ratio needs it). Every database it makes is dropped at the end. See bench/README.md.
  *
  * @module
  */
@@ -47,6 +48,8 @@ const { values: args } = parseArgs({
     "skip-profile": { type: "boolean", default: false },
     "skip-verify": { type: "boolean", default: false },
     "verify-sample": { type: "string" },
+    scenarios: { type: "string" },
+    targets: { type: "string" },
   },
 });
 const scale = Number(args.scale ?? (args.quick ? "0.02" : "1"));
@@ -61,6 +64,8 @@ if (!Number.isInteger(runs) || runs < 1 || runs > 50) {
 if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
   throw new RangeError(`Cannot run the bench as --jobs must be an integer from 1 to 64: ${args.jobs}`);
 }
+const wantedScenarios = listArg(args.scenarios, ["keep_all", "level1", "text_scrub"], "--scenarios");
+const wantedTargets = listArg(args.targets, [...TARGET_KINDS], "--targets") as TargetKind[];
 const out = args.out ?? benchFile("results.json");
 const log = (s: string) => console.error(s);
 
@@ -83,7 +88,7 @@ async function main(): Promise<void> {
   await seedSource(sourceUrl, scale);
   const seedMs = performance.now() - t0;
   const targets = {} as Record<TargetKind, string>;
-  for (const kind of TARGET_KINDS) {
+  for (const kind of wantedTargets) {
     const db = await createDb(kind);
     dbs.push(db);
     targets[kind] = dbUrl(db);
@@ -115,6 +120,9 @@ async function main(): Promise<void> {
   const policies: Partial<Record<Scenario, string>> = { keep_all: policyFile("keep_all.yaml") };
   if (level1.masked > 0) policies.level1 = level1File;
   if (scrub) policies.text_scrub = policyFile("text_scrub.yaml");
+  for (const scenario of Object.keys(policies) as Scenario[]) {
+    if (!wantedScenarios.includes(scenario)) delete policies[scenario];
+  }
   const scenarios = ["pipe", ...Object.keys(policies)] as Scenario[];
 
   const samples = new Map<string, Sample[]>();
@@ -122,7 +130,7 @@ async function main(): Promise<void> {
   const loadBefore = await loadAverage();
   for (let round = 1; round <= runs; round++) {
     const order = round % 2 === 1 ? scenarios : [...scenarios].reverse();
-    const kinds = round % 2 === 1 ? TARGET_KINDS : [...TARGET_KINDS].reverse();
+    const kinds = round % 2 === 1 ? wantedTargets : [...wantedTargets].reverse();
     for (const scenario of order) {
       for (const kind of kinds) {
         await resetTarget(targets[kind]);
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
 
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
-    for (const kind of TARGET_KINDS) {
+    for (const kind of wantedTargets) {
       const s = samples.get(`${scenario}/${kind}`);
       if (!s) continue;
       results.push(scenarioResult(scenario, kind, s, samples.get(`pipe/${kind}`)!, data));
@@ -155,7 +163,7 @@ async function main(): Promise<void> {
 
   // verify after a run of each masking policy into the realistic target, timed beside that run.
   const verifications: VerifyTiming[] = [];
-  if (!args["skip-verify"]) {
+  if (!args["skip-verify"] && wantedTargets.includes("realistic")) {
     for (const scenario of ["level1", "text_scrub"] as const) {
       const policy = policies[scenario];
       if (!policy) continue;
@@ -189,7 +197,7 @@ async function main(): Promise<void> {
   });
 
   const profiles: Record<string, ProfiledRun> = {};
-  if (!args["skip-profile"]) {
+  if (!args["skip-profile"] && wantedTargets.includes("cheap")) {
     for (const scenario of ["keep_all", "level1"] as const) {
       const policy = policies[scenario];
       if (!policy) continue;
@@ -287,4 +295,15 @@ async function machine(url: string) {
     deno: Deno.version.deno,
     v8: Deno.version.v8,
   };
+}
+
+/** A comma-separated option's values, each one of `allowed` (all of them when the option is absent). */
+function listArg(value: string | undefined, allowed: readonly string[], name: string): string[] {
+  if (value === undefined) return [...allowed];
+  const got = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+  const bad = got.filter((v) => !allowed.includes(v));
+  if (bad.length > 0 || got.length === 0) {
+    throw new RangeError(`Cannot run the bench as ${name} takes some of ${allowed.join(", ")}: ${value}`);
+  }
+  return got;
 }
