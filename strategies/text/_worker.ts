@@ -9,6 +9,7 @@ import { type DetectOptions, detectSpans } from "./detect.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { type DetectMessage, type InitMessage, packSpans } from "./_protocol.ts";
 import type { Span } from "./entities.ts";
+import { detected } from "./_collect.ts";
 
 let options: DetectOptions | null = null;
 
@@ -46,6 +47,7 @@ self.onmessage = (event: MessageEvent<InitMessage | DetectMessage>) => {
     self.postMessage({ type: "spans", id: msg.id, counts, data }, {
       transfer: [counts.buffer as ArrayBuffer, data.buffer as ArrayBuffer],
     });
+    detected(msg.texts);
   } catch (e) {
     self.postMessage({ type: "error", id: msg.id, message: (e as Error).message });
   }
