@@ -42,9 +42,10 @@ export interface MaskStreamOptions {
 const PROBE_BYTES = 256 * 1024;
 
 /**
- * Full collections on this thread, once per {@link COLLECT_BYTES} of masked chunks and in at most
+ * Full collections on this thread, once per {@link COLLECT_BYTES} of chunks and in at most
  * {@link COLLECT_SHARE} of its time: dead chunks are byte arrays, whose memory V8 frees late (see
- * core/collector.ts). Tables passed through untouched are not counted; they allocate little.
+ * core/collector.ts), and the C heap they were taken from keeps its high-water mark for the rest of the
+ * run, also for a table passed through untouched.
  */
 const COLLECT_BYTES = 16 * 2 ** 20;
 const COLLECT_SHARE = 0.02;
@@ -84,10 +85,8 @@ export class MaskStream extends TransformStream<CopyChunk, Uint8Array> {
       stats.rows += out.rows;
       stats.bytesOut += out.bytes.length;
       controller.enqueue(out.bytes);
-      if (inline.masks) {
-        collector ??= new Collector({ everyBytes: COLLECT_BYTES, maxShare: COLLECT_SHARE });
-        collector.handled(out.bytes.length);
-      }
+      collector ??= new Collector({ everyBytes: COLLECT_BYTES, maxShare: COLLECT_SHARE });
+      collector.handled(out.bytes.length);
     };
     const drain = async (until: number, controller: TransformStreamDefaultController<Uint8Array>) => {
       try {
