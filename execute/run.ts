@@ -21,7 +21,7 @@ import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
-import type { PolicySource } from "../plan/plan.ts";
+import type { PolicySource, TablePlan } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
@@ -62,11 +62,16 @@ import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
 import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
+import { KeptRows } from "../subset/kept.ts";
+import type { SourceSnapshot } from "../pg/source.ts";
+import type postgres from "postgres";
 import { planToSql } from "../pg/schema/script.ts";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
   | { type: "plan"; tables: number; skipped: number }
+  | { type: "subset-start"; tables: number }
+  | { type: "subset-kept"; table: string; rows: number }
   | { type: "table-start"; table: string }
   | { type: "table-progress"; table: string; rows: number; bytes: number }
   | { type: "table-retry"; table: string; attempt: number; reason: string }
@@ -424,6 +429,33 @@ async function schemaPhase(
   return { schemaPlan, targetCatalog };
 }
 
+/**
+ * A table's chunks. A table the subset filters is one unit: it is read by its kept rows' addresses, which
+ * a key range cannot split.
+ */
+function planUnits(sql: postgres.Sql, prepared: Prepared, t: TablePlan, chunkRows: number): Promise<Chunk[]> {
+  if (prepared.subsetRows?.tables.includes(t.name)) return Promise.resolve([{ index: 0 }]);
+  return planChunks(sql, t, chunkRows);
+}
+
+/**
+ * The subset's kept rows, computed once in the snapshot before any table is read, when a table to load
+ * is filtered by the subset; `null` otherwise.
+ */
+async function keptRows(
+  snapshot: SourceSnapshot,
+  prepared: Prepared,
+  todo: readonly Unit[],
+  emit: (e: ProgressEvent) => void,
+): Promise<KeptRows | null> {
+  const rows = prepared.subsetRows;
+  if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
+  emit({ type: "subset-start", tables: rows.tables.length });
+  return await KeptRows.compute(snapshot.sql, rows, {
+    onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
+  });
+}
+
 /** The units of a run: every table's chunks, those still to load, and the tables already complete. */
 interface UnitsPlan {
   chunksOf: Map<string, Chunk[]>;
@@ -453,7 +485,7 @@ async function unitsPhase(
   const recorded = started.resumed ? await loadChunks(target, runId) : new Map<string, Chunk[]>();
   const fresh = new Map<string, Chunk[]>();
   for (const t of prepared.copied) {
-    const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
+    const chunks = recorded.get(t.name) ?? await planUnits(snapshot.sql, prepared, t, chunkRows);
     chunksOf.set(t.name, chunks);
     if (!recorded.has(t.name)) fresh.set(t.name, chunks);
   }
@@ -534,6 +566,7 @@ async function loadPhase(
   const remaining = new Map<string, number>();
   for (const u of todo) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
   await using claims = shard ? new UnitClaims(policy.target, runId, jobs) : null;
+  await using kept = await keptRows(snapshot, prepared, todo, emit);
   await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
@@ -567,6 +600,7 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
+            ...(kept ? { kept } : {}),
             ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
@@ -685,7 +719,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   for (const t of prepared.plan.tables) {
     const chunks = t.rows === "skip"
       ? []
-      : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
+      : await planUnits(snapshot.sql, prepared, t, options.chunkRows ?? policy.options.chunk_rows);
     const masked = t.columns.filter((c) => c.rule).map((c) =>
       `${c.info.column}:${c.rule!.definition.meta.name}`
     );
@@ -698,7 +732,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   if (prepared.subset.length > 0) {
     const copied = new Set(prepared.copied.map((t) => t.name));
     const filters = prepared.subset.filter((f) => copied.has(f.table));
-    const counts = await countSubset(snapshot.sql, prepared.catalog, filters);
+    const counts = prepared.subsetRows ? await countSubset(snapshot.sql, prepared.subsetRows) : new Map();
     out.push(
       "-- subset (rows counted in the snapshot):",
       ...formatSubsetPlan(filters, counts).map((l) => `--   ${l}`),

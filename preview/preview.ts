@@ -79,6 +79,8 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     });
   }
   const out: PreviewTable[] = [];
+  // Every table's subset count comes from one query (the closure computed once), made when first needed.
+  let counts: Map<string, number> | undefined;
   for (const t of tables) {
     const columns = prepared.maskers.get(t.name)!;
     const list = t.columns.map((c) =>
@@ -108,7 +110,10 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     const subset = part && {
       role: part.role,
       rule: part.rule,
-      rows: (await countSubset(sql, prepared.catalog, [part])).get(t.name) ?? null,
+      rows: (counts ??= prepared.subsetRows ? await countSubset(sql, prepared.subsetRows) : new Map()).get(
+        t.name,
+      ) ??
+        null,
     };
     out.push({
       table: t.name,
