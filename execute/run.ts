@@ -61,7 +61,7 @@ import { rotateForShard, type ShardOptions } from "./shard.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
-import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
+import { countSubset, formatSubsetPlan, type SubsetFilter } from "../subset/plan.ts";
 import { KeptRows } from "../subset/kept.ts";
 import type { SourceSnapshot } from "../pg/source.ts";
 import type postgres from "postgres";
@@ -164,6 +164,11 @@ interface RunFacts {
   resumed?: RunReport["resumed"];
   shard?: NonNullable<RunReport["shard"]>;
   reports: Map<string, TableReport>;
+  /**
+   * A subset run's plan: each copied table's filter, and its expected rows (the catalog's estimate for a
+   * table copied whole, the kept rows once counted for a filtered one).
+   */
+  subset?: { filters: SubsetFilter[]; expected: Map<string, number> };
   sequences: number;
   diagnostics: Diagnostic[];
 }
@@ -216,6 +221,17 @@ function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, erro
     target: redactUrl(src.policy.target),
     snapshot: facts.snapshot,
     ok: !failed,
+    ...(facts.subset
+      ? {
+        subset: facts.subset.filters.map((f) => ({
+          table: f.table,
+          role: f.role,
+          rule: f.rule,
+          estimatedRows: facts.subset!.expected.get(f.table) ?? null,
+          copiedRows: facts.reports.get(f.table)?.rows ?? 0,
+        })),
+      }
+      : {}),
     tables,
     sequences: facts.sequences,
     diagnostics: [...facts.diagnostics, ...stopping],
@@ -380,6 +396,13 @@ async function preparePhase(
   const prepared = await session.prepare();
   facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
   throwIfIssues(prepared.diagnostics, "Cannot run");
+  if (prepared.subsetRows) {
+    const copied = new Set(prepared.copied.map((t) => t.name));
+    const filters = prepared.subset.filter((f) => copied.has(f.table));
+    const estimate = (t: string) => prepared.catalog.tables.get(t)!.estimatedRows;
+    const whole = filters.filter((f) => f.role === "whole" && estimate(f.table) >= 0);
+    facts.subset = { filters, expected: new Map(whole.map((f) => [f.table, estimate(f.table)])) };
+  }
   await ensureState(target);
   const hash = await policyHash(src.policy, prepared.keyFingerprint);
   const srcId = await sourceId(source);
@@ -567,6 +590,7 @@ async function loadPhase(
   for (const u of todo) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
   await using claims = shard ? new UnitClaims(policy.target, runId, jobs) : null;
   await using kept = await keptRows(snapshot, prepared, todo, emit);
+  for (const [table, n] of kept?.counts ?? []) facts.subset?.expected.set(table, n);
   await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
