@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { ONE_STATEMENT } from "../pg/connect.ts";
 import type { LoadedPolicy } from "../config/load.ts";
 import { RunSession } from "../execute/session.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
@@ -90,6 +91,8 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     const where = t.where ? ` where ${t.where}` : "";
     const source = await sql.unsafe(
       `select ${list} from ${fromTable(t.info)}${where} limit ${rows}`,
+      [],
+      ONE_STATEMENT,
     )
       .values() as Cell[][];
     const masked = decodeRows(

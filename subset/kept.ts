@@ -15,6 +15,8 @@ import type postgres from "postgres";
 import type { CopyChunk } from "../pg/copy_text.ts";
 import type { ReadSpec, SourceSnapshot } from "../pg/source.ts";
 import type { SubsetRows } from "./sql.ts";
+import { PgError } from "../errors.ts";
+import { sqlConditionProblem } from "../core/sql_condition.ts";
 
 /** Rows read by one query of a table's read by default (the batch's addresses are sent as its text). */
 export const KEPT_BATCH_ROWS = 50_000;
@@ -53,6 +55,11 @@ export class KeptRows implements AsyncDisposable {
     const kept = new KeptRows(dir, counts, options.batchRows ?? KEPT_BATCH_ROWS);
     try {
       if (rows.tables.length === 0) return kept;
+      // COPY goes with the simple protocol: the query, which holds the roots' `where:`, must stay one statement.
+      const problem = sqlConditionProblem(rows.sql);
+      if (problem !== undefined) {
+        throw new PgError("PG_QUERY", `Cannot compute the subset as its query ${problem}`, {});
+      }
       const node = await sql.unsafe(`copy (${rows.sql} order by t, r, id) to stdout`).readable();
       let current = -1;
       let file: Deno.FsFile | null = null;

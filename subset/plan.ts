@@ -12,19 +12,13 @@ import type { Subset } from "../config/schema.ts";
 import { didYouMean } from "../config/diagnostics.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { fromTable, quoteIdent } from "../pg/source.ts";
+import { ONE_STATEMENT } from "../pg/connect.ts";
 import { pgErrorFields } from "../pg/server_error.ts";
 import { type Edge, type Locate, subsetEdges } from "./edges.ts";
 import { notNullCycles, subsetGraph } from "./graph.ts";
 import { type SubsetFilter, subsetFilters, type SubsetRows, subsetRows } from "./sql.ts";
 
 export type { SubsetFilter, SubsetRole, SubsetRows } from "./sql.ts";
-
-/**
- * Sends a query with the extended protocol, which takes one statement: a policy's SQL cannot end it and
- * run another on the source. postgres.js uses the simple protocol for a query without parameters unless
- * told (`simple: false`, an option its types do not list).
- */
-const ONE_STATEMENT = { prepare: false, simple: false } as postgres.UnsafeQueryOptions;
 
 /** What {@link planSubset} needs besides the subset. */
 export interface SubsetPlanOptions {

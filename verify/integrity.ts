@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ONE_STATEMENT } from "../pg/connect.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { fromTable, quoteIdent, quoteTable } from "../pg/source.ts";
 import type { TablePlan } from "../plan/plan.ts";
@@ -127,6 +128,11 @@ export async function integrity(
 }
 
 async function countRows(sql: Session, from: string): Promise<number> {
-  const [{ n }] = await sql.unsafe<{ n: string }[]>(`select count(*)::text as n from ${from}`);
+  // `from` may end in a policy's `where:`: one statement only.
+  const [{ n }] = await sql.unsafe<{ n: string }[]>(
+    `select count(*)::text as n from ${from}`,
+    [],
+    ONE_STATEMENT,
+  );
   return Number(n);
 }
