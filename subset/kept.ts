@@ -15,7 +15,8 @@ import type postgres from "postgres";
 import type { CopyChunk } from "../pg/copy_text.ts";
 import type { ReadSpec, SourceSnapshot } from "../pg/source.ts";
 import type { SubsetRows } from "./sql.ts";
-import { PgError } from "../errors.ts";
+import { PgError, PrivaciError } from "../errors.ts";
+import { pgErrorFields } from "../pg/server_error.ts";
 import { sqlConditionProblem } from "../core/sql_condition.ts";
 
 /** Rows read by one query of a table's read by default (the batch's addresses are sent as its text). */
@@ -100,7 +101,14 @@ export class KeptRows implements AsyncDisposable {
       return kept;
     } catch (e) {
       await kept[Symbol.asyncDispose]();
-      throw e;
+      if (e instanceof PrivaciError) throw e;
+      const f = pgErrorFields(e);
+      throw new PgError(
+        "PG_QUERY",
+        `Cannot compute the subset's kept rows in the source: ${f.summary}`,
+        { sqlstate: f.sqlstate },
+        { cause: e },
+      );
     }
   }
 
