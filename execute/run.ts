@@ -27,6 +27,7 @@ import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
 import { planChunks } from "../plan/chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
+import { checkUniqueColumns, type UniqueColumn } from "./unique_check.ts";
 import { assertDistinct, missingInTarget, sourceId } from "./target_checks.ts";
 import {
   assertResumable,
@@ -715,6 +716,7 @@ async function finishPhase(
   const { prepared } = started;
   const refOf = (name: string) => prepared.catalog.tables.get(name)!;
   await validateForeignKeys(target, prepared.catalog.foreignKeys, loaded.cyclic, refOf);
+  await checkUniqueColumns(target, snapshot.sql, uniqueColumns(prepared, loaded));
   facts.diagnostics.push(
     ...await largeObjectsStep(snapshot.sql, target, prepared.largeObjects, {
       count: prepared.catalog.largeObjects ?? 0,
@@ -736,6 +738,31 @@ async function finishPhase(
       new Set(loaded.copiedNames),
     );
   }
+}
+
+/** The loaded columns whose rule says `unique: true`, for the finish's check. */
+function uniqueColumns(
+  prepared: Prepared,
+  loaded: { schemaPlan: SchemaPlan | null; copiedNames: readonly string[] },
+): UniqueColumn[] {
+  const copied = new Set(loaded.copiedNames);
+  return prepared.copied.filter((t) => copied.has(t.name)).flatMap((t) =>
+    t.columns.flatMap((c) => {
+      if (!c.rule?.unique) return [];
+      const where = prepared.maskers.get(t.name)?.find((m) => m.column.column === c.info.column)?.where;
+      const hint = c.rule.definition.meta.collisionHint;
+      return [{
+        table: prepared.catalog.tables.get(t.name)!,
+        name: t.name,
+        column: c.info.column,
+        strategy: c.rule.definition.meta.name,
+        ...(where ? { where } : {}),
+        ...(hint ? { collisionHint: hint } : {}),
+        // `schema: copy` creates the source's unique index on it after the check.
+        indexedLater: loaded.schemaPlan !== null && c.info.unique,
+      }];
+    })
+  );
 }
 
 /**
