@@ -20,6 +20,7 @@ import { totals } from "../report/report.ts";
 import type { StrategyRegistry } from "../strategies/registry.ts";
 import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
+import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
 import type { PolicySource } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
@@ -793,9 +794,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
     const chunks = t.rows === "skip"
       ? []
       : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
-    const masked = t.columns.filter((c) => c.rule).map((c) =>
-      `${c.info.column}:${c.rule!.definition.meta.name}`
-    );
+    const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${ruleName(c.rule!)}`);
     out.push(
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
         masked.length ? `masked ${masked.join(", ")}` : "all columns kept"
