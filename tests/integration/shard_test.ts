@@ -242,7 +242,8 @@ Deno.test("shards: a unit the target rejects fails its shard and the run, the ot
       assert.equal(report.shard?.finished, false, `survivor ${i} must not finish the run: ${show(r)}`);
       assert.equal(report.shard?.run, "failed", show(r));
       assert.ok((report.shard?.left ?? 0) > 0, `survivor ${i} leaves the failed unit: ${show(r)}`);
-      assert.deepEqual(report.failures?.map((f) => f.unit), recorded.map((f) => f.unit));
+      // A second shard's failure on the unit may come after this one's report.
+      assert.ok(report.failures?.length && report.failures.every((f) => f.unit === unit), show(r));
     }
     // The run is failed, its end did not run, and nothing after the refused unit in key order loaded.
     const state = await loadState(shardedUrl);
