@@ -80,7 +80,7 @@ export async function copyTable(
     await sink.committed;
   } catch (e) {
     if (options.signal?.aborted) throw interrupted(plan.name, e);
-    const error = e instanceof PrivaciError ? e : new PipelineError(
+    const error = e instanceof PrivaciError ? withCollisionHint(e, plan) : new PipelineError(
       "PG_COPY",
       `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,
       { table: plan.name, row: mask.stats.rows + 1 },
@@ -128,6 +128,29 @@ function inChunk(e: PrivaciError, index: number, range: string): PrivaciError {
     return new PgError(e.code, e.message + where, { sqlstate, table, column }, options);
   }
   return e;
+}
+
+/**
+ * A unique violation in a table with a `unique: true` column whose distinct values are likely, not
+ * certain (a shard, a part of a resumed run or a masking worker checks only the values it masks): the
+ * hint says what to change.
+ */
+function withCollisionHint(e: PrivaciError, plan: TablePlan): PrivaciError {
+  if (!(e instanceof PgError) || e.sqlstate !== "23505" || e.hint !== undefined) return e;
+  const likely = plan.columns.filter((c) => c.rule?.unique && c.rule.definition.meta.collisionHint);
+  if (likely.length === 0) return e;
+  const { sqlstate, table, column } = e;
+  const hint = likely.map((c) =>
+    `${c.info.column} (${c.rule!.definition.meta.name} with unique: true) may have collided (shards, parts ` +
+    `of a resumed run and masking workers each check only the values they mask): ${
+      c.rule!.definition.meta.collisionHint
+    }`
+  ).join("; ");
+  return new PgError(e.code, e.message, { sqlstate, table, column }, {
+    exitCode: e.exitCode,
+    cause: e.cause ?? e,
+    hint: `${hint}; else the source holds values the target's unique index refuses`,
+  });
 }
 
 function interrupted(table: string, cause: unknown): PrivaciError {

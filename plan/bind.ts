@@ -65,6 +65,15 @@ export interface BoundCase {
   rule: BoundRule;
 }
 
+/**
+ * How reports name a rule: its strategy, or `when: keep | fake.email` for a rule with `when:` alternatives
+ * (each alternative's strategy in order, the default last), so a kept alternative is never hidden.
+ */
+export function ruleName(rule: BoundRule): string {
+  if (!rule.cases?.length) return rule.definition.meta.name;
+  return `when: ${[...rule.cases.map((c) => c.rule), rule].map((r) => r.definition.meta.name).join(" | ")}`;
+}
+
 /** True when the rule copies its column unchanged on every row (`keep` without alternatives). */
 export function passesThrough(rule: BoundRule): boolean {
   return rule.definition.meta.passThrough === true && (rule.cases?.length ?? 0) === 0;

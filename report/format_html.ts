@@ -67,6 +67,22 @@ ${body}
 `;
 }
 
+/** The run's failed units (any shard or attempt) and their retries, when there were any. */
+function failuresList(run: RunReport): string {
+  if (!run.failures?.length) return "";
+  const items = run.failures.map((f) =>
+    `<li data-unit="${e(f.unit)}"><code>${e(f.unit)}</code> failed${
+      f.shard ? ` on shard ${e(f.shard)}` : ""
+    } at ${e(f.failedAt)}: ${e(f.code)} ${e(f.message)}; ${
+      f.retriedAt
+        ? `loaded again${f.retriedBy ? ` by shard ${e(f.retriedBy)}` : ""} at ${e(f.retriedAt)}`
+        : `<b class="risk-high">not loaded since</b>`
+    }</li>`
+  );
+  return `<h3>Failed units</h3><ul id="run-failures">${items.join("")}</ul>
+`;
+}
+
 function runSection(run: RunReport): string {
   const t = run.totals;
   const rows = run.tables.map((x) =>
@@ -89,7 +105,9 @@ function runSection(run: RunReport): string {
     e(run.finishedAt)
   }</p>
 ${run.error ? `<p class="risk-high">error ${e(run.error.code)}: ${e(run.error.message)}</p>` : ""}
-<table id="run-tables"><thead><tr><th>table</th><th>status</th><th>rows</th><th>read</th><th>written</th><th>time</th><th>strategy per masked column</th><th>kept</th></tr></thead>
+${
+    failuresList(run)
+  }<table id="run-tables"><thead><tr><th>table</th><th>status</th><th>rows</th><th>read</th><th>written</th><th>time</th><th>strategy per masked column</th><th>kept</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
 <p>Skipped (no rows copied): ${
     skipped.length ? skipped.map((s) => `<code>${e(s)}</code>`).join(", ") : "none"

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Diagnostic } from "../core/diagnostic.ts";
+import type { UnitFailure } from "../pg/unit_failures.ts";
 
 /** One table's outcome. */
 export interface TableReport {
@@ -42,7 +43,9 @@ export interface RunReport {
   /**
    * Set when this process was one shard of a run: which, the run key, the units it loaded, whether it
    * finished the run (post-data, sequences: one shard does), and the snapshots the run's units were read
-   * from (more than one: the copy is consistent per unit, not across all tables).
+   * from (more than one: the copy is consistent per unit, not across all tables). `run` is the run's
+   * status when this shard ended; `left` counts the units it left to another shard's re-run (one failed
+   * there, and the units after it in foreign-key order wait for it): the run is then not finished.
    */
   shard?: {
     index: number;
@@ -51,6 +54,8 @@ export interface RunReport {
     units: number;
     finished?: boolean;
     snapshots: string[];
+    run?: "running" | "failed" | "done";
+    left?: number;
   };
   /** When the run started (ISO 8601, UTC). */
   startedAt: string;
@@ -74,6 +79,11 @@ export interface RunReport {
   diagnostics: Diagnostic[];
   /** The per-table figures summed. */
   totals: { rows: number; bytesIn: number; bytesOut: number; maskedColumns: number; keptColumns: number };
+  /**
+   * The run's units that failed, in this process or in another shard or attempt of the run, oldest
+   * first, with the later attempt that loaded each one (absent: still failed).
+   */
+  failures?: UnitFailure[];
   /** Why the run failed: the error's code and message (never a cell value). */
   error?: { code: string; message: string };
 }

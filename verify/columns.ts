@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { ruleName } from "../plan/bind.ts";
 import type { PlannedColumn, TablePlan } from "../plan/plan.ts";
-import type { ColumnInfo, Reproduction, TypeFamily } from "../strategies/types.ts";
+import { type ColumnInfo, type Reproduction, REPRODUCTIONS, type TypeFamily } from "../strategies/types.ts";
 
 /** One column under check. */
 export interface CheckedColumn {
@@ -43,12 +44,16 @@ export function checkedColumns(
 function describe(table: TablePlan, c: PlannedColumn): CheckedColumn {
   const path = ["tables", table.name, "columns", c.info.column];
   if (c.rule === null) return { table, info: c.info, strategy: "keep", reproduces: "input", path };
-  const meta = c.rule.definition.meta;
+  // A rule with `when:` alternatives writes each row by one of them: the column may reproduce whatever
+  // the widest of them does (a `keep` alternative leaves its rows' source values), and says so by name.
+  const rules = [...(c.rule.cases ?? []).map((k) => k.rule), c.rule];
+  const reproduces = rules.map((r) => r.definition.meta.reproduces ?? "nothing")
+    .reduce((a, b) => REPRODUCTIONS.indexOf(b) > REPRODUCTIONS.indexOf(a) ? b : a);
   return {
     table,
     info: c.info,
-    strategy: meta.name,
-    reproduces: meta.reproduces ?? "nothing",
+    strategy: ruleName(c.rule),
+    reproduces,
     path: c.rule.source.path ?? path,
   };
 }

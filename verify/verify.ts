@@ -9,6 +9,7 @@
 import { type Diagnostic, diagnostic } from "../core/diagnostic.ts";
 import { redactUrl } from "../pg/connect.ts";
 import { introspect } from "../pg/introspect.ts";
+import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
 import { applySubset } from "../plan/prepare.ts";
 import { planTables, type PolicySource, type TablePlan } from "../plan/plan.ts";
@@ -173,7 +174,7 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
 
 function tableSummary(t: TablePlan): VerifyReport["tables"][number] {
   const masked: Record<string, string> = {};
-  for (const c of t.columns) if (c.rule) masked[c.info.column] = c.rule.definition.meta.name;
+  for (const c of t.columns) if (c.rule) masked[c.info.column] = ruleName(c.rule);
   return { table: t.name, rows: t.rows, masked, kept: t.columns.length - Object.keys(masked).length };
 }
 

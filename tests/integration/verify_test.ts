@@ -140,3 +140,29 @@ Deno.test("privaci run --verify --json prints one document, the run report with 
     assertNoPlantedValue(r.stdout);
   });
 });
+
+Deno.test("privaci verify judges a column with when: alternatives by all of them: a keep alternative's rows are kept data, not a fake's failure", async () => {
+  // Staff keep their real e-mail (the policy says so); the others get a fake one.
+  const sql = `
+    create table staff (id int primary key, is_staff boolean not null, email text not null);
+    insert into staff select i, i <= 5, 'person' || i || '@corp.test' from generate_series(1, 30) i;`;
+  const yaml = `  public.staff:
+    columns:
+      id: keep
+      is_staff: keep
+      email:
+        - { when: { column: is_staff, eq: true }, strategy: keep }
+        - fake.email
+`;
+  const { report } = await verifyShop("correct", [], { sql, yaml });
+  const replay = report.replay.find((r) => r.table === "public.staff" && r.column === "email")!;
+  assert.equal(replay.strategy, "when: keep | fake.email");
+  assert.equal(replay.reproduces, "input");
+  assert.equal(replay.ownValues, 5);
+  // Not a broken fake ("should never write a source value"), but the five kept addresses, found as such.
+  const residual = report.residual.find((r) => r.table === "public.staff" && r.column === "email")!;
+  assert.deepEqual([residual.counts, residual.rowsWithFindings], [{ email: 5 }, 5]);
+  assert.deepEqual(failing(report).filter((f) => f.startsWith("public.staff.")), [
+    "public.staff.email residual",
+  ]);
+});
