@@ -15,6 +15,7 @@ import type { MaskedColumn } from "../plan/maskers.ts";
 import { MaskStream } from "./mask_stream.ts";
 import type { MaskPool } from "./mask_pool.ts";
 import type { TablePlan } from "../plan/plan.ts";
+import type { KeptRows } from "../subset/kept.ts";
 
 /** Options of {@link copyTable}. */
 export interface CopyTableOptions {
@@ -29,6 +30,11 @@ export interface CopyTableOptions {
   beforeCommit?: (tx: import("postgres").Sql, rows: number) => Promise<void>;
   /** The run's masking workers; without it (or when it does not accept the table) masking runs inline. */
   pool?: MaskPool | null;
+  /**
+   * A subset's kept rows, computed once for the run: a table it filters is read by their addresses
+   * instead of by its filter (which would compute the closure again).
+   */
+  kept?: KeptRows;
   /** Called about every second with the live counters. */
   onTick?: (table: string, rows: number, bytes: number) => void;
 }
@@ -47,16 +53,24 @@ export async function copyTable(
     pool: options.pool ?? null,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const readable = await options.snapshot.read({
+  const spec = {
     schema: plan.info.schema,
     table: plan.info.table,
     kind: plan.info.kind,
     columns: names,
     ...(plan.expressions ? { expressions: plan.expressions } : {}),
-    ...(whereOf(plan.where, options.chunk?.where)
-      ? { where: whereOf(plan.where, options.chunk?.where)! }
-      : {}),
-  });
+  };
+  const readable = options.kept?.has(plan.name)
+    ? options.kept.read(options.snapshot, {
+      ...spec,
+      ...(options.chunk?.where ? { where: options.chunk.where } : {}),
+    })
+    : await options.snapshot.read({
+      ...spec,
+      ...(whereOf(plan.where, options.chunk?.where)
+        ? { where: whereOf(plan.where, options.chunk?.where)! }
+        : {}),
+    });
   let sink;
   try {
     sink = await openSink(options.targetUrl, {
@@ -80,7 +94,7 @@ export async function copyTable(
     await sink.committed;
   } catch (e) {
     if (options.signal?.aborted) throw interrupted(plan.name, e);
-    const error = e instanceof PrivaciError ? e : new PipelineError(
+    const error = e instanceof PrivaciError ? withCollisionHint(e, plan) : new PipelineError(
       "PG_COPY",
       `Cannot copy ${plan.name}: reading the source failed: ${pgErrorFields(e).summary}`,
       { table: plan.name, row: mask.stats.rows + 1 },
@@ -128,6 +142,29 @@ function inChunk(e: PrivaciError, index: number, range: string): PrivaciError {
     return new PgError(e.code, e.message + where, { sqlstate, table, column }, options);
   }
   return e;
+}
+
+/**
+ * A unique violation in a table with a `unique: true` column whose distinct values are likely, not
+ * certain (a shard, a part of a resumed run or a masking worker checks only the values it masks): the
+ * hint says what to change.
+ */
+function withCollisionHint(e: PrivaciError, plan: TablePlan): PrivaciError {
+  if (!(e instanceof PgError) || e.sqlstate !== "23505" || e.hint !== undefined) return e;
+  const likely = plan.columns.filter((c) => c.rule?.unique && c.rule.definition.meta.collisionHint);
+  if (likely.length === 0) return e;
+  const { sqlstate, table, column } = e;
+  const hint = likely.map((c) =>
+    `${c.info.column} (${c.rule!.definition.meta.name} with unique: true) may have collided (shards, parts ` +
+    `of a resumed run and masking workers each check only the values they mask): ${
+      c.rule!.definition.meta.collisionHint
+    }`
+  ).join("; ");
+  return new PgError(e.code, e.message, { sqlstate, table, column }, {
+    exitCode: e.exitCode,
+    cause: e.cause ?? e,
+    hint: `${hint}; else the source holds values the target's unique index refuses`,
+  });
 }
 
 function interrupted(table: string, cause: unknown): PrivaciError {

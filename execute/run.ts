@@ -22,12 +22,13 @@ import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
 import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
-import type { PolicySource } from "../plan/plan.ts";
+import type { PolicySource, TablePlan } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
 import { planChunks } from "../plan/chunks.ts";
 import { copySequences, validateForeignKeys } from "./finish.ts";
+import { checkUniqueColumns, type UniqueColumn } from "./unique_check.ts";
 import { assertDistinct, missingInTarget, sourceId } from "./target_checks.ts";
 import {
   assertResumable,
@@ -39,6 +40,7 @@ import {
   reopenRun,
   runByKey,
   type RunRow,
+  runStatus,
   startRun,
   unfinishedRun,
   withRunLock,
@@ -58,16 +60,22 @@ import {
   UnitClaims,
   unitKey,
 } from "../pg/units.ts";
+import { FINISH, openFailures, recordFailure, resolveFailures, runFailures } from "../pg/unit_failures.ts";
 import { rotateForShard, type ShardOptions } from "./shard.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
-import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
+import { countSubset, formatSubsetPlan, type SubsetFilter } from "../subset/plan.ts";
+import { KeptRows } from "../subset/kept.ts";
+import type { SourceSnapshot } from "../pg/source.ts";
+import type postgres from "postgres";
 import { planToSql } from "../pg/schema/script.ts";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
   | { type: "plan"; tables: number; skipped: number }
+  | { type: "subset-start"; tables: number }
+  | { type: "subset-kept"; table: string; rows: number }
   | { type: "table-start"; table: string }
   | { type: "table-progress"; table: string; rows: number; bytes: number }
   | { type: "table-retry"; table: string; attempt: number; reason: string }
@@ -160,8 +168,15 @@ interface RunFacts {
   resumed?: RunReport["resumed"];
   shard?: NonNullable<RunReport["shard"]>;
   reports: Map<string, TableReport>;
+  /**
+   * A subset run's plan: each copied table's filter, and its expected rows (the catalog's estimate for a
+   * table copied whole, the kept rows once counted for a filtered one).
+   */
+  subset?: { filters: SubsetFilter[]; expected: Map<string, number> };
   sequences: number;
   diagnostics: Diagnostic[];
+  /** The run's failed units, read from the target at the end (also those of other shards). */
+  failures?: RunReport["failures"];
 }
 
 /**
@@ -212,9 +227,21 @@ function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, erro
     target: redactUrl(src.policy.target),
     snapshot: facts.snapshot,
     ok: !failed,
+    ...(facts.subset
+      ? {
+        subset: facts.subset.filters.map((f) => ({
+          table: f.table,
+          role: f.role,
+          rule: f.rule,
+          estimatedRows: facts.subset!.expected.get(f.table) ?? null,
+          copiedRows: facts.reports.get(f.table)?.rows ?? 0,
+        })),
+      }
+      : {}),
     tables,
     sequences: facts.sequences,
     diagnostics: [...facts.diagnostics, ...stopping],
+    ...(facts.failures?.length ? { failures: facts.failures } : {}),
     totals: totals(tables),
     ...(failed ? { error: cause } : {}),
   };
@@ -274,20 +301,40 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
       ready = { started, ...schema, units: await unitsPhase(session, started, options, facts) };
     }
     const loaded = await loadPhase(session, ready, options, facts);
+    const { runId } = ready.started;
     const finish = () =>
       finishPhase(session, ready.started, { schemaPlan: ready.schemaPlan, ...loaded }, facts);
-    if (options.shard) {
-      const finished = await finishOnce(policy.target, ready.started.runId, finish);
-      const units = [...await completedUnits(session.target, ready.started.runId)];
-      const snapshots = new Set(units.filter(([k]) => !k.startsWith("privaci:")).map(([, s]) => s));
-      facts.shard = { ...facts.shard!, finished, snapshots: [...snapshots].sort() };
-    } else {
-      await finish();
-      await finishRun(session.target, ready.started.runId, "done");
+    try {
+      if (options.shard) {
+        // A unit left to another shard's re-run (it failed there) keeps the run from finishing here.
+        const finished = loaded.left.length === 0 &&
+          await finishOnce(policy.target, runId, finish, {
+            units: loaded.units,
+            by: shardLabel(options.shard),
+          });
+        const units = [...await completedUnits(session.target, runId)];
+        const snapshots = new Set(units.filter(([k]) => !k.startsWith("privaci:")).map(([, s]) => s));
+        facts.shard = {
+          ...facts.shard!,
+          finished,
+          snapshots: [...snapshots].sort(),
+          left: loaded.left.length,
+        };
+      } else {
+        await finish();
+        await resolveFailures(session.target, { runId, key: FINISH, by: null });
+        await finishRun(session.target, runId, "done");
+      }
+    } catch (e) {
+      // After the shard's own transaction rolled back: it held the run's row.
+      await noteFailure(session, { runId, key: FINISH, options }, e);
+      throw e;
     }
+    await readRunState(session.target, runId, facts);
   } catch (e) {
     const { target } = session;
-    // A shard's failure is not the run's: the other shards go on, and this one is re-run to resume.
+    // A shard's failure is recorded as its unit's (noteFailure): the other shards go on with their units
+    // and leave that one to this shard's re-run.
     if (started !== null && !started.discarded && !options.shard) {
       // After an abort the catalog connection is already closed: record the failure on a fresh one.
       const state = options.signal?.aborted
@@ -295,6 +342,9 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
         : target;
       await finishRun(state, started.runId, "failed").catch(() => {});
       if (state !== target) await state.end({ timeout: 0 }).catch(() => {});
+    }
+    if (started !== null && !started.discarded && !options.signal?.aborted) {
+      await readRunState(target, started.runId, facts).catch(() => {});
     }
     if (options.signal?.aborted && !(e instanceof PrivaciError && e.code === "INTERRUPTED")) {
       throw new PrivaciError(
@@ -305,6 +355,40 @@ async function copyAll(src: PolicySource, options: RunOptions, facts: RunFacts):
     }
     throw e;
   }
+}
+
+/** `1/4` for shard 1 of 4; `null` for a run of one process. */
+function shardLabel(shard: ShardOptions | undefined): string | null {
+  return shard ? `${shard.index}/${shard.count}` : null;
+}
+
+/**
+ * Records that a unit's load or the run's end failed (not when the run was stopped): the run is then
+ * failed until the unit is loaded again. A failure that cannot be recorded (the target is gone) leaves
+ * the unit as a killed process would: free and unloaded.
+ */
+async function noteFailure(
+  session: RunSession,
+  unit: { runId: string; key: string; options: RunOptions },
+  e: unknown,
+): Promise<void> {
+  if (unit.options.signal?.aborted) return;
+  const { code, message } = e instanceof PrivaciError
+    ? e
+    : { code: "INTERNAL", message: e instanceof Error ? e.message : String(e) };
+  await recordFailure(session.target, {
+    runId: unit.runId,
+    key: unit.key,
+    shard: shardLabel(unit.options.shard),
+    code,
+    message,
+  }).catch(() => {});
+}
+
+/** The run's failed units and, for a shard, the run's status, for the report. */
+async function readRunState(target: RunSession["target"], runId: string, facts: RunFacts): Promise<void> {
+  facts.failures = await runFailures(target, runId);
+  if (facts.shard) facts.shard = { ...facts.shard, run: await runStatus(target, runId) ?? "running" };
 }
 
 /**
@@ -376,6 +460,13 @@ async function preparePhase(
   const prepared = await session.prepare();
   facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
   throwIfIssues(prepared.diagnostics, "Cannot run");
+  if (prepared.subsetRows) {
+    const copied = new Set(prepared.copied.map((t) => t.name));
+    const filters = prepared.subset.filter((f) => copied.has(f.table));
+    const estimate = (t: string) => prepared.catalog.tables.get(t)!.estimatedRows;
+    const whole = filters.filter((f) => f.role === "whole" && estimate(f.table) >= 0);
+    facts.subset = { filters, expected: new Map(whole.map((f) => [f.table, estimate(f.table)])) };
+  }
   await ensureState(target);
   const hash = await policyHash(src.policy, prepared.keyFingerprint);
   const srcId = await sourceId(source);
@@ -425,6 +516,33 @@ async function schemaPhase(
   return { schemaPlan, targetCatalog };
 }
 
+/**
+ * A table's chunks. A table the subset filters is one unit: it is read by its kept rows' addresses, which
+ * a key range cannot split.
+ */
+function planUnits(sql: postgres.Sql, prepared: Prepared, t: TablePlan, chunkRows: number): Promise<Chunk[]> {
+  if (prepared.subsetRows?.tables.includes(t.name)) return Promise.resolve([{ index: 0 }]);
+  return planChunks(sql, t, chunkRows);
+}
+
+/**
+ * The subset's kept rows, computed once in the snapshot before any table is read, when a table to load
+ * is filtered by the subset; `null` otherwise.
+ */
+async function keptRows(
+  snapshot: SourceSnapshot,
+  prepared: Prepared,
+  todo: readonly Unit[],
+  emit: (e: ProgressEvent) => void,
+): Promise<KeptRows | null> {
+  const rows = prepared.subsetRows;
+  if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
+  emit({ type: "subset-start", tables: rows.tables.length });
+  return await KeptRows.compute(snapshot.sql, rows, {
+    onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
+  });
+}
+
 /** The units of a run: every table's chunks, those still to load, and the tables already complete. */
 interface UnitsPlan {
   chunksOf: Map<string, Chunk[]>;
@@ -454,7 +572,7 @@ async function unitsPhase(
   const recorded = started.resumed ? await loadChunks(target, runId) : new Map<string, Chunk[]>();
   const fresh = new Map<string, Chunk[]>();
   for (const t of prepared.copied) {
-    const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
+    const chunks = recorded.get(t.name) ?? await planUnits(snapshot.sql, prepared, t, chunkRows);
     chunksOf.set(t.name, chunks);
     if (!recorded.has(t.name)) fresh.set(t.name, chunks);
   }
@@ -515,7 +633,15 @@ async function loadPhase(
   ready: Ready,
   options: RunOptions,
   facts: RunFacts,
-): Promise<{ copiedNames: string[]; cyclic: ReadonlySet<string>; jobs: number }> {
+): Promise<{
+  copiedNames: string[];
+  cyclic: ReadonlySet<string>;
+  jobs: number;
+  /** Every unit of the run, loaded by whichever process. */
+  units: string[];
+  /** Units not loaded here: failed in another shard since this one joined, or waiting for one that did. */
+  left: string[];
+}> {
   const { src, target, snapshot, pool } = session;
   const { policy } = src;
   const { started: { runId, prepared }, targetCatalog, units: { chunksOf, todo, complete } } = ready;
@@ -534,8 +660,15 @@ async function loadPhase(
   const firstStart = new Map<string, number>();
   const remaining = new Map<string, number>();
   for (const u of todo) remaining.set(u.table, (remaining.get(u.table) ?? 0) + 1);
-  await using claims = shard ? new UnitClaims(policy.target, runId, jobs) : null;
-  await runInOrder(order, jobs, async (unit) => {
+  // Units that failed before: this process loads them again, and loading one marks its failure retried.
+  // One that another shard fails on from now on is left to that shard's re-run.
+  const [{ since }] = await target.unsafe<{ since: string }[]>(`select clock_timestamp()::text as since`);
+  const failedBefore = openFailures(await runFailures(target, runId));
+  const by = shardLabel(shard);
+  await using claims = shard ? new UnitClaims(policy.target, runId, jobs, since) : null;
+  await using kept = await keptRows(snapshot, prepared, todo, emit);
+  for (const [table, n] of kept?.counts ?? []) facts.subset?.expected.set(table, n);
+  const left = await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
     const claim = claims ? await claims.claim(unit) : null;
@@ -543,6 +676,7 @@ async function loadPhase(
       await delay(shard?.pollMs ?? 250, options.signal);
       return "again";
     }
+    if (claim === "failed") return "skip";
     if (claim === "done") {
       const prev = reports.get(name)!;
       if (prev.status === "not-started") reports.set(name, { ...prev, status: "other-shard" });
@@ -568,12 +702,14 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
+            ...(kept ? { kept } : {}),
             ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
             beforeCommit: async (tx, rows) => {
               for (const s of lift.restore) await tx.unsafe(s);
               await checkpoint(tx, { runId, key: unit, rows, snapshot: snapshot.origin });
+              if (failedBefore.has(unit)) await resolveFailures(tx, { runId, key: unit, by });
             },
             onTick: (table, rows, bytes) =>
               emit({ type: "table-progress", table, rows: reports.get(name)!.rows + rows, bytes }),
@@ -601,12 +737,15 @@ async function loadPhase(
       if (remaining.get(name) === 0) emit({ type: "table-done", table: name, report: merged });
     } catch (e) {
       reports.set(name, { ...reports.get(name)!, status: "failed" });
+      // Recorded while the unit is still claimed: another shard never finds it free and unrecorded.
+      await noteFailure(session, { runId, key: unit, options }, e);
       throw e;
     } finally {
       if (claim) await claim.release();
     }
   });
-  return { copiedNames, cyclic: tableOrder.cyclic, jobs };
+  const units = copiedNames.flatMap((n) => chunksOf.get(n)!.map((c) => unitKey(n, c.index)));
+  return { copiedNames, cyclic: tableOrder.cyclic, jobs, units, left };
 }
 
 /** Resolves after `ms`, or rejects at once when `signal` aborts. */
@@ -636,6 +775,7 @@ async function finishPhase(
   const { prepared } = started;
   const refOf = (name: string) => prepared.catalog.tables.get(name)!;
   await validateForeignKeys(target, prepared.catalog.foreignKeys, loaded.cyclic, refOf);
+  await checkUniqueColumns(target, snapshot.sql, uniqueColumns(prepared, loaded));
   facts.diagnostics.push(
     ...await largeObjectsStep(snapshot.sql, target, prepared.largeObjects, {
       count: prepared.catalog.largeObjects ?? 0,
@@ -657,6 +797,31 @@ async function finishPhase(
       new Set(loaded.copiedNames),
     );
   }
+}
+
+/** The loaded columns whose rule says `unique: true`, for the finish's check. */
+function uniqueColumns(
+  prepared: Prepared,
+  loaded: { schemaPlan: SchemaPlan | null; copiedNames: readonly string[] },
+): UniqueColumn[] {
+  const copied = new Set(loaded.copiedNames);
+  return prepared.copied.filter((t) => copied.has(t.name)).flatMap((t) =>
+    t.columns.flatMap((c) => {
+      if (!c.rule?.unique) return [];
+      const where = prepared.maskers.get(t.name)?.find((m) => m.column.column === c.info.column)?.where;
+      const hint = c.rule.definition.meta.collisionHint;
+      return [{
+        table: prepared.catalog.tables.get(t.name)!,
+        name: t.name,
+        column: c.info.column,
+        strategy: c.rule.definition.meta.name,
+        ...(where ? { where } : {}),
+        ...(hint ? { collisionHint: hint } : {}),
+        // `schema: copy` creates the source's unique index on it after the check.
+        indexedLater: loaded.schemaPlan !== null && c.info.unique,
+      }];
+    })
+  );
 }
 
 /**
@@ -686,7 +851,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   for (const t of prepared.plan.tables) {
     const chunks = t.rows === "skip"
       ? []
-      : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
+      : await planUnits(snapshot.sql, prepared, t, options.chunkRows ?? policy.options.chunk_rows);
     const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${ruleName(c.rule!)}`);
     out.push(
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
@@ -697,7 +862,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   if (prepared.subset.length > 0) {
     const copied = new Set(prepared.copied.map((t) => t.name));
     const filters = prepared.subset.filter((f) => copied.has(f.table));
-    const counts = await countSubset(snapshot.sql, prepared.catalog, filters);
+    const counts = prepared.subsetRows ? await countSubset(snapshot.sql, prepared.subsetRows) : new Map();
     out.push(
       "-- subset (rows counted in the snapshot):",
       ...formatSubsetPlan(filters, counts).map((l) => `--   ${l}`),

@@ -73,15 +73,18 @@ function stronglyConnected(nodes: readonly string[], edges: Map<string, Set<stri
 
 /**
  * Runs `task` for every table with at most `jobs` at once, each after the tables it waits for. A task
- * that resolves to `"again"` (its table is busy elsewhere) goes back to the end of the queue. Stops
- * starting new tables after the first failure and rethrows it once the running ones settled.
+ * that resolves to `"again"` (its table is busy elsewhere) goes back to the end of the queue; one that
+ * resolves to `"skip"` (left to another process) is not done, so the tables waiting for it never start.
+ * Stops starting new tables after the first failure and rethrows it once the running ones settled.
+ * Returns the tables that did not run: skipped, or waiting for one that was.
  */
 export async function runInOrder(
   order: LoadOrder,
   jobs: number,
-  task: (table: string) => Promise<void | "again">,
-): Promise<void> {
+  task: (table: string) => Promise<void | "again" | "skip">,
+): Promise<string[]> {
   const pending = new Set(order.waitsFor.keys());
+  const skipped = new Set<string>();
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
   let failure: { error: unknown } | null = null;
@@ -94,7 +97,7 @@ export async function runInOrder(
           running.set(
             t,
             task(t).then(
-              (r) => void (r === "again" ? pending.add(t) : done.add(t)),
+              (r) => void (r === "again" ? pending.add(t) : r === "skip" ? skipped.add(t) : done.add(t)),
               (error) => void (failure ??= { error }),
             ).finally(() => running.delete(t)),
           );
@@ -105,6 +108,7 @@ export async function runInOrder(
     await Promise.race(running.values());
   }
   if (failure) throw (failure as { error: unknown }).error;
+  return [...skipped, ...pending];
 }
 
 /** Load order over table chunks: every chunk of a table waits for every chunk of the tables it references. */

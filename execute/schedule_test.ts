@@ -171,3 +171,14 @@ Deno.test("runInOrder() queues a table again when its task says it is busy elsew
   // `a` is retried after `b`, and `child` waits until `a` really finished.
   assert.deepEqual(started, ["a", "b", "a", "a", "child"]);
 });
+
+Deno.test("runInOrder() never starts the tables waiting for a skipped one and returns them with it", async () => {
+  const order = loadOrder(["a", "b", "child", "grandchild"], [fk("child", "a"), fk("grandchild", "child")]);
+  const started: string[] = [];
+  const left = await runInOrder(order, 2, (t) => {
+    started.push(t);
+    return Promise.resolve(t === "a" ? "skip" as const : undefined);
+  });
+  assert.deepEqual(started.sort(), ["a", "b"]);
+  assert.deepEqual(left.sort(), ["a", "child", "grandchild"]);
+});

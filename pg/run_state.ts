@@ -9,6 +9,7 @@ import type postgres from "postgres";
 import { z } from "zod";
 import { EXIT, PrivaciError } from "../errors.ts";
 import { openClient, reserveConnection } from "./connect.ts";
+import { FINISH, resolveFailures } from "./unit_failures.ts";
 
 const RunRowSchema = z.object({
   run_id: z.string().uuid(),
@@ -54,6 +55,18 @@ create table if not exists privaci.chunks (
   chunk int not null,
   range text,
   primary key (run_id, table_name, chunk)
+);
+create table if not exists privaci.failures (
+  failure_id bigint generated always as identity primary key,
+  run_id uuid not null references privaci.runs on delete cascade,
+  table_name text not null,
+  chunk int not null,
+  shard text,
+  code text not null,
+  message text not null,
+  failed_at timestamptz not null default clock_timestamp(),
+  retried_at timestamptz,
+  retried_by text
 );`;
 
 /** The advisory lock that serializes changes to the state tables' definitions. */
@@ -70,7 +83,8 @@ export async function ensureState(target: postgres.Sql): Promise<void> {
   const [{ current }] = await target.unsafe<{ current: boolean }[]>(
     `select to_regclass('privaci.chunks') is not null and to_regclass('privaci.checkpoints') is not null
         and exists (select 1 from pg_attribute where attrelid = to_regclass('privaci.runs') and attname = 'run_key')
-        and to_regclass('privaci.runs_run_key') is not null as current`,
+        and to_regclass('privaci.runs_run_key') is not null
+        and to_regclass('privaci.failures') is not null as current`,
   );
   if (current) return;
   await target.begin(async (tx) => {
@@ -140,11 +154,14 @@ export async function runByKey(target: postgres.Sql, runKey: string): Promise<Ru
 
 /**
  * Marks the resumed run as running again (so a second crash can resume it too); never a run that is done
- * (another shard may have finished it since it was read).
+ * (another shard may have finished it since it was read), nor one with a failed unit not loaded since:
+ * it stays failed until that unit is (unit_failures.ts).
  */
 export async function reopenRun(target: postgres.Sql, id: string): Promise<void> {
   await target.unsafe(
-    `update privaci.runs set status = 'running', finished_at = null where run_id = $1 and status <> 'done'`,
+    `update privaci.runs set status = 'running', finished_at = null
+      where run_id = $1 and status <> 'done'
+        and not exists (select 1 from privaci.failures f where f.run_id = $1 and f.retried_at is null)`,
     [id],
   );
 }
@@ -153,8 +170,19 @@ export async function reopenRun(target: postgres.Sql, id: string): Promise<void>
  * Runs the end of a run once whatever the number of shards: on a connection of its own, locks the run's
  * row (waiting while another shard finishes it) and, unless the run is done by then, runs `fn` and marks
  * it done in the same transaction. Returns whether this call finished the run.
+ *
+ * Under the lock, every unit in `units` must be checkpointed: the end never runs beside a unit that
+ * failed or is still loading. A failure of the end's own, recorded by the caller, is marked retried
+ * when it succeeds.
+ *
+ * @throws {PrivaciError} `INTERNAL` when a unit of `units` has no checkpoint.
  */
-export async function finishOnce(targetUrl: string, id: string, fn: () => Promise<void>): Promise<boolean> {
+export async function finishOnce(
+  targetUrl: string,
+  id: string,
+  fn: () => Promise<void>,
+  options: { units?: readonly string[]; by?: string | null } = {},
+): Promise<boolean> {
   // Not `fetchTypes: false`: postgres.js 3.4.9's `reserve()` never resolves without the start-up query.
   const sql = openClient(targetUrl, { name: "privaci finish" });
   try {
@@ -170,7 +198,18 @@ export async function finishOnce(targetUrl: string, id: string, fn: () => Promis
         await conn.unsafe("rollback");
         return false;
       }
+      const missing = await unloaded(conn, id, options.units ?? []);
+      if (missing.length > 0) {
+        throw new PrivaciError(
+          "INTERNAL",
+          `Cannot finish run ${id}: ${missing.length} units have no checkpoint (${
+            missing.slice(0, 5).join(", ")
+          }${missing.length > 5 ? ", …" : ""})`,
+          { hint: "run the shards again with the same arguments: they load what is missing, then finish" },
+        );
+      }
       await fn();
+      await resolveFailures(conn, { runId: id, key: FINISH, by: options.by ?? null });
       await conn.unsafe(`update privaci.runs set status = 'done', finished_at = now() where run_id = $1`, [
         id,
       ]);
@@ -185,6 +224,28 @@ export async function finishOnce(targetUrl: string, id: string, fn: () => Promis
   } finally {
     await sql.end({ timeout: 0 }).catch(() => {});
   }
+}
+
+/** The keys among `units` (`schema.table#chunk`) without a checkpoint in run `id`. */
+async function unloaded(sql: postgres.Sql, id: string, units: readonly string[]): Promise<string[]> {
+  if (units.length === 0) return [];
+  const rows = await sql.unsafe<{ key: string }[]>(
+    `select k as key from unnest($2::text[]) k
+      where not exists (select 1 from privaci.checkpoints c
+                         where c.run_id = $1 and c.table_name || '#' || c.chunk = k)
+      order by k`,
+    [id, units as string[]],
+  );
+  return rows.map((r) => r.key);
+}
+
+/** The run's status now (`running`, `failed` or `done`). */
+export async function runStatus(target: postgres.Sql, id: string): Promise<RunRow["status"] | undefined> {
+  const rows = await target.unsafe<{ status: RunRow["status"] }[]>(
+    `select status from privaci.runs where run_id = $1`,
+    [id],
+  );
+  return rows[0]?.status;
 }
 
 /** Refuses to resume a run recorded under another policy or source. */

@@ -114,20 +114,26 @@ export interface UnitClaim {
 export class UnitClaims implements AsyncDisposable {
   #sql: postgres.Sql;
   #runId: string;
+  #since: string | null;
 
-  /** `size`: the units this process loads at once. */
-  constructor(targetUrl: string, runId: string, size: number) {
+  /**
+   * `size`: the units this process loads at once; `since`: when this process joined the run (the
+   * target's clock), so that a unit another shard failed on after that is left for that shard's re-run.
+   */
+  constructor(targetUrl: string, runId: string, size: number, since?: string) {
     // With `fetch_types: false`, postgres.js 3.4.9's `reserve()` on a pool not yet connected never
     // resolves: claims keep the start-up type query.
     this.#sql = openClient(targetUrl, { name: "privaci claim", max: size });
     this.#runId = runId;
+    this.#since = since ?? null;
   }
 
   /**
    * Takes `key` for this process: `busy` when another shard holds it, `done` when its checkpoint is
-   * committed (by whichever shard).
+   * committed (by whichever shard), `failed` when another shard failed on it after this process joined
+   * (its re-run, or any shard started later, loads it again).
    */
-  async claim(key: string): Promise<UnitClaim | "busy" | "done"> {
+  async claim(key: string): Promise<UnitClaim | "busy" | "done" | "failed"> {
     const [table, chunk] = splitUnitKey(key);
     const conn = await reserveConnection(this.#sql);
     let held = false;
@@ -147,6 +153,14 @@ export class UnitClaims implements AsyncDisposable {
         [this.#runId, table, chunk],
       );
       if (done) return "done";
+      if (this.#since !== null) {
+        const [{ failed }] = await conn.unsafe<{ failed: boolean }[]>(
+          `select exists (select 1 from privaci.failures where run_id = $1 and table_name = $2 and chunk = $3
+                             and retried_at is null and failed_at >= $4::timestamptz) as failed`,
+          [this.#runId, table, chunk, this.#since],
+        );
+        if (failed) return "failed";
+      }
       held = true;
       return {
         release: async () => {

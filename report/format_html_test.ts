@@ -70,3 +70,36 @@ Deno.test("formatHtml() of a run alone lists its tables and says OK", () => {
   assert.ok(html.includes(`data-table="public.customers"`));
   assert.doesNotMatch(html, /id="verify"/);
 });
+
+Deno.test("formatHtml() lists the run's failed units, escaped, and which were loaded again", () => {
+  const html = formatHtml({
+    run: {
+      ...runReport(),
+      failures: [
+        {
+          unit: "public.customers#2",
+          shard: "1/3",
+          code: "PG_COPY",
+          message: 'violates check constraint "<c>"',
+          failedAt: "2026-12-02T16:59:30.000Z",
+          retriedAt: "2026-12-02T17:10:00.000Z",
+          retriedBy: "1/3",
+        },
+        {
+          unit: "privaci:finish#0",
+          code: "STRATEGY_COLLISION",
+          message: "m",
+          failedAt: "2026-12-02T17:11:00.000Z",
+        },
+      ],
+    },
+  });
+  assert.ok(
+    html.includes(`<li data-unit="public.customers#2"><code>public.customers#2</code> failed on shard 1/3`),
+  );
+  assert.ok(html.includes("violates check constraint &#34;&#60;c&#62;&#34;; loaded again by shard 1/3 at"));
+  assert.match(
+    html,
+    /data-unit="privaci:finish#0">.*STRATEGY_COLLISION m; <b class="risk-high">not loaded since/,
+  );
+});

@@ -57,21 +57,51 @@ export function formatText(report: RunReport): string {
     );
   }
   if (report.shard) {
-    const { index, count, runKey, units, finished, snapshots } = report.shard;
+    const { index, count, runKey, units, finished, snapshots, run, left } = report.shard;
     out.push(
       `shard ${index}/${count} of run ${runKey}: ${units} units loaded here` +
         (finished === undefined
           ? ""
           : finished
           ? "; this shard finished the run"
-          : "; another shard finished the run"),
+          : run === "done"
+          ? "; another shard finished the run"
+          : `; the run is not finished (${run ?? "running"})`),
     );
+    if (left) {
+      out.push(
+        `${left} units were left to the re-run of the shard a unit failed on (that unit, and those after it ` +
+          `in foreign-key order): run that shard again with the same arguments once the cause is fixed`,
+      );
+    }
     if (snapshots.length > 1) {
       out.push(
         `the run's units were read from snapshots ${snapshots.join(", ")} (the first one had ended when a ` +
           `shard joined), so the copy is consistent per unit, not across all tables`,
       );
     }
+  }
+  for (const f of report.failures ?? []) {
+    out.push(
+      `unit ${f.unit} failed${
+        f.shard ? ` on shard ${f.shard}` : ""
+      } at ${f.failedAt}: ${f.code} ${f.message}; ` +
+        (f.retriedAt
+          ? `loaded again${f.retriedBy ? ` by shard ${f.retriedBy}` : ""} at ${f.retriedAt}`
+          : "not loaded since"),
+    );
+  }
+  if (report.subset) {
+    const width = Math.max(...report.subset.map((x) => x.table.length));
+    const role = Math.max(...report.subset.map((x) => x.role.length));
+    out.push(
+      "subset (expected rows → copied):",
+      ...report.subset.map((x) =>
+        `  ${x.table.padEnd(width)}  ${x.role.padEnd(role)}  ${x.rule}  (${
+          x.estimatedRows ?? "?"
+        } → ${x.copiedRows})`
+      ),
+    );
   }
   const found = formatDiagnostics(report.diagnostics, { code: true });
   if (found) out.push(found);

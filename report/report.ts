@@ -5,6 +5,7 @@
  * @module
  */
 import type { Diagnostic } from "../core/diagnostic.ts";
+import type { UnitFailure } from "../pg/unit_failures.ts";
 
 /** One table's outcome. */
 export interface TableReport {
@@ -29,6 +30,30 @@ export interface TableReport {
   kept: number;
 }
 
+/**
+ * One copied table's part of a subset run: the filter applied, which rows it keeps and why, and how many
+ * rows that meant before the load and after it.
+ */
+export interface SubsetTableReport {
+  /** `schema.table`. */
+  table: string;
+  /**
+   * The filter: `root` (the policy's root rule), `child` (rows referencing kept rows), `parent` (rows kept
+   * rows reference), `connected` (rows whose every reference is kept), `whole` (not in the subset).
+   */
+  role: "root" | "child" | "parent" | "connected" | "whole";
+  /** Which rows, in words: `where id % 10 = 0`, `rows referencing kept rows of public.customers`, … */
+  rule: string;
+  /**
+   * Rows expected before the load: for a filtered table its kept rows, counted in the run's snapshot;
+   * for a table copied whole, the catalog's estimate; `null` when not known (a resumed run that had no
+   * filtered table left to load).
+   */
+  estimatedRows: number | null;
+  /** Rows written to the target by this run. */
+  copiedRows: number;
+}
+
 /** The whole run's outcome, written whether the run succeeded or failed. */
 export interface RunReport {
   /** The PrivaCI version that wrote the report. */
@@ -42,7 +67,9 @@ export interface RunReport {
   /**
    * Set when this process was one shard of a run: which, the run key, the units it loaded, whether it
    * finished the run (post-data, sequences: one shard does), and the snapshots the run's units were read
-   * from (more than one: the copy is consistent per unit, not across all tables).
+   * from (more than one: the copy is consistent per unit, not across all tables). `run` is the run's
+   * status when this shard ended; `left` counts the units it left to another shard's re-run (one failed
+   * there, and the units after it in foreign-key order wait for it): the run is then not finished.
    */
   shard?: {
     index: number;
@@ -51,6 +78,8 @@ export interface RunReport {
     units: number;
     finished?: boolean;
     snapshots: string[];
+    run?: "running" | "failed" | "done";
+    left?: number;
   };
   /** When the run started (ISO 8601, UTC). */
   startedAt: string;
@@ -66,6 +95,8 @@ export interface RunReport {
   snapshot: string;
   /** True exactly when `status` is `done`. */
   ok: boolean;
+  /** Set for a run with a `subset:`: every copied table's part of it, in plan order. */
+  subset?: SubsetTableReport[];
   /** Every table the run planned, in plan order. */
   tables: TableReport[];
   /** Sequences whose values were set in the target. */
@@ -74,6 +105,11 @@ export interface RunReport {
   diagnostics: Diagnostic[];
   /** The per-table figures summed. */
   totals: { rows: number; bytesIn: number; bytesOut: number; maskedColumns: number; keptColumns: number };
+  /**
+   * The run's units that failed, in this process or in another shard or attempt of the run, oldest
+   * first, with the later attempt that loaded each one (absent: still failed).
+   */
+  failures?: UnitFailure[];
   /** Why the run failed: the error's code and message (never a cell value). */
   error?: { code: string; message: string };
 }

@@ -126,3 +126,45 @@ Deno.test("formatJson() round-trips the report and ends with a newline", () => {
   assert.deepEqual(JSON.parse(json), r);
   assert.ok(json.startsWith('{\n  "privaci": "0.1.0",'));
 });
+
+Deno.test("formatText() names a shard's failed units, the retry, and a run left unfinished", () => {
+  const text = formatText(
+    report({
+      shard: {
+        index: 2,
+        count: 3,
+        runKey: "k",
+        units: 4,
+        finished: false,
+        snapshots: [],
+        run: "failed",
+        left: 3,
+      },
+      failures: [{
+        unit: "public.customers#2",
+        shard: "1/3",
+        code: "PG_COPY",
+        message: "Cannot load public.customers at row 7",
+        failedAt: "2026-01-01T00:00:00.000Z",
+      }, {
+        unit: "public.orders#0",
+        shard: "0/3",
+        code: "PG_COPY",
+        message: "Cannot load public.orders at row 1",
+        failedAt: "2026-01-01T00:00:01.000Z",
+        retriedAt: "2026-01-01T00:01:00.000Z",
+        retriedBy: "0/3",
+      }],
+    }),
+  );
+  for (
+    const line of [
+      "shard 2/3 of run k: 4 units loaded here; the run is not finished (failed)",
+      "3 units were left to the re-run of the shard a unit failed on",
+      "unit public.customers#2 failed on shard 1/3 at 2026-01-01T00:00:00.000Z: PG_COPY Cannot load " +
+      "public.customers at row 7; not loaded since",
+      "unit public.orders#0 failed on shard 0/3 at 2026-01-01T00:00:01.000Z: PG_COPY Cannot load public.orders " +
+      "at row 1; loaded again by shard 0/3 at 2026-01-01T00:01:00.000Z",
+    ]
+  ) assert.ok(text.includes(line), `${line}\nin\n${text}`);
+});

@@ -40,6 +40,11 @@ export interface StrategyMeta {
   reproduces?: Reproduction;
   /** Can guarantee distinct outputs for distinct inputs when the policy asks `unique: true`. */
   unique: boolean;
+  /**
+   * Set when its distinct outputs under `unique: true` are likely rather than certain (each process checks
+   * the values it writes, the run's finish checks the target's column): what to change when two collide.
+   */
+  collisionHint?: string;
   /** Needs the policy key. */
   keyed: boolean;
   /** Documentation examples; deterministic ones double as conformance tests. */

@@ -184,17 +184,17 @@ function checkedMasker(
   };
 }
 
+/** What to change when two values of a short unique suffix collide (the strategies' `collisionHint`). */
+export const COLLISION_HINT = "raise suffix_digits (each digit makes a collision ten times rarer), or set " +
+  "unique_suffix: token (unique by construction, longer values)";
+
 function collision(strategy: string, column: ColumnInfo): PrivaciError {
   return new PrivaciError(
     "STRATEGY_COLLISION",
     `Cannot write unique ${strategy} values into ${
       columnLabel(column)
     }: two distinct source values gave the same value (its short unique suffix collided)`,
-    {
-      hint:
-        "raise suffix_digits (each digit makes a collision ten times rarer), or set unique_suffix: token " +
-        "(unique by construction, longer values)",
-    },
+    { hint: COLLISION_HINT },
   );
 }
 

@@ -8,7 +8,14 @@
  * @module
  */
 import { z } from "zod";
-import { asciiFold, createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
+import {
+  asciiFold,
+  COLLISION_HINT,
+  createFake,
+  localeParams,
+  uniqueSuffixParams,
+  withToken,
+} from "./_common.ts";
 import { LocaleData } from "./locale.ts";
 import type { Rng } from "../keyed/_prf.ts";
 import type { StrategyDefinition } from "../types.ts";
@@ -98,6 +105,7 @@ export const fakeEmail = {
     deterministic: true,
     reproduces: "pool",
     unique: true,
+    collisionHint: COLLISION_HINT,
     keyed: true,
     details:
       "With `unique: true` an address is the normal fake with a whole first and last name (perhaps a " +
@@ -117,8 +125,10 @@ export const fakeEmail = {
       "1,000,000 distinct English addresses collides under about one key in 70, one of 100,000 under one " +
       "key in 7,000; each digit more makes it ten times rarer) or set `unique_suffix: token`, unique by " +
       "construction with an injective token of the input (`c.zieme.oxt2bkdl…@example.net`, as long as " +
-      "the input needs). Runs split with `--shard`, or resumed, check only the values they mask. Both " +
-      "ends of a foreign key must agree on `unique` and these params.",
+      "the input needs). Runs split with `--shard`, or resumed, check only the values they mask, so the " +
+      "run's finish checks the column in the target once every unit is loaded (unless a unique index of " +
+      "its own covers it) and fails closed with `STRATEGY_COLLISION` naming the column and the counts. " +
+      "Both ends of a foreign key must agree on `unique` and these params.",
     examples: [
       { input: "alice@corp.example" },
       { params: { email_domain: "test.invalid" }, input: "bob@corp.example" },

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
+import { COLLISION_HINT, createFake, localeParams, uniqueSuffixParams, withToken } from "./_common.ts";
 import { asciiNameParts, uniqueName, withSuffix } from "./email.ts";
 import type { StrategyDefinition } from "../types.ts";
 
@@ -26,6 +26,7 @@ export const fakeUsername = {
     deterministic: true,
     reproduces: "pool",
     unique: true,
+    collisionHint: COLLISION_HINT,
     keyed: true,
     details:
       "With `unique: true` a username is a whole first and last name (perhaps a middle initial) and a " +

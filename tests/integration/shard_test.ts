@@ -8,7 +8,8 @@
  * Replay a failure with the printed seed: `PRIVACI_FAULT_SEED=<seed> deno test -A <this file>`.
  */
 import assert from "node:assert/strict";
-import { connect, createDb, dbUrl, dropDb } from "../_pg.ts";
+import { connect, createDb, dbUrl, dropDb, exec } from "../_pg.ts";
+import type { RunReport } from "../../report/report.ts";
 import { tcpPorts } from "../_proc_ports.ts";
 import {
   ADMIN_URL,
@@ -23,6 +24,7 @@ import {
   runCli,
   seededRandom,
   seedSource,
+  SIZES,
   startCli,
   suiteSeed,
   TABLES,
@@ -157,6 +159,129 @@ Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-iden
     }
     assert.notEqual(killed, null, `no shard was caught mid-unit in ${ATTEMPTS} attempts (seed ${seed})`);
     assert.equal(TABLES.length, Object.keys(reference).length);
+  } finally {
+    for (const f of files) await Deno.remove(f).catch(() => {});
+    await dropDb(source);
+    await dropDb(single);
+    await dropDb(sharded);
+  }
+});
+
+/** The JSON report a shard printed with `--json`. */
+function reportOf(r: CliResult): RunReport {
+  try {
+    return JSON.parse(r.stdout) as RunReport;
+  } catch {
+    throw new Error(`no JSON report: ${show(r)}`);
+  }
+}
+
+/** The run's failures as the target records them. */
+async function failureRows(
+  url: string,
+): Promise<{ unit: string; shard: string; message: string; retried: boolean }[]> {
+  const sql = connect(url);
+  try {
+    return await sql.unsafe(
+      `select table_name || '#' || chunk as unit, shard, message, retried_at is not null as retried
+         from privaci.failures order by failure_id`,
+    );
+  } finally {
+    await sql.end();
+  }
+}
+
+Deno.test("shards: a unit the target rejects fails its shard and the run, the others leave it and do not finish; the fixed re-run ends byte-identical to one process", async () => {
+  const source = await createDb("shard_fail_src");
+  const single = await createDb("shard_fail_one");
+  const sharded = await createDb("shard_fail_many");
+  const sourceUrl = dbUrl(source);
+  const shardedUrl = dbUrl(sharded);
+  const files: string[] = [];
+  try {
+    await seedSource(sourceUrl);
+    await prepareTarget(dbUrl(single));
+    await prepareTarget(shardedUrl);
+    // One customer of one unit (customers' key ranges are 12.5k rows) is refused by the target.
+    await exec(shardedUrl, "alter table customers add constraint customers_refused check (id <> 30000)");
+    const one = await policyFile(sourceUrl, dbUrl(single), CHUNKED);
+    const many = await policyFile(sourceUrl, shardedUrl, CHUNKED);
+    files.push(one, many);
+    const clean = await runCli(["run", "-c", one, "-q"], { timeoutMs: CLI_MS });
+    assert.equal(clean.code, 0, show(clean));
+    const reference = await targetDigests(dbUrl(single));
+
+    const runKey = `shard-fail-${Date.now()}`;
+    const args = (i: number) => [...shardArgs(many, i, runKey).filter((a) => a !== "-q"), "--json"];
+    const outcomes = await Promise.all(
+      Array.from({ length: SHARDS }, (_, i) => runCli(args(i), { timeoutMs: CLI_MS })),
+    );
+    const failed = outcomes.flatMap((r, i) => (r.code === 0 ? [] : [i]));
+    assert.ok(failed.length >= 1, `no shard failed:\n${outcomes.map(show).join("\n")}`);
+    const recorded = await failureRows(shardedUrl);
+    for (const i of failed) {
+      const report = reportOf(outcomes[i]);
+      assert.equal(outcomes[i].code, 1, show(outcomes[i]));
+      assert.equal(report.status, "failed");
+      assert.match(report.error!.message, /customers_refused/);
+      assert.equal(report.shard?.run, "failed", show(outcomes[i]));
+      assert.ok(recorded.some((f) => f.shard === `${i}/${SHARDS}`), `shard ${i}'s failure is recorded`);
+    }
+    // Every failure is the one refused unit (a shard that joined after the first failure tried it again).
+    const units = new Set(recorded.map((f) => f.unit));
+    assert.equal(units.size, 1, JSON.stringify(recorded));
+    const [unit] = units;
+    assert.match(unit, /^public\.customers#\d+$/);
+    assert.ok(
+      recorded.every((f) => /customers_refused/.test(f.message) && !f.retried),
+      JSON.stringify(recorded),
+    );
+    for (const [i, r] of outcomes.entries()) {
+      if (failed.includes(i)) continue;
+      const report = reportOf(r);
+      assert.equal(report.shard?.finished, false, `survivor ${i} must not finish the run: ${show(r)}`);
+      assert.equal(report.shard?.run, "failed", show(r));
+      assert.ok((report.shard?.left ?? 0) > 0, `survivor ${i} leaves the failed unit: ${show(r)}`);
+      // A second shard's failure on the unit may come after this one's report.
+      assert.ok(report.failures?.length && report.failures.every((f) => f.unit === unit), show(r));
+    }
+    // The run is failed, its end did not run, and nothing after the refused unit in key order loaded.
+    const state = await loadState(shardedUrl);
+    assert.deepEqual(state.runs, ["failed"]);
+    assert.ok(state.rows["public.customers"] < SIZES["public.customers"], JSON.stringify(state.rows));
+    assert.equal(state.rows["public.orders"], 0);
+    assert.equal(state.rows["public.order_items"], 0);
+    assert.deepEqual(await assertNothingHalf(shardedUrl, "failed run"), [
+      "public.customers",
+      "public.orders",
+      "public.order_items",
+    ]);
+
+    // Fixed: the failed shards are run again with the same arguments.
+    await exec(shardedUrl, "alter table customers drop constraint customers_refused");
+    const again = [];
+    for (const i of failed) again.push(await runCli(args(i), { timeoutMs: CLI_MS }));
+    for (const r of again) assert.equal(r.code, 0, show(r));
+    // The first re-run loads what is left and finishes the run; any other finds it done.
+    const reports = again.map(reportOf);
+    assert.deepEqual(
+      reports.map((r) => r.shard?.finished),
+      reports.map((_, i) => i === 0),
+      again.map(show).join("\n"),
+    );
+    const last = reports.at(-1)!;
+    assert.equal(last.status, "done");
+    assert.equal(last.shard?.run, "done");
+    assert.ok(last.failures!.length >= 1 && last.failures!.every((f) => f.unit === unit && f.retriedAt));
+    assert.ok(
+      last.failures!.every((f) => f.retriedBy === `${failed[0]}/${SHARDS}`),
+      JSON.stringify(last.failures),
+    );
+    await waitForNoBackends(ADMIN_URL, sharded);
+    assert.deepEqual(await targetDigests(shardedUrl), reference, "fixed re-run vs one process");
+    assert.deepEqual((await loadState(shardedUrl)).runs, ["done"]);
+    assert.deepEqual(await assertNothingHalf(shardedUrl, "fixed re-run"), []);
+    assert.ok((await failureRows(shardedUrl)).every((f) => f.retried));
   } finally {
     for (const f of files) await Deno.remove(f).catch(() => {});
     await dropDb(source);

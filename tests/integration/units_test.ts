@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { PgError } from "../../errors.ts";
 import { openClient } from "../../pg/connect.ts";
-import { ensureState, finishOnce, runByKey, startRun } from "../../pg/run_state.ts";
+import { ensureState, finishOnce, reopenRun, runByKey, startRun } from "../../pg/run_state.ts";
+import { recordFailure, resolveFailures, runFailures } from "../../pg/unit_failures.ts";
 import { SourceSnapshot } from "../../pg/source.ts";
 import { checkpoint, saveChunks, UnitClaims, unitKey } from "../../pg/units.ts";
 import { connect, exec, withDbs } from "../_pg.ts";
@@ -83,6 +84,62 @@ Deno.test("finishOnce() runs the end of a run once, however many shards ask at t
       );
       assert.equal((await runByKey(sql, "k2"))?.status, "running");
       assert.equal(await finishOnce(targetUrl, other, () => Promise.resolve()), true);
+    } finally {
+      await sql.end();
+    }
+  });
+});
+
+Deno.test("A failed unit fails the run until it is loaded again; the finish refuses a unit without checkpoint, and a shard that joined before the failure leaves the unit", async () => {
+  await withDbs(async ({ targetUrl }) => {
+    const sql = connect(targetUrl);
+    try {
+      await ensureState(sql);
+      const runId = await startRun(sql, {
+        policyHash: "0".repeat(64),
+        sourceId: "s",
+        snapshot: "x",
+        runKey: "k",
+      });
+      await saveChunks(sql, runId, new Map([["public.t", [{ index: 0, where: "id < 10" }, { index: 1 }]]]));
+      const [failing, other] = [unitKey("public.t", 0), unitKey("public.t", 1)];
+      const [{ joined }] = await sql.unsafe<{ joined: string }[]>("select clock_timestamp()::text as joined");
+      await recordFailure(sql, {
+        runId,
+        key: failing,
+        shard: "1/2",
+        code: "PG_COPY",
+        message: "Cannot load",
+      });
+      assert.equal((await runByKey(sql, "k"))?.status, "failed");
+      await reopenRun(sql, runId); // a re-run joining: still failed while the unit is not loaded
+      assert.equal((await runByKey(sql, "k"))?.status, "failed");
+      await using before = new UnitClaims(targetUrl, runId, 1, joined);
+      assert.equal(await before.claim(failing), "failed", "left to the failed shard's re-run");
+      await using after = new UnitClaims(targetUrl, runId, 1, new Date().toISOString());
+      const claim = await after.claim(failing);
+      assert.equal(typeof claim, "object", "a shard started after the failure loads it");
+      await (claim as { release(): Promise<void> }).release();
+      await checkpoint(sql, { runId, key: other, rows: 1, snapshot: "x" });
+      let ran = false;
+      await assert.rejects(
+        finishOnce(targetUrl, runId, () => Promise.resolve(void (ran = true)), { units: [failing, other] }),
+        /Cannot finish run .*: 1 units have no checkpoint \(public\.t#0\)/,
+      );
+      assert.equal(ran, false, "the finish must not run beside a failed unit");
+      await checkpoint(sql, { runId, key: failing, rows: 9, snapshot: "x" });
+      await resolveFailures(sql, { runId, key: failing, by: "1/2" });
+      assert.equal((await runByKey(sql, "k"))?.status, "running");
+      assert.deepEqual((await runFailures(sql, runId)).map((f) => [f.unit, f.shard, f.retriedBy]), [
+        [failing, "1/2", "1/2"],
+      ]);
+      assert.equal(
+        await finishOnce(targetUrl, runId, () => Promise.resolve(void (ran = true)), {
+          units: [failing, other],
+        }),
+        true,
+      );
+      assert.equal(ran, true);
     } finally {
       await sql.end();
     }
