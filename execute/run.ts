@@ -538,7 +538,7 @@ async function keptRows(
   const rows = prepared.subsetRows;
   if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
   emit({ type: "subset-start", tables: rows.tables.length });
-  return await KeptRows.compute(snapshot.sql, rows, {
+  return await KeptRows.compute(snapshot, rows, {
     onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
   });
 }
