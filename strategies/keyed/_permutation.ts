@@ -18,18 +18,6 @@ import { type Prf, Rng } from "./_prf.ts";
 
 const TABLE_MAX = 4096;
 const ROUNDS = 8;
-/**
- * Widest domain whose round functions are cached: halves of at most 2^16, so values fit 16 bits and a
- * table takes at most 1 MiB (8 × 2^16 × 2 bytes; 512 KiB for 10^9). The smaller the table, the more
- * of it stays in the CPU cache: the lookups were the largest cost of fake.ssn once cached.
- */
-const CACHE_BITS = 32;
-/**
- * A table entry not computed yet. A round value can be 0xffff only when a half has 2^16 values; such
- * an entry is then simply computed each time it is asked.
- */
-const UNKNOWN = 0xffff;
-
 /** A keyed bijection of `[0, n)`. */
 export class IntegerPermutation {
   readonly size: number;
@@ -37,18 +25,9 @@ export class IntegerPermutation {
   #tweak: number;
   #table: Uint32Array | null = null;
   #lowBits = 0;
-  #lowSize = 0;
   #highSize = 0;
   #nHi: number;
   #nLo: number;
-  /**
-   * The round functions' values, filled as they are first needed ({@link UNKNOWN} = not yet): the
-   * even rounds' over every low half, then the odd rounds' over every high half. Only for domains of
-   * at most {@link CACHE_BITS} bits, where the halves are few enough that a column of many values asks
-   * the same round inputs again and again.
-   */
-  #cache: Uint16Array | null = null;
-  #bits = 0;
 
   /**
    * @param prf the keyed PRF.
@@ -81,9 +60,7 @@ export class IntegerPermutation {
       this.#table = table;
     } else {
       const bits = Math.ceil(Math.log2(n));
-      this.#bits = bits;
       this.#lowBits = bits >> 1;
-      this.#lowSize = 2 ** this.#lowBits;
       this.#highSize = 2 ** (bits - this.#lowBits);
     }
   }
@@ -91,41 +68,9 @@ export class IntegerPermutation {
   /** The image of `x`, which must be an integer in `[0, size)`. */
   permute(x: number): number {
     if (this.#table !== null) return this.#table[x];
-    // Past the cached sizes every round is a hash: the whole walk goes to WebAssembly in one call.
-    if (this.#bits > CACHE_BITS) return this.#walk(x);
-    do x = this.#feistel(x); while (x >= this.size);
-    return x;
-  }
-
-  #feistel(x: number): number {
-    const ls = this.#lowSize, hs = this.#highSize;
-    let high = Math.floor(x / ls);
-    let low = x - high * ls;
-    if (this.#bits <= CACHE_BITS) {
-      const cache = this.#cache ??= new Uint16Array((ROUNDS / 2) * (ls + hs)).fill(UNKNOWN);
-      const odd = (ROUNDS / 2) * ls;
-      for (let round = 0; round < ROUNDS; round += 2) {
-        let at = (round >> 1) * ls + low;
-        let f = cache[at];
-        if (f === UNKNOWN) f = cache[at] = this.#round(round, low, hs);
-        high = (high + f) & (hs - 1);
-        at = odd + (round >> 1) * hs + high;
-        f = cache[at];
-        if (f === UNKNOWN) f = cache[at] = this.#round(round + 1, high, ls);
-        low = (low + f) & (ls - 1);
-      }
-      return high * ls + low;
-    }
-    for (let round = 0; round < ROUNDS; round += 2) {
-      // Each half in turn gets a keyed function of the other added to it: each step is invertible.
-      high = (high + this.#round(round, low, hs)) & (hs - 1);
-      low = (low + this.#round(round + 1, high, ls)) & (ls - 1);
-    }
-    return high * ls + low;
-  }
-
-  /** The same network as {@link IntegerPermutation.#feistel}'s uncached one, cycle-walked, in WebAssembly. */
-  #walk(x: number): number {
+    // Each round adds `words(tweak | nHi << 12 | round << 8, other half, nLo, "feis")`, masked to its
+    // half, to one half; the rounds and the cycle walk run in WebAssembly in one call. (Tables of the
+    // round values for domains up to 2^32 were slower: eight dependent lookups into up to 1 MiB each.)
     return this.#prf.sip.feistel(
       x,
       this.size,
@@ -134,16 +79,6 @@ export class IntegerPermutation {
       this.#tweak | (this.#nHi << 12),
       this.#nLo,
     );
-  }
-
-  /**
-   * The keyed function of round `round` of one half, reduced modulo the other half's size. The sizes
-   * are powers of two up to 2^26, so the reductions are masks: the same values as `%`, without the
-   * floating-point modulo V8 uses for a uint32 above 2^31.
-   */
-  #round(round: number, half: number, size: number): number {
-    return this.#prf.words(this.#tweak | (this.#nHi << 12) | (round << 8), half, this.#nLo, 0x66656973) &
-      (size - 1);
   }
 }
 

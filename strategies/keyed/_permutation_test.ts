@@ -18,8 +18,7 @@ Deno.test("IntegerPermutation is a bijection of [0, n) for table and Feistel siz
   }
 });
 
-Deno.test("IntegerPermutation gives the same images before and after its round table fills", () => {
-  // 2^32: halves of 2^16 values, the widest cached domain (where a round value can be 0xffff).
+Deno.test("IntegerPermutation gives the same images asked twice, in any order, by one or two instances", () => {
   for (const size of [2 ** 32, 1_000_000_000]) {
     const p = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 5 });
     const points = Array.from({ length: 50_000 }, (_, i) => Math.floor((i * 2654435761) % size));
@@ -136,7 +135,22 @@ function referenceBlock(prf: Prf, tweak: number, digits: string): string {
 Deno.test("IntegerPermutation's WebAssembly walk gives the images of the network round by round", () => {
   const prf = new Prf(KEY_A);
   for (
-    const size of [2 ** 32 + 1, 10 ** 10, 10 ** 12, 99_999_999_999_999, 10 ** 14, 2 ** 47, 10 ** 15, 2 ** 52]
+    const size of [
+      4097,
+      65_536,
+      10 ** 7,
+      10 ** 8,
+      10 ** 9,
+      2 ** 32,
+      2 ** 32 + 1,
+      10 ** 10,
+      10 ** 12,
+      99_999_999_999_999,
+      10 ** 14,
+      2 ** 47,
+      10 ** 15,
+      2 ** 52,
+    ]
   ) {
     const p = new IntegerPermutation(prf, { size, tweak: 0x48 });
     for (let i = 0; i < 2_000; i++) {
