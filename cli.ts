@@ -53,6 +53,9 @@ function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
   return (e) => {
     if (quiet) return;
     if (e.type === "plan") err(`copying ${e.tables} tables (${e.skipped} skipped)`);
+    else if (e.type === "subset-start") {
+      err(`computing the subset's kept rows of ${e.tables} tables in the snapshot (once for the run) …`);
+    } else if (e.type === "subset-kept") err(`  subset ${e.table}: ${e.rows} rows kept`);
     else if (e.type === "table-progress") {
       const now = Date.now();
       if (now - (lastTick.get(e.table) ?? 0) < 5000) return;

@@ -45,6 +45,7 @@ export const ERROR_CODES = [
   "TARGET_IS_SOURCE",
   "USAGE",
   "VERIFY_FAILED",
+  "WHERE_UNSAFE",
 ] as const;
 
 /** A stable, documented error code. */

@@ -5,7 +5,7 @@
  * customers with `follow: all` (their orders and tickets) into a realistic target: wall time, peak RSS,
  * rows copied. Then builds a generated graph of T tables (default 100) in a deep foreign-key chain with a
  * self-reference and a long cycle, and times planning its subset (catalog and closure SQL), computing the
- * closure (every table counted in one snapshot) and copying it. Writes bench/results_subset.json; every
+ * closure as a run does (once, the kept rows of every table written to files) and copying it. Writes bench/results_subset.json; every
  * database it makes is dropped at the end. See bench/README.md.
  *
  * @module
@@ -19,7 +19,8 @@ import { policyFile } from "./_policies.ts";
 import { parsePolicy } from "../config/load.ts";
 import { introspect } from "../pg/introspect.ts";
 import { SourceSnapshot } from "../pg/source.ts";
-import { countSubset, planSubset } from "../subset/plan.ts";
+import { planSubset } from "../subset/plan.ts";
+import { KeptRows } from "../subset/kept.ts";
 import { deepGraphSql, graphTable } from "../tests/fixtures/subset/deep_graph.ts";
 
 const { values: args } = parseArgs({
@@ -126,9 +127,10 @@ try {
     planMs = performance.now() - t0;
     if (planned.diagnostics.length > 0) throw new Error(JSON.stringify(planned.diagnostics));
     const t1 = performance.now();
-    const counts = await countSubset(snapshot.sql, catalog, planned.filters);
+    // As a run does: the closure once, every kept row's address written to its table's file.
+    await using kept = await KeptRows.compute(snapshot, planned.rows!);
     closureMs = performance.now() - t1;
-    subsetRows = [...counts.values()].reduce((a, b) => a + b, 0);
+    subsetRows = [...kept.counts.values()].reduce((a, b) => a + b, 0);
   } finally {
     await snapshot.close();
   }

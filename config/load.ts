@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import { type Document, LineCounter, parseDocument, visit, type YAMLError } from "yaml";
 import { type Diagnostic, diagnostic, formatDiagnostics, type Location } from "../core/diagnostic.ts";
 import { ConfigError } from "../errors.ts";
+import { sqlConditionProblem } from "../core/sql_condition.ts";
 import { decodeKey, Keyring } from "../strategies/keyed/keyring.ts";
 import { type EnvReader, interpolate } from "./interpolate.ts";
 import { type Policy, PolicySchema } from "./schema.ts";
@@ -86,7 +87,8 @@ export async function loadPolicy(file: string, options: LoadOptions = {}): Promi
  * @param text The YAML text.
  * @param options `file` names the text in every issue; `env` reads variables.
  * @throws {ConfigError} `CONFIG_SYNTAX` (not YAML, or a malformed `${...}`), `CONFIG_VARIABLE_MISSING`,
- * `CONFIG_INVALID` (shape, duplicate keys, URLs; one issue per problem), `KEY_MISSING` (unreadable
+ * `CONFIG_INVALID` (shape, duplicate keys, URLs; one issue per problem), `WHERE_UNSAFE` (a `where:` that
+ * is not one SQL condition: a `;` or an unmatched parenthesis outside quotes), `KEY_MISSING` (unreadable
  * `key: file:`), `KEY_INVALID` (too short or badly encoded key).
  */
 export function parsePolicy(text: string, options: LoadOptions & { file: string }): LoadedPolicy {
@@ -148,6 +150,29 @@ export function parsePolicy(text: string, options: LoadOptions & { file: string 
     } else {
       issues.push(diagnostic("CONFIG_INVALID", problem, { ...where([field], "value"), path: [field] }));
     }
+  }
+  if (parsed.success) {
+    for (const { path, sql } of conditions(parsed.data)) {
+      const problem = sqlConditionProblem(sql);
+      if (problem === undefined) continue;
+      issues.push(
+        diagnostic(
+          "WHERE_UNSAFE",
+          `this filter ${problem}: a 'where:' is one SQL condition, placed inside the queries that read the source — put a ';' or an unmatched parenthesis inside a quoted string, or remove what follows the condition`,
+          { ...where(path, "value"), path },
+        ),
+      );
+    }
+  }
+  if (issues.length > 0 && issues.every((d) => d.code === "WHERE_UNSAFE")) {
+    const sorted = formatDiagnostics(issues).split("\n");
+    throw new ConfigError(
+      "WHERE_UNSAFE",
+      `Cannot use the policy as a 'where:' could run SQL outside its query: ${sorted[0]}${
+        issues.length > 1 ? ` (and ${issues.length - 1} more)` : ""
+      }`,
+      issues,
+    );
   }
   if (issues.length > 0 || !parsed.success) throw invalid(issues, file);
 
@@ -281,6 +306,17 @@ function duplicateMessage(parent: readonly (string | number)[], key: string, fir
     return `column '${key}' is listed twice in '${String(parent[1])}' (${at})`;
   }
   return `key '${key}' is written twice (${at})`;
+}
+
+/** The policy's SQL conditions, each with its path: every table's and every subset root's `where:`. */
+function conditions(policy: Policy): { path: string[]; sql: string }[] {
+  const tables = Object.entries(policy.tables).flatMap(([name, t]) =>
+    t.where === undefined ? [] : [{ path: ["tables", name, "where"], sql: t.where }]
+  );
+  const roots = Object.entries(policy.subset?.roots ?? {}).flatMap(([name, r]) =>
+    r.where === undefined ? [] : [{ path: ["subset", "roots", name, "where"], sql: r.where }]
+  );
+  return [...tables, ...roots];
 }
 
 function invalid(issues: Diagnostic[], file: string): ConfigError {

@@ -62,6 +62,7 @@ export const DIAGNOSTIC_CODES = [
   "TABLE_UNKNOWN",
   "TARGET_SCHEMA_MISMATCH",
   "UNIQUE_NOT_GUARANTEED",
+  "WHERE_UNSAFE",
 ] as const;
 
 /** A stable diagnostic code, see {@link DIAGNOSTIC_CODES}. */

@@ -15,6 +15,7 @@ import type { MaskedColumn } from "../plan/maskers.ts";
 import { MaskStream } from "./mask_stream.ts";
 import type { MaskPool } from "./mask_pool.ts";
 import type { TablePlan } from "../plan/plan.ts";
+import type { KeptRows } from "../subset/kept.ts";
 
 /** Options of {@link copyTable}. */
 export interface CopyTableOptions {
@@ -29,6 +30,11 @@ export interface CopyTableOptions {
   beforeCommit?: (tx: import("postgres").Sql, rows: number) => Promise<void>;
   /** The run's masking workers; without it (or when it does not accept the table) masking runs inline. */
   pool?: MaskPool | null;
+  /**
+   * A subset's kept rows, computed once for the run: a table it filters is read by their addresses
+   * instead of by its filter (which would compute the closure again).
+   */
+  kept?: KeptRows;
   /** Called about every second with the live counters. */
   onTick?: (table: string, rows: number, bytes: number) => void;
 }
@@ -47,16 +53,24 @@ export async function copyTable(
     pool: options.pool ?? null,
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const readable = await options.snapshot.read({
+  const spec = {
     schema: plan.info.schema,
     table: plan.info.table,
     kind: plan.info.kind,
     columns: names,
     ...(plan.expressions ? { expressions: plan.expressions } : {}),
-    ...(whereOf(plan.where, options.chunk?.where)
-      ? { where: whereOf(plan.where, options.chunk?.where)! }
-      : {}),
-  });
+  };
+  const readable = options.kept?.has(plan.name)
+    ? options.kept.read(options.snapshot, {
+      ...spec,
+      ...(options.chunk?.where ? { where: options.chunk.where } : {}),
+    })
+    : await options.snapshot.read({
+      ...spec,
+      ...(whereOf(plan.where, options.chunk?.where)
+        ? { where: whereOf(plan.where, options.chunk?.where)! }
+        : {}),
+    });
   let sink;
   try {
     sink = await openSink(options.targetUrl, {

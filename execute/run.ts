@@ -22,7 +22,7 @@ import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
 import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
-import type { PolicySource } from "../plan/plan.ts";
+import type { PolicySource, TablePlan } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
@@ -65,12 +65,17 @@ import { rotateForShard, type ShardOptions } from "./shard.ts";
 import { withRetries } from "./retry.ts";
 import { createPostData, createPreData, largeObjectsStep, planForTarget } from "./schema_step.ts";
 import type { SchemaPlan } from "../pg/schema/plan.ts";
-import { countSubset, formatSubsetPlan } from "../subset/plan.ts";
+import { countSubset, formatSubsetPlan, type SubsetFilter } from "../subset/plan.ts";
+import { KeptRows } from "../subset/kept.ts";
+import type { SourceSnapshot } from "../pg/source.ts";
+import type postgres from "postgres";
 import { planToSql } from "../pg/schema/script.ts";
 
 /** What a run reports as it goes. */
 export type ProgressEvent =
   | { type: "plan"; tables: number; skipped: number }
+  | { type: "subset-start"; tables: number }
+  | { type: "subset-kept"; table: string; rows: number }
   | { type: "table-start"; table: string }
   | { type: "table-progress"; table: string; rows: number; bytes: number }
   | { type: "table-retry"; table: string; attempt: number; reason: string }
@@ -163,6 +168,11 @@ interface RunFacts {
   resumed?: RunReport["resumed"];
   shard?: NonNullable<RunReport["shard"]>;
   reports: Map<string, TableReport>;
+  /**
+   * A subset run's plan: each copied table's filter, and its expected rows (the catalog's estimate for a
+   * table copied whole, the kept rows once counted for a filtered one).
+   */
+  subset?: { filters: SubsetFilter[]; expected: Map<string, number> };
   sequences: number;
   diagnostics: Diagnostic[];
   /** The run's failed units, read from the target at the end (also those of other shards). */
@@ -217,6 +227,17 @@ function runReport(src: PolicySource, options: RunOptions, facts: RunFacts, erro
     target: redactUrl(src.policy.target),
     snapshot: facts.snapshot,
     ok: !failed,
+    ...(facts.subset
+      ? {
+        subset: facts.subset.filters.map((f) => ({
+          table: f.table,
+          role: f.role,
+          rule: f.rule,
+          estimatedRows: facts.subset!.expected.get(f.table) ?? null,
+          copiedRows: facts.reports.get(f.table)?.rows ?? 0,
+        })),
+      }
+      : {}),
     tables,
     sequences: facts.sequences,
     diagnostics: [...facts.diagnostics, ...stopping],
@@ -439,6 +460,13 @@ async function preparePhase(
   const prepared = await session.prepare();
   facts.diagnostics.push(...prepared.diagnostics.filter((d) => d.severity !== "error"));
   throwIfIssues(prepared.diagnostics, "Cannot run");
+  if (prepared.subsetRows) {
+    const copied = new Set(prepared.copied.map((t) => t.name));
+    const filters = prepared.subset.filter((f) => copied.has(f.table));
+    const estimate = (t: string) => prepared.catalog.tables.get(t)!.estimatedRows;
+    const whole = filters.filter((f) => f.role === "whole" && estimate(f.table) >= 0);
+    facts.subset = { filters, expected: new Map(whole.map((f) => [f.table, estimate(f.table)])) };
+  }
   await ensureState(target);
   const hash = await policyHash(src.policy, prepared.keyFingerprint);
   const srcId = await sourceId(source);
@@ -488,6 +516,33 @@ async function schemaPhase(
   return { schemaPlan, targetCatalog };
 }
 
+/**
+ * A table's chunks. A table the subset filters is one unit: it is read by its kept rows' addresses, which
+ * a key range cannot split.
+ */
+function planUnits(sql: postgres.Sql, prepared: Prepared, t: TablePlan, chunkRows: number): Promise<Chunk[]> {
+  if (prepared.subsetRows?.tables.includes(t.name)) return Promise.resolve([{ index: 0 }]);
+  return planChunks(sql, t, chunkRows);
+}
+
+/**
+ * The subset's kept rows, computed once in the snapshot before any table is read, when a table to load
+ * is filtered by the subset; `null` otherwise.
+ */
+async function keptRows(
+  snapshot: SourceSnapshot,
+  prepared: Prepared,
+  todo: readonly Unit[],
+  emit: (e: ProgressEvent) => void,
+): Promise<KeptRows | null> {
+  const rows = prepared.subsetRows;
+  if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
+  emit({ type: "subset-start", tables: rows.tables.length });
+  return await KeptRows.compute(snapshot, rows, {
+    onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
+  });
+}
+
 /** The units of a run: every table's chunks, those still to load, and the tables already complete. */
 interface UnitsPlan {
   chunksOf: Map<string, Chunk[]>;
@@ -517,7 +572,7 @@ async function unitsPhase(
   const recorded = started.resumed ? await loadChunks(target, runId) : new Map<string, Chunk[]>();
   const fresh = new Map<string, Chunk[]>();
   for (const t of prepared.copied) {
-    const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
+    const chunks = recorded.get(t.name) ?? await planUnits(snapshot.sql, prepared, t, chunkRows);
     chunksOf.set(t.name, chunks);
     if (!recorded.has(t.name)) fresh.set(t.name, chunks);
   }
@@ -611,6 +666,8 @@ async function loadPhase(
   const failedBefore = openFailures(await runFailures(target, runId));
   const by = shardLabel(shard);
   await using claims = shard ? new UnitClaims(policy.target, runId, jobs, since) : null;
+  await using kept = await keptRows(snapshot, prepared, todo, emit);
+  for (const [table, n] of kept?.counts ?? []) facts.subset?.expected.set(table, n);
   const left = await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
     const chunk = chunksOf.get(name)!.find((c) => c.index === chunkText)!;
@@ -645,6 +702,7 @@ async function loadPhase(
             snapshot,
             targetUrl: policy.target,
             pool,
+            ...(kept ? { kept } : {}),
             ...(chunk.where ? { chunk } : {}),
             ...(setup.length > 0 ? { setup } : {}),
             ...(options.signal ? { signal: options.signal } : {}),
@@ -793,7 +851,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   for (const t of prepared.plan.tables) {
     const chunks = t.rows === "skip"
       ? []
-      : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
+      : await planUnits(snapshot.sql, prepared, t, options.chunkRows ?? policy.options.chunk_rows);
     const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${ruleName(c.rule!)}`);
     out.push(
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${
@@ -804,7 +862,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   if (prepared.subset.length > 0) {
     const copied = new Set(prepared.copied.map((t) => t.name));
     const filters = prepared.subset.filter((f) => copied.has(f.table));
-    const counts = await countSubset(snapshot.sql, prepared.catalog, filters);
+    const counts = prepared.subsetRows ? await countSubset(snapshot.sql, prepared.subsetRows) : new Map();
     out.push(
       "-- subset (rows counted in the snapshot):",
       ...formatSubsetPlan(filters, counts).map((l) => `--   ${l}`),

@@ -9,6 +9,14 @@ import { EXIT, PgError } from "../errors.ts";
 import type { SocketOptions } from "./_tap_socket.ts";
 
 /** Which side of the copy a connection is for. */
+/**
+ * Options of `sql.unsafe(query, [], ONE_STATEMENT)`: the query goes with the extended protocol, which takes
+ * one statement, so a policy's SQL in it cannot end it and run another on the source. postgres.js uses the
+ * simple protocol for a query without parameters unless told (`simple: false`, an option its types do not
+ * list), and always for `COPY` (`.readable()`): those check the SQL they embed instead (core/sql_condition.ts).
+ */
+export const ONE_STATEMENT = { prepare: false, simple: false } as postgres.UnsafeQueryOptions;
+
 export type Side = "source" | "target";
 
 /** The URL with its password replaced by `***`, for messages. */

@@ -220,17 +220,30 @@ export function decodeColumn(
 
 const encoder = new TextEncoder();
 
+/** What needs an escape besides the line end, which the joined lines have between every two values. */
+const NEEDS_ESCAPE_IN_LINES = /[\\\r\t\b\f\v]/;
+
 /**
  * Each value as a COPY text field ({@link encodeField}) followed by a line end, UTF-8 encoded in one go.
- * One test per batch rather than per value: masked values rarely need an escape.
+ * One test per batch rather than per value: masked values rarely need an escape. The lines are joined
+ * once and kept when they hold no escape and exactly one line end per value.
  */
 export function encodeColumn(values: readonly Cell[]): Uint8Array {
   if (values.length === 0) return new Uint8Array(0);
-  let fields = values as readonly (string | null)[];
-  let plain = !NEEDS_ESCAPE.test(values.join(""));
+  let plain = true;
   for (let i = 0; plain && i < values.length; i++) if (values[i] === null) plain = false;
-  if (!plain) fields = values.map(encodeField);
-  return encoder.encode(fields.join("\n") + "\n");
+  if (plain) {
+    const lines = values.join("\n") + "\n";
+    if (!NEEDS_ESCAPE_IN_LINES.test(lines) && lineEnds(lines) === values.length) return encoder.encode(lines);
+  }
+  return encoder.encode(values.map(encodeField).join("\n") + "\n");
+}
+
+/** The number of `\n` in `s`. */
+function lineEnds(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };

@@ -14,6 +14,7 @@ import { CopyRowStream } from "./copy_rows.ts";
 import type { CopyChunk } from "./copy_text.ts";
 import { type TapSocket, tapSocketFactory } from "./_tap_socket.ts";
 import { pgErrorFields } from "./server_error.ts";
+import { sqlConditionProblem } from "../core/sql_condition.ts";
 
 /** What to read from one table. */
 export interface ReadSpec {
@@ -97,6 +98,23 @@ export class SourceSnapshot {
 
   /** Streams one table's COPY text rows from the snapshot, on a connection of its own, in chunks of whole rows. */
   async read(spec: ReadSpec): Promise<ReadableStream<CopyChunk>> {
+    // COPY goes with the simple protocol, which runs every statement of the text it is given: the
+    // filter and the expressions placed in it must each stay one piece of SQL (a policy's `where:` was
+    // checked when the policy was loaded; this holds for a policy built in code too).
+    for (const part of [spec.where ?? "", ...Object.values(spec.expressions ?? {})]) {
+      const problem = sqlConditionProblem(part);
+      if (problem !== undefined) {
+        throw new PgError(
+          "PG_QUERY",
+          `Cannot read ${spec.schema}.${spec.table} from the source as its filter ${problem}`,
+          { table: `${spec.schema}.${spec.table}` },
+          {
+            hint:
+              "a 'where:' is one SQL condition: put a ';' or an unmatched parenthesis inside a quoted string",
+          },
+        );
+      }
+    }
     let socket: TapSocket | null = null;
     const client = openClient(this.#url, {
       name: `privaci read ${spec.schema}.${spec.table}`,
@@ -147,6 +165,28 @@ export class SourceSnapshot {
         { sqlstate: f.sqlstate, table: `${spec.schema}.${spec.table}` },
         { cause: e },
       );
+    }
+  }
+
+  /**
+   * Streams the bytes of `copy` (a `COPY (…) TO STDOUT` of PrivaCI's own SQL) from the snapshot, on a
+   * connection of its own that ends with the stream. Not on {@link SourceSnapshot.sql}: a COPY that fills
+   * postgres.js's stream pauses that connection's socket, and a reply after it may then never be read.
+   */
+  async copyOut(name: string, copy: string): Promise<ReadableStream<Uint8Array>> {
+    const client = openClient(this.#url, { name: `privaci ${name}`, fetchTypes: false });
+    this.#open.add(client);
+    const release = async () => {
+      this.#open.delete(client);
+      await client.end({ timeout: 0 }).catch(() => {});
+    };
+    try {
+      await client.unsafe("begin isolation level repeatable read read only");
+      await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
+      return readableToWeb(await client.unsafe(copy).readable(), { onDone: release });
+    } catch (e) {
+      await release();
+      throw e;
     }
   }
 

@@ -20,7 +20,7 @@ import { planTables } from "./plan.ts";
 import { bindRule, checkColumn } from "./bind.ts";
 import { suggestStrategy } from "./suggest.ts";
 import { foreignKeyIssues, uniquenessWarnings } from "./consistency.ts";
-import { planSubset, type SubsetFilter, type SubsetPlan } from "../subset/plan.ts";
+import { planSubset, type SubsetFilter, type SubsetPlan, type SubsetRows } from "../subset/plan.ts";
 
 /** A planned run with its maskers built. */
 export interface Prepared {
@@ -34,6 +34,8 @@ export interface Prepared {
   copied: TablePlan[];
   /** Each table's part of the policy's `subset:` (its filter is the table plan's `where`); empty without one. */
   subset: SubsetFilter[];
+  /** The query of every filtered table's kept rows (the closure, computed once); `null` without a subset. */
+  subsetRows: SubsetRows | null;
   /** A fingerprint of the policy key (not the key), or "no-key". */
   keyFingerprint: string;
   /** What happens to large objects: none copied, copied as they are, or their bytes masked. */
@@ -96,6 +98,7 @@ export async function prepare(
   return {
     keyFingerprint,
     subset: subset.filters,
+    subsetRows: subset.rows,
     catalog,
     plan,
     maskers,
@@ -118,9 +121,11 @@ export async function applySubset(
   src: PolicySource,
   source: postgres.Sql,
   options: { catalog: Catalog; plan: Plan; keyring: Keyring | null },
-): Promise<Pick<SubsetPlan, "filters" | "diagnostics" | "expressions">> {
+): Promise<SubsetPlan> {
   const { policy } = src;
-  if (policy.subset === undefined) return { filters: [], expressions: new Map(), diagnostics: [] };
+  if (policy.subset === undefined) {
+    return { filters: [], expressions: new Map(), rows: null, diagnostics: [] };
+  }
   const { catalog, plan, keyring } = options;
   // The samples' key is derived from the policy key, so another key draws another sample.
   const salt = keyring

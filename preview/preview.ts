@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { ONE_STATEMENT } from "../pg/connect.ts";
 import type { LoadedPolicy } from "../config/load.ts";
 import { RunSession } from "../execute/session.ts";
 import { decodeRows, encodeRows } from "../pg/copy_text.ts";
@@ -79,6 +80,8 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     });
   }
   const out: PreviewTable[] = [];
+  // Every table's subset count comes from one query (the closure computed once), made when first needed.
+  let counts: Map<string, number> | undefined;
   for (const t of tables) {
     const columns = prepared.maskers.get(t.name)!;
     const list = t.columns.map((c) =>
@@ -88,6 +91,8 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     const where = t.where ? ` where ${t.where}` : "";
     const source = await sql.unsafe(
       `select ${list} from ${fromTable(t.info)}${where} limit ${rows}`,
+      [],
+      ONE_STATEMENT,
     )
       .values() as Cell[][];
     const masked = decodeRows(
@@ -108,7 +113,10 @@ export async function preview(src: LoadedPolicy, options: PreviewOptions = {}): 
     const subset = part && {
       role: part.role,
       rule: part.rule,
-      rows: (await countSubset(sql, prepared.catalog, [part])).get(t.name) ?? null,
+      rows: (counts ??= prepared.subsetRows ? await countSubset(sql, prepared.subsetRows) : new Map()).get(
+        t.name,
+      ) ??
+        null,
     };
     out.push({
       table: t.name,

@@ -109,6 +109,7 @@ ${
     failuresList(run)
   }<table id="run-tables"><thead><tr><th>table</th><th>status</th><th>rows</th><th>read</th><th>written</th><th>time</th><th>strategy per masked column</th><th>kept</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
+${subsetTable(run)}
 <p>Skipped (no rows copied): ${
     skipped.length ? skipped.map((s) => `<code>${e(s)}</code>`).join(", ") : "none"
   }</p>
@@ -120,6 +121,19 @@ ${
       : ""
   }
 </section>`;
+}
+
+/** A subset run's plan: per table the filter applied, which rows and why, expected and copied rows. */
+function subsetTable(run: RunReport): string {
+  if (!run.subset) return "";
+  const rows = run.subset.map((x) =>
+    `<tr data-table="${e(x.table)}"><td>${e(x.table)}</td><td>${e(x.role)}</td><td>${
+      e(x.rule)
+    }</td><td class="n">${x.estimatedRows ?? "-"}</td><td class="n">${x.copiedRows}</td></tr>`
+  );
+  return `<h3>Subset</h3><p class="muted">Each table's filter: root (the policy's rule), child (rows referencing kept rows), parent (rows kept rows reference), connected (rows whose every reference is kept), whole (not in the subset). Expected rows are the kept rows counted in the snapshot before the load (the catalog's estimate for a table copied whole).</p>
+<table id="run-subset"><thead><tr><th>table</th><th>filter</th><th>rows kept</th><th>expected rows</th><th>copied rows</th></tr></thead>
+<tbody>${rows.join("\n")}</tbody></table>`;
 }
 
 function planSection(v: VerifyReport): string {

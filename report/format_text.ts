@@ -91,6 +91,18 @@ export function formatText(report: RunReport): string {
           : "not loaded since"),
     );
   }
+  if (report.subset) {
+    const width = Math.max(...report.subset.map((x) => x.table.length));
+    const role = Math.max(...report.subset.map((x) => x.role.length));
+    out.push(
+      "subset (expected rows → copied):",
+      ...report.subset.map((x) =>
+        `  ${x.table.padEnd(width)}  ${x.role.padEnd(role)}  ${x.rule}  (${
+          x.estimatedRows ?? "?"
+        } → ${x.copiedRows})`
+      ),
+    );
+  }
   const found = formatDiagnostics(report.diagnostics, { code: true });
   if (found) out.push(found);
   if (report.error) out.push(`error ${report.error.code}: ${report.error.message}`);

@@ -30,6 +30,30 @@ export interface TableReport {
   kept: number;
 }
 
+/**
+ * One copied table's part of a subset run: the filter applied, which rows it keeps and why, and how many
+ * rows that meant before the load and after it.
+ */
+export interface SubsetTableReport {
+  /** `schema.table`. */
+  table: string;
+  /**
+   * The filter: `root` (the policy's root rule), `child` (rows referencing kept rows), `parent` (rows kept
+   * rows reference), `connected` (rows whose every reference is kept), `whole` (not in the subset).
+   */
+  role: "root" | "child" | "parent" | "connected" | "whole";
+  /** Which rows, in words: `where id % 10 = 0`, `rows referencing kept rows of public.customers`, … */
+  rule: string;
+  /**
+   * Rows expected before the load: for a filtered table its kept rows, counted in the run's snapshot;
+   * for a table copied whole, the catalog's estimate; `null` when not known (a resumed run that had no
+   * filtered table left to load).
+   */
+  estimatedRows: number | null;
+  /** Rows written to the target by this run. */
+  copiedRows: number;
+}
+
 /** The whole run's outcome, written whether the run succeeded or failed. */
 export interface RunReport {
   /** The PrivaCI version that wrote the report. */
@@ -71,6 +95,8 @@ export interface RunReport {
   snapshot: string;
   /** True exactly when `status` is `done`. */
   ok: boolean;
+  /** Set for a run with a `subset:`: every copied table's part of it, in plan order. */
+  subset?: SubsetTableReport[];
   /** Every table the run planned, in plan order. */
   tables: TableReport[];
   /** Sequences whose values were set in the target. */

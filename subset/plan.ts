@@ -12,19 +12,13 @@ import type { Subset } from "../config/schema.ts";
 import { didYouMean } from "../config/diagnostics.ts";
 import type { Catalog } from "../pg/introspect.ts";
 import { fromTable, quoteIdent } from "../pg/source.ts";
+import { ONE_STATEMENT } from "../pg/connect.ts";
 import { pgErrorFields } from "../pg/server_error.ts";
 import { type Edge, type Locate, subsetEdges } from "./edges.ts";
 import { notNullCycles, subsetGraph } from "./graph.ts";
-import { type SubsetFilter, subsetFilters } from "./sql.ts";
+import { type SubsetFilter, subsetFilters, type SubsetRows, subsetRows } from "./sql.ts";
 
-export type { SubsetFilter, SubsetRole } from "./sql.ts";
-
-/**
- * Sends a query with the extended protocol, which takes one statement: a policy's SQL cannot end it and
- * run another on the source. postgres.js uses the simple protocol for a query without parameters unless
- * told (`simple: false`, an option its types do not list).
- */
-const ONE_STATEMENT = { prepare: false, simple: false } as postgres.UnsafeQueryOptions;
+export type { SubsetFilter, SubsetRole, SubsetRows } from "./sql.ts";
 
 /** What {@link planSubset} needs besides the subset. */
 export interface SubsetPlanOptions {
@@ -47,6 +41,8 @@ export interface SubsetPlan {
   filters: SubsetFilter[];
   /** Per table, SQL read in place of its cut references (`dangling: null`): NULL where the row is not kept. */
   expressions: Map<string, Record<string, string>>;
+  /** Every filtered table's kept rows in one query; `null` when there is an error. */
+  rows: SubsetRows | null;
   diagnostics: Diagnostic[];
 }
 
@@ -117,7 +113,7 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
   });
   const edges = subsetEdges(subset, catalog, at);
   diagnostics.push(...edges.diagnostics);
-  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), diagnostics };
+  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), rows: null, diagnostics };
 
   const graph = subsetGraph(subset, options.copied, edges.edges);
   const inSubset = new Set([...graph.reached, ...graph.connected]);
@@ -139,12 +135,17 @@ export async function planSubset(subset: Subset, options: SubsetPlanOptions): Pr
       `${table} is part of the subset, so its rows are chosen by 'subset:' — a 'where:' of its own would break the references into or out of it; remove it, or make it a root: subset.roots.${table}: { where: … }`,
     );
   }
-  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), diagnostics };
+  if (diagnostics.length > 0) return { filters: [], expressions: new Map(), rows: null, diagnostics };
   const filters = subsetFilters(subset, graph, catalog, options.salt);
   const where = new Map(options.filtered);
   for (const f of filters) if (f.where !== undefined) where.set(f.table, f.where);
   const cuts = edges.edges.filter((e) => e.cut && copied.has(e.child));
-  return { filters, expressions: cutExpressions(cuts, { catalog, copied, where }), diagnostics };
+  return {
+    filters,
+    expressions: cutExpressions(cuts, { catalog, copied, where }),
+    rows: subsetRows(subset, graph, catalog, options.salt),
+    diagnostics,
+  };
 }
 
 /**
@@ -174,25 +175,18 @@ function cutExpressions(
 }
 
 /**
- * The rows each filtered table would copy, counted by the source in the snapshot (each count computes
- * the closure once). Tables copied whole are left out.
+ * The rows each filtered table would copy, counted by the source in the snapshot: one query, which
+ * computes the closure once for every table. Tables copied whole are left out.
  */
-export async function countSubset(
-  sql: postgres.Sql,
-  catalog: Catalog,
-  filters: readonly SubsetFilter[],
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const f of filters) {
-    if (f.where === undefined) continue;
-    const info = catalog.tables.get(f.table)!;
-    const [{ n }] = await sql.unsafe<{ n: string }[]>(
-      `select count(*)::text as n from ${fromTable(info)} where ${f.where}`,
-      [],
-      ONE_STATEMENT,
-    );
-    counts.set(f.table, Number(n));
-  }
+export async function countSubset(sql: postgres.Sql, rows: SubsetRows): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(rows.tables.map((t) => [t, 0]));
+  if (rows.tables.length === 0) return counts;
+  const found = await sql.unsafe<{ t: number; n: string }[]>(
+    `select t, count(*)::text as n from (${rows.sql}) c group by t`,
+    [],
+    ONE_STATEMENT,
+  );
+  for (const { t, n } of found) counts.set(rows.tables[t], Number(n));
   return counts;
 }
 

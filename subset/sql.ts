@@ -12,8 +12,10 @@
  * the rows already found, so cycles end. Connected tables keep the rows not in `privaci_bad`: rows with a
  * reference to a reached row that is not kept, and the rows referencing those, recursively.
  *
- * Every table's filter repeats the whole query: a table's read computes the closure once, in the
- * snapshot every other table is read from, so all reads agree.
+ * Every table's filter repeats the whole query, so a filter alone costs one closure: it serves where one
+ * table is looked at (a dry run's or `verify`'s count, `preview`). A run instead computes the closure
+ * once, with {@link subsetRows}: one query for the kept rows' addresses of every filtered table, in the
+ * snapshot every table is read from, so all reads agree (kept.ts holds its result).
  *
  * @module
  */
@@ -34,6 +36,20 @@ export interface SubsetFilter {
   rule: string;
   /** The `WHERE` body selecting its rows; absent for a table copied whole. */
   where?: string;
+}
+
+/**
+ * The kept rows of every filtered table in one query, the closure computed once: `(t, r, id)` rows (append
+ * `order by t, r, id` to have them sorted), where `tables[t]` names the table, `r` is the row's `tableoid` and `id` its `ctid` in the snapshot.
+ */
+export interface SubsetRows {
+  sql: string;
+  tables: string[];
+}
+
+/** Builds the query of every filtered table's kept rows (see {@link SubsetRows}). */
+export function subsetRows(subset: Subset, graph: SubsetGraph, catalog: Catalog, salt: string): SubsetRows {
+  return new SubsetSql(subset, graph, catalog, salt).rows();
 }
 
 /** Builds every copied table's filter. `salt` keys the `percent` samples (hex; derived from the policy key). */
@@ -100,6 +116,23 @@ class SubsetSql {
       };
     }
     return { table, role: "whole", rule: "every row" };
+  }
+
+  /** See {@link SubsetRows}. */
+  rows(): SubsetRows {
+    const g = this.#graph;
+    const tables = [...this.#index.keys()];
+    if (tables.length === 0) return { sql: "", tables };
+    const connected = [...g.connected].sort().map((t) =>
+      `select ${this.#i(t)}, x.tableoid, x.ctid from ${this.#from(t)} x where not exists` +
+      ` (select 1 from privaci_bad b where b.t = ${this.#i(t)} and b.r = x.tableoid and b.id = x.ctid)`
+    );
+    const ctes = connected.length > 0 ? `${this.kept()}, ${this.bad()}` : this.kept();
+    const parts = [`select distinct t, r, id from privaci_kept`, ...connected];
+    return {
+      sql: `with recursive ${ctes} select t, r, id from (${parts.join(" union all ")}) s(t, r, id)`,
+      tables,
+    };
   }
 
   /** The recursive query of the kept rows. */

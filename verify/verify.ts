@@ -12,6 +12,7 @@ import { introspect } from "../pg/introspect.ts";
 import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
 import { applySubset } from "../plan/prepare.ts";
+import { countSubset } from "../subset/plan.ts";
 import { planTables, type PolicySource, type TablePlan } from "../plan/plan.ts";
 import { RunSession } from "../execute/session.ts";
 import { builtinStrategies } from "../strategies/builtins.ts";
@@ -117,7 +118,11 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
     });
     const checked = await phase(
       "integrity",
-      () => integrity(source, target, present, catalog, targetCatalog),
+      async () =>
+        integrity(source, target, present, catalog, targetCatalog, {
+          // Every subset table's count from one query: the closure computed once.
+          counts: subset.rows ? await countSubset(source, subset.rows) : new Map(),
+        }),
     );
     const kAnon = await phase("k-anonymity", async () => {
       const out = [];

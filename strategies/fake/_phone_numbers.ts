@@ -83,13 +83,21 @@ const THREE_DIGIT = new Set([
   "99",
 ]);
 
+/** The country code length by its first two digits as a number (0–99): 2 or 3 (2 when unknown). */
+const CODE_LENGTH = Uint8Array.from(
+  { length: 100 },
+  (_, n) => THREE_DIGIT.has(String(n).padStart(2, "0")) ? 3 : 2,
+);
+
 /** Digits of the country code at the start of `digits` (those after a `+`): 1, 2 or 3 (2 when unknown). */
 export function countryCodeLength(digits: string): number {
-  const first = digits[0];
-  if (first === "1" || first === "7") return 1;
-  const two = digits.slice(0, 2);
-  if (TWO_DIGIT.has(two)) return 2;
-  return THREE_DIGIT.has(two) ? 3 : 2;
+  // By character codes and a table rather than a two-character slice and a set: it runs per value.
+  const first = digits.charCodeAt(0);
+  if (first === 49 || first === 55) return 1; // 1, 7
+  const d0 = first - 48, d1 = digits.charCodeAt(1) - 48;
+  // Fewer than two digits (NaN above) or other characters name no known code.
+  if (!(d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9)) return 2;
+  return CODE_LENGTH[d0 * 10 + d1];
 }
 
 /**
@@ -103,14 +111,19 @@ export interface PhoneRule {
   low2: number;
 }
 
+// The few rules there are, made once: a rule is asked for every value masked.
+const NANP_PLUS: PhoneRule = Object.freeze({ zero: -1, low: 1, low2: 4 });
+const NANP_BARE: PhoneRule = Object.freeze({ zero: -1, low: 0, low2: 3 });
+const ZERO_AT: readonly PhoneRule[] = [0, 1, 2, 3].map((zero) => Object.freeze({ zero, low: -1, low2: -1 }));
+
 /** The {@link PhoneRule} of a number. */
 export function phoneRule(prefix: string, digits: string): PhoneRule {
   if (prefix === "+") {
     const cc = countryCodeLength(digits);
-    return cc === 1 && digits[0] === "1" ? { zero: -1, low: 1, low2: 4 } : { zero: cc, low: -1, low2: -1 };
+    return cc === 1 && digits.charCodeAt(0) === 49 ? NANP_PLUS : ZERO_AT[cc];
   }
-  if (prefix === "0") return { zero: 1, low: -1, low2: -1 };
-  return digits.length === 10 ? { zero: -1, low: 0, low2: 3 } : { zero: 0, low: -1, low2: -1 };
+  if (prefix === "0") return ZERO_AT[1];
+  return digits.length === 10 ? NANP_BARE : ZERO_AT[0];
 }
 
 /**
@@ -118,14 +131,19 @@ export function phoneRule(prefix: string, digits: string): PhoneRule {
  * (read in place, without joining the strings).
  */
 export function phoneClass(rule: PhoneRule, head: string, tail: string): number {
-  const at = (i: number) =>
-    i < 0 ? -1 : i < head.length ? head.charCodeAt(i) : tail.charCodeAt(i - head.length);
-  const zero = at(rule.zero) === 48 ? 1 : 0;
-  const low = (i: number) => {
-    const c = at(i);
-    return c === 48 || c === 49 ? 1 : 0;
-  };
-  return rule.zero >= 0 ? zero : low(rule.low) * 2 + low(rule.low2);
+  if (rule.zero >= 0) return digitAt(rule.zero, head, tail) === 48 ? 1 : 0;
+  return lowAt(rule.low, head, tail) * 2 + lowAt(rule.low2, head, tail);
+}
+
+/** The code of digit `i` of `head + tail` (NaN past its end, -1 for no place). */
+function digitAt(i: number, head: string, tail: string): number {
+  return i < 0 ? -1 : i < head.length ? head.charCodeAt(i) : tail.charCodeAt(i - head.length);
+}
+
+/** 1 when digit `i` of `head + tail` is 0 or 1, else 0. */
+function lowAt(i: number, head: string, tail: string): number {
+  const c = digitAt(i, head, tail);
+  return c === 48 || c === 49 ? 1 : 0;
 }
 
 /**

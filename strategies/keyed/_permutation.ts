@@ -18,18 +18,6 @@ import { type Prf, Rng } from "./_prf.ts";
 
 const TABLE_MAX = 4096;
 const ROUNDS = 8;
-/**
- * Widest domain whose round functions are cached: halves of at most 2^16, so values fit 16 bits and a
- * table takes at most 1 MiB (8 × 2^16 × 2 bytes; 512 KiB for 10^9). The smaller the table, the more
- * of it stays in the CPU cache: the lookups were the largest cost of fake.ssn once cached.
- */
-const CACHE_BITS = 32;
-/**
- * A table entry not computed yet. A round value can be 0xffff only when a half has 2^16 values; such
- * an entry is then simply computed each time it is asked.
- */
-const UNKNOWN = 0xffff;
-
 /** A keyed bijection of `[0, n)`. */
 export class IntegerPermutation {
   readonly size: number;
@@ -37,18 +25,9 @@ export class IntegerPermutation {
   #tweak: number;
   #table: Uint32Array | null = null;
   #lowBits = 0;
-  #lowSize = 0;
   #highSize = 0;
   #nHi: number;
   #nLo: number;
-  /**
-   * The round functions' values, filled as they are first needed ({@link UNKNOWN} = not yet): the
-   * even rounds' over every low half, then the odd rounds' over every high half. Only for domains of
-   * at most {@link CACHE_BITS} bits, where the halves are few enough that a column of many values asks
-   * the same round inputs again and again.
-   */
-  #cache: Uint16Array | null = null;
-  #bits = 0;
 
   /**
    * @param prf the keyed PRF.
@@ -81,9 +60,7 @@ export class IntegerPermutation {
       this.#table = table;
     } else {
       const bits = Math.ceil(Math.log2(n));
-      this.#bits = bits;
       this.#lowBits = bits >> 1;
-      this.#lowSize = 2 ** this.#lowBits;
       this.#highSize = 2 ** (bits - this.#lowBits);
     }
   }
@@ -91,45 +68,17 @@ export class IntegerPermutation {
   /** The image of `x`, which must be an integer in `[0, size)`. */
   permute(x: number): number {
     if (this.#table !== null) return this.#table[x];
-    do x = this.#feistel(x); while (x >= this.size);
-    return x;
-  }
-
-  #feistel(x: number): number {
-    const ls = this.#lowSize, hs = this.#highSize;
-    let high = Math.floor(x / ls);
-    let low = x - high * ls;
-    if (this.#bits <= CACHE_BITS) {
-      const cache = this.#cache ??= new Uint16Array((ROUNDS / 2) * (ls + hs)).fill(UNKNOWN);
-      const odd = (ROUNDS / 2) * ls;
-      for (let round = 0; round < ROUNDS; round += 2) {
-        let at = (round >> 1) * ls + low;
-        let f = cache[at];
-        if (f === UNKNOWN) f = cache[at] = this.#round(round, low, hs);
-        high = (high + f) & (hs - 1);
-        at = odd + (round >> 1) * hs + high;
-        f = cache[at];
-        if (f === UNKNOWN) f = cache[at] = this.#round(round + 1, high, ls);
-        low = (low + f) & (ls - 1);
-      }
-      return high * ls + low;
-    }
-    for (let round = 0; round < ROUNDS; round += 2) {
-      // Each half in turn gets a keyed function of the other added to it: each step is invertible.
-      high = (high + this.#round(round, low, hs)) & (hs - 1);
-      low = (low + this.#round(round + 1, high, ls)) & (ls - 1);
-    }
-    return high * ls + low;
-  }
-
-  /**
-   * The keyed function of round `round` of one half, reduced modulo the other half's size. The sizes
-   * are powers of two up to 2^26, so the reductions are masks: the same values as `%`, without the
-   * floating-point modulo V8 uses for a uint32 above 2^31.
-   */
-  #round(round: number, half: number, size: number): number {
-    return this.#prf.words(this.#tweak | (this.#nHi << 12) | (round << 8), half, this.#nLo, 0x66656973) &
-      (size - 1);
+    // Each round adds `words(tweak | nHi << 12 | round << 8, other half, nLo, "feis")`, masked to its
+    // half, to one half; the rounds and the cycle walk run in WebAssembly in one call. (Tables of the
+    // round values for domains up to 2^32 were slower: eight dependent lookups into up to 1 MiB each.)
+    return this.#prf.sip.feistel(
+      x,
+      this.size,
+      this.#lowBits,
+      this.#highSize - 1,
+      this.#tweak | (this.#nHi << 12),
+      this.#nLo,
+    );
   }
 }
 
@@ -229,54 +178,17 @@ export class DigitPermutation {
     }
     // 16–30 digits: an alternating Feistel network over the two decimal halves (each ≤ 15 digits),
     // adding a keyed function of one half to the other modulo its size.
+    // Each round's function of a half is its hash as a 53-bit number (top 21 bits over the low 32)
+    // modulo the other half's size; the 8 rounds run in WebAssembly in one call.
     const a = n >> 1, b = n - a;
-    const ma = 10 ** a, mb = 10 ** b, ia = 1 / ma, ib = 1 / mb;
-    let x = Number(digits.slice(0, a)), y = Number(digits.slice(a));
-    const prf = this.#prf;
-    for (let round = 0; round < ROUNDS; round += 2) {
-      const fy = prf.words(
-        this.#tweak | (round << 8) | (n << 16),
-        y >>> 0,
-        high32(y),
-        0x64696769,
-      );
-      x = addMod(x, uint53Mod(prf.hi >>> 11, fy, ma, ia), ma);
-      const fx = prf.words(
-        this.#tweak | ((round + 1) << 8) | (n << 16),
-        x >>> 0,
-        high32(x),
-        0x64696769,
-      );
-      y = addMod(y, uint53Mod(prf.hi >>> 11, fx, mb, ib), mb);
-    }
-    return String(x).padStart(a, "0") + String(y).padStart(b, "0");
+    const sip = this.#prf.sip;
+    const x = sip.decimal(
+      Number(digits.slice(0, a)),
+      Number(digits.slice(a)),
+      10 ** a,
+      10 ** b,
+      this.#tweak | (n << 16),
+    );
+    return String(x).padStart(a, "0") + String(sip.decimalY).padStart(b, "0");
   }
-}
-
-// Floating-point `%` is a call to fmod in V8, and #block took two per round (15% of fake.iban's
-// profile); a division is slow too. These give the same exact results with a multiplication by the
-// inverse, a subtraction and a correction.
-
-/**
- * `(hi * 2^32 + lo) % m` for `hi` < 2^21, `lo` < 2^32, an integer `m` in [2, 2^50] and `inv` = 1 / m.
- */
-function uint53Mod(hi: number, lo: number, m: number, inv: number): number {
-  const n = hi * 4294967296 + lo;
-  // Past 2^53 - m the product below could round; that corner keeps the exact fmod.
-  if (n >= 9007199254740992 - m) return n % m;
-  // n * inv is within 2^-51 of n / m relatively, i.e. less than 2/m: the quotient is off by at most
-  // one either way, and q * m <= n + m stays exact.
-  const r = n - Math.floor(n * inv) * m;
-  return r < 0 ? r + m : r >= m ? r - m : r;
-}
-
-/** `Math.floor(x / 2^32)` for a non-negative integer `x`, without a division when it is 0. */
-function high32(x: number): number {
-  return x < 4294967296 ? 0 : Math.floor(x / 4294967296);
-}
-
-/** `(x + f) % m` for `x` and `f` in `[0, m)`. */
-function addMod(x: number, f: number, m: number): number {
-  const s = x + f;
-  return s >= m ? s - m : s;
 }

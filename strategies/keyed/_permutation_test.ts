@@ -18,8 +18,7 @@ Deno.test("IntegerPermutation is a bijection of [0, n) for table and Feistel siz
   }
 });
 
-Deno.test("IntegerPermutation gives the same images before and after its round table fills", () => {
-  // 2^32: halves of 2^16 values, the widest cached domain (where a round value can be 0xffff).
+Deno.test("IntegerPermutation gives the same images asked twice, in any order, by one or two instances", () => {
   for (const size of [2 ** 32, 1_000_000_000]) {
     const p = new IntegerPermutation(new Prf(KEY_A), { size, tweak: 5 });
     const points = Array.from({ length: 50_000 }, (_, i) => Math.floor((i * 2654435761) % size));
@@ -97,4 +96,81 @@ Deno.test("Permutation64 and Permutation128 map distinct inputs to distinct outp
   }
   assert.equal(s64.size, 20_000);
   assert.equal(s128.size, 20_000);
+});
+
+/** IntegerPermutation's network one `Prf.words` call a round, as written before it ran in WebAssembly. */
+function referenceWalk(prf: Prf, size: number, tweak: number, x: number): number {
+  const bits = Math.ceil(Math.log2(size)), lowBits = bits >> 1;
+  const ls = 2 ** lowBits, hs = 2 ** (bits - lowBits);
+  const nHi = Math.floor(size / 4294967296), nLo = size >>> 0;
+  const round = (r: number, half: number, mod: number) =>
+    prf.words(tweak | (nHi << 12) | (r << 8), half, nLo, 0x66656973) & (mod - 1);
+  do {
+    let high = Math.floor(x / ls), low = x - high * ls;
+    for (let r = 0; r < 8; r += 2) {
+      high = (high + round(r, low, hs)) & (hs - 1);
+      low = (low + round(r + 1, high, ls)) & (ls - 1);
+    }
+    x = high * ls + low;
+  } while (x >= size);
+  return x;
+}
+
+/** DigitPermutation's 16–30 digit network in plain arithmetic (exact `%` on safe integers). */
+function referenceBlock(prf: Prf, tweak: number, digits: string): string {
+  const n = digits.length, a = n >> 1, b = n - a;
+  const ma = 10 ** a, mb = 10 ** b;
+  let x = Number(digits.slice(0, a)), y = Number(digits.slice(a));
+  const f = (r: number, v: number, m: number) => {
+    const lo = prf.words(tweak | (r << 8) | (n << 16), v >>> 0, Math.floor(v / 4294967296), 0x64696769);
+    return Number((BigInt(prf.hi >>> 11) * 4294967296n + BigInt(lo)) % BigInt(m));
+  };
+  for (let r = 0; r < 8; r += 2) {
+    x = (x + f(r, y, ma)) % ma;
+    y = (y + f(r + 1, x, mb)) % mb;
+  }
+  return String(x).padStart(a, "0") + String(y).padStart(b, "0");
+}
+
+Deno.test("IntegerPermutation's WebAssembly walk gives the images of the network round by round", () => {
+  const prf = new Prf(KEY_A);
+  for (
+    const size of [
+      4097,
+      65_536,
+      10 ** 7,
+      10 ** 8,
+      10 ** 9,
+      2 ** 32,
+      2 ** 32 + 1,
+      10 ** 10,
+      10 ** 12,
+      99_999_999_999_999,
+      10 ** 14,
+      2 ** 47,
+      10 ** 15,
+      2 ** 52,
+    ]
+  ) {
+    const p = new IntegerPermutation(prf, { size, tweak: 0x48 });
+    for (let i = 0; i < 2_000; i++) {
+      const x = Math.floor(((i * 2654435761) % 1_000_003) / 1_000_003 * size);
+      assert.equal(p.permute(x), referenceWalk(prf, size, 0x48, x), `image of ${x} for size ${size}`);
+    }
+    assert.equal(p.permute(size - 1), referenceWalk(prf, size, 0x48, size - 1), `last point of ${size}`);
+  }
+});
+
+Deno.test("DigitPermutation's WebAssembly rounds give the 16-30 digit images of the network", () => {
+  const prf = new Prf(KEY_B);
+  const p = new DigitPermutation(prf, 0x4c);
+  for (let length = 16; length <= 30; length++) {
+    for (let i = 0; i < 300; i++) {
+      let digits = "";
+      for (let k = 0; k < length; k++) digits += String((i * 7 + k * k * 13 + (i >> k % 5)) % 10);
+      if (i === 0) digits = "9".repeat(length);
+      if (i === 1) digits = "0".repeat(length);
+      assert.equal(p.permute(digits), referenceBlock(prf, 0x4c, digits), `${length} digits`);
+    }
+  }
 });

@@ -21,6 +21,11 @@ export class Prf {
     this.#sip = new SipHash24(key);
   }
 
+  /** The SipHash under this PRF's key: the keyed permutations run their rounds through it. */
+  get sip(): SipHash24 {
+    return this.#sip;
+  }
+
   /** PRF of `tweak` (0–255) followed by the UTF-8 bytes of `s`; returns the low 32 bits, sets `hi`. */
   string(tweak: number, s: string): number {
     const n = s.length;

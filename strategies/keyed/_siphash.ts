@@ -26,17 +26,20 @@
  * @module
  */
 
-import { INPUT, RESULT, SIPHASH_MODULE, STATE } from "./_siphash_wasm.ts";
+import { DECIMAL_Y, INPUT, RESULT, SIPHASH_MODULE, STATE } from "./_siphash_wasm.ts";
 
 interface SipExports {
   words(w0: number, w1: number, w2: number, w3: number): number;
   bytes(length: number): number;
+  feistel(x: number, size: number, lowBits: number, highMask: number, tweak: number, nLo: number): number;
+  decimal(x: number, y: number, mx: number, my: number, tweak: number): number;
   memory: WebAssembly.Memory;
 }
 
 const sip = new WebAssembly.Instance(SIPHASH_MODULE, {}).exports as unknown as SipExports;
-const wasmWords = sip.words, wasmBytes = sip.bytes;
+const wasmWords = sip.words, wasmBytes = sip.bytes, wasmFeistel = sip.feistel, wasmDecimal = sip.decimal;
 let heap32 = new Int32Array(sip.memory.buffer);
+let heap64 = new Float64Array(sip.memory.buffer);
 let input = new Uint8Array(sip.memory.buffer, INPUT);
 /** Input bytes that fit (the `buffer` getter of a Memory is too slow to ask on every call). */
 let room = input.length - 8;
@@ -53,6 +56,7 @@ function reserve(length: number): void {
   sip.memory.grow(Math.ceil((length - room) / 65536));
   // Growing detaches the old buffer: the views are made anew.
   heap32 = new Int32Array(sip.memory.buffer);
+  heap64 = new Float64Array(sip.memory.buffer);
   input = new Uint8Array(sip.memory.buffer, INPUT);
   room = input.length - 8;
   loaded = null;
@@ -124,6 +128,35 @@ export class SipHash24 {
   hashWords(w0: number, w1: number, w2: number, w3: number): number {
     this.#load();
     return wasmWords(w0, w1, w2, w3) >>> 0;
+  }
+
+  /**
+   * The binary Feistel network of `IntegerPermutation` (`_permutation.ts`) under this key, cycle-walked
+   * into `[0, size)`: each of its 8 rounds adds `hashWords(tweak | round << 8, half, nLo, "feis")` to
+   * the other half, masked to it. One call instead of a call per round.
+   *
+   * @param x the point, below `size` (< 2^53).
+   * @param lowBits bits of the low half; `highMask` is 2^(high half's bits) − 1.
+   */
+  feistel(x: number, size: number, lowBits: number, highMask: number, tweak: number, nLo: number): number {
+    this.#load();
+    return wasmFeistel(x, size, lowBits, highMask, tweak, nLo);
+  }
+
+  /**
+   * The decimal Feistel network of `DigitPermutation` (`_permutation.ts`) under this key over the halves
+   * `x` < `mx` and `y` < `my` (below 2^50): each of its 8 rounds adds the 53-bit number of
+   * `hashWords(tweak | round << 8, other half's low and high words, "digi")` to a half, modulo its size.
+   * Returns the new `x`; read the new `y` from {@link SipHash24.decimalY} right after.
+   */
+  decimal(x: number, y: number, mx: number, my: number, tweak: number): number {
+    this.#load();
+    return wasmDecimal(x, y, mx, my, tweak);
+  }
+
+  /** The second half of the last {@link SipHash24.decimal} of this thread. */
+  get decimalY(): number {
+    return heap64[DECIMAL_Y >> 3];
   }
 
   #load(): void {

@@ -12,6 +12,7 @@ import {
 } from "./_ner_features.ts";
 import { modelFrom, nerModel, personProbabilities } from "./_ner_model.ts";
 import { NER_WEIGHTS } from "./_ner_weights.ts";
+import { NER_THRESHOLDS } from "./_ner_thresholds.ts";
 import { tokenize } from "./_tokens.ts";
 
 const TEXTS = [
@@ -72,4 +73,11 @@ Deno.test("modelFrom() refuses weights trained on another feature version", () =
     () => modelFrom({ ...NER_WEIGHTS, featureVersion: NER_WEIGHTS.featureVersion + 1 }),
     RangeError,
   );
+});
+
+Deno.test("NER_THRESHOLDS match the shipped weights' tuned thresholds", () => {
+  assert.deepEqual(NER_THRESHOLDS, {
+    threshold: NER_WEIGHTS.threshold,
+    postsThreshold: NER_WEIGHTS.postsThreshold,
+  });
 });

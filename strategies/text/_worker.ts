@@ -9,6 +9,8 @@ import { type DetectOptions, detectSpans } from "./detect.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { type DetectMessage, type InitMessage, packSpans } from "./_protocol.ts";
 import type { Span } from "./entities.ts";
+import { detected } from "./_collect.ts";
+import { garbageCollector } from "../../core/collector.ts";
 
 let options: DetectOptions | null = null;
 
@@ -26,6 +28,9 @@ self.onmessage = (event: MessageEvent<InitMessage | DetectMessage>) => {
       };
       gazetteer();
       detectSpans("Warm up with Maria Rossi in Berlin", options);
+      // Loading leaves the parsed word-list sources and compromise's set-up garbage in the old generation,
+      // which V8 would keep until the heap grows past it: one full collection drops it before the first batch.
+      garbageCollector()?.();
       self.postMessage({ type: "ready" });
     } catch (e) {
       self.postMessage({ type: "error", message: (e as Error).message });
@@ -46,6 +51,7 @@ self.onmessage = (event: MessageEvent<InitMessage | DetectMessage>) => {
     self.postMessage({ type: "spans", id: msg.id, counts, data }, {
       transfer: [counts.buffer as ArrayBuffer, data.buffer as ArrayBuffer],
     });
+    detected(msg.texts);
   } catch (e) {
     self.postMessage({ type: "error", id: msg.id, message: (e as Error).message });
   }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Entity, Span } from "./entities.ts";
+import { detected } from "./_collect.ts";
 import { type InitMessage, type SpansMessage, unpackSpans, type WorkerReply } from "./_protocol.ts";
 
 /** How to build a {@link DetectorPool}. */
@@ -138,9 +139,11 @@ export class DetectorPool {
         threshold: o.threshold,
         knownNames: o.knownNames?.length ? new Set(o.knownNames) : undefined,
       };
-      return texts.map((t, i) =>
+      const spans = texts.map((t, i) =>
         t === null ? [] : detectSpans(t, opts, names?.[i]?.length ? new Set(names[i]) : undefined)
       );
+      detected(texts);
+      return spans;
     }
     const cuts = sliceByLength(texts, this.#slots.length);
     const parts = await Promise.all(

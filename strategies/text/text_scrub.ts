@@ -13,7 +13,7 @@ import type { BatchContext, Cell, ColumnMasker, StrategyDefinition, StrategyInit
 import { DEFAULT_ENTITIES, ENTITIES, type Entity } from "./entities.ts";
 import { rowNameSet } from "./row_names.ts";
 import { defaultDetectorWorkers, DetectorPool } from "./pool.ts";
-import { NER_WEIGHTS } from "./_ner_weights.ts";
+import { NER_THRESHOLDS } from "./_ner_thresholds.ts";
 import { splitNameMasker } from "./_split_name.ts";
 import {
   applySpans,
@@ -105,7 +105,7 @@ export const TextScrubParams = z.strictObject({
    * threshold tuned on tweets. Raise it to mask fewer ordinary words.
    */
   person_threshold: z.number().gt(0).lt(1).optional().describe(
-    `Model probability from which a word is part of a name; default ${NER_WEIGHTS.threshold} (tuned for recall on news-like text), and ${NER_WEIGHTS.postsThreshold} in a text with an @handle or #hashtag (tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
+    `Model probability from which a word is part of a name; default ${NER_THRESHOLDS.threshold} (tuned for recall on news-like text), and ${NER_THRESHOLDS.postsThreshold} in a text with an @handle or #hashtag (tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
   ),
   /**
    * Your own list of names to find in any casing in every row (staff, customers' names no public list

@@ -4,7 +4,7 @@
  * is followed, and a run interrupted and resumed ends identical to one that was not.
  */
 import assert from "node:assert/strict";
-import { dryRun, run } from "../../execute/run.ts";
+import { dryRun, type ProgressEvent, run } from "../../execute/run.ts";
 import { preview } from "../../preview/preview.ts";
 import { verify } from "../../verify/verify.ts";
 import { RunSession } from "../../execute/session.ts";
@@ -71,8 +71,9 @@ async function withSubsetDbs(fn: (urls: { sourceUrl: string; targets: string[] }
 
 Deno.test("run() with a subset copies the hand-computed rows and leaves no foreign key dangling", async () => {
   await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    const events: ProgressEvent[] = [];
     const report = await withDeadline(
-      run(subsetPolicy(sourceUrl, targetUrl), { jobs: 2 }),
+      run(subsetPolicy(sourceUrl, targetUrl), { jobs: 2, onProgress: (e) => events.push(e) }),
       DEADLINE_MS,
       "the run",
     );
@@ -82,6 +83,17 @@ Deno.test("run() with a subset copies the hand-computed rows and leaves no forei
     );
     const got = await counts(targetUrl);
     assert.deepEqual(got, expected);
+    // The closure is computed once, before the first table is read, and each filtered table's kept rows
+    // are reported as they are known.
+    assert.equal(events.filter((e) => e.type === "subset-start").length, 1);
+    const kept = events.flatMap((e) => e.type === "subset-kept" ? [[e.table, e.rows] as const] : []);
+    assert.ok(
+      events.findIndex((e) => e.type === "subset-kept") < events.findIndex((e) => e.type === "table-start"),
+    );
+    assert.deepEqual(
+      kept.toSorted(),
+      Object.entries(expected).filter(([t]) => t !== "public.settings").toSorted(),
+    );
     // The subset is a real one: no table that references the roots is copied whole.
     const all = await counts(sourceUrl);
     for (const t of ["public.customers", "public.orders", "public.tickets", "public.audit_log"]) {

@@ -1,0 +1,190 @@
+/**
+ * A subset's kept rows, computed once per run: the closure query (sql.ts, {@link SubsetRows}) runs once in
+ * the run's snapshot and its result, the address (`tableoid`, `ctid`) of every kept row, sorted, streams
+ * to one file per table in a temporary directory. Each table is then read from the snapshot by those
+ * addresses, a batch at a time (`ctid = any(…)`, a TID scan), so no table's read computes the closure
+ * again and memory holds one batch, whatever the subset's size: the key sets live in PostgreSQL's sort
+ * (spilled to disk past `work_mem`) and in the files, about 15 bytes a row. The source is only read.
+ *
+ * Addresses are those of the snapshot: a process computes them in the snapshot it reads from (a resumed
+ * run or a shard in its own), and they are removed when the run ends.
+ *
+ * @module
+ */
+import type { CopyChunk } from "../pg/copy_text.ts";
+import type { ReadSpec, SourceSnapshot } from "../pg/source.ts";
+import type { SubsetRows } from "./sql.ts";
+import { PgError, PrivaciError } from "../errors.ts";
+import { pgErrorFields } from "../pg/server_error.ts";
+import { sqlConditionProblem } from "../core/sql_condition.ts";
+
+/** Rows read by one query of a table's read by default (the batch's addresses are sent as its text). */
+export const KEPT_BATCH_ROWS = 50_000;
+
+/** Options of {@link KeptRows.compute}. */
+export interface KeptRowsOptions {
+  /** Called as each table's kept rows are written, with their number. */
+  onTable?: (table: string, rows: number) => void;
+  /** Rows read by one query (default {@link KEPT_BATCH_ROWS}). */
+  batchRows?: number;
+}
+
+/** The kept rows of every filtered table of a subset, held in files; see the module doc. */
+export class KeptRows implements AsyncDisposable {
+  #dir: string;
+  #counts: Map<string, number>;
+  #batchRows: number;
+
+  private constructor(dir: string, counts: Map<string, number>, batchRows: number) {
+    this.#dir = dir;
+    this.#counts = counts;
+    this.#batchRows = batchRows;
+  }
+
+  /**
+   * Runs the closure once in `snapshot` (on a connection of its own) and writes each table's kept
+   * addresses to its file; `onTable` is called as each table's are written.
+   */
+  static async compute(
+    snapshot: SourceSnapshot,
+    rows: SubsetRows,
+    options: KeptRowsOptions = {},
+  ): Promise<KeptRows> {
+    const dir = await Deno.makeTempDir({ prefix: "privaci_subset_" });
+    const counts = new Map(rows.tables.map((t) => [t, 0]));
+    const kept = new KeptRows(dir, counts, options.batchRows ?? KEPT_BATCH_ROWS);
+    try {
+      if (rows.tables.length === 0) return kept;
+      // COPY goes with the simple protocol: the query, which holds the roots' `where:`, must stay one statement.
+      const problem = sqlConditionProblem(rows.sql);
+      if (problem !== undefined) {
+        throw new PgError("PG_QUERY", `Cannot compute the subset as its query ${problem}`, {});
+      }
+      const bytes = await snapshot.copyOut("subset", `copy (${rows.sql} order by t, r, id) to stdout`);
+      let current = -1;
+      let file: Deno.FsFile | null = null;
+      let pending = "";
+      const encoder = new TextEncoder();
+      const flush = async () => {
+        if (file && pending.length > 0) await writeAll(file, encoder.encode(pending));
+        pending = "";
+      };
+      const done = async () => {
+        await flush();
+        file?.close();
+        file = null;
+        if (current >= 0) options.onTable?.(rows.tables[current], counts.get(rows.tables[current])!);
+      };
+      let rest = "";
+      const decoder = new TextDecoder();
+      for await (const chunk of bytes) {
+        const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+        rest = lines.pop()!;
+        for (const line of lines) {
+          const tab = line.indexOf("\t");
+          const t = Number(line.slice(0, tab));
+          if (t !== current) {
+            await done();
+            current = t;
+            file = await Deno.open(kept.#file(rows.tables[t]), { write: true, createNew: true });
+          }
+          // `r\tid`: a tableoid and a ctid, neither of which COPY escapes.
+          pending += line.slice(tab + 1) + "\n";
+          counts.set(rows.tables[t], counts.get(rows.tables[t])! + 1);
+          if (pending.length >= 1 << 16) await flush();
+        }
+      }
+      await done();
+      // Tables without a kept row were not named by the query: they are reported too.
+      for (const [table, n] of counts) if (n === 0) options.onTable?.(table, 0);
+      return kept;
+    } catch (e) {
+      await kept[Symbol.asyncDispose]();
+      if (e instanceof PrivaciError) throw e;
+      const f = pgErrorFields(e);
+      throw new PgError(
+        "PG_QUERY",
+        `Cannot compute the subset's kept rows in the source: ${f.summary}`,
+        { sqlstate: f.sqlstate },
+        { cause: e },
+      );
+    }
+  }
+
+  /** True when `table` is filtered by the subset (its rows are read by address). */
+  has(table: string): boolean {
+    return this.#counts.has(table);
+  }
+
+  /** The number of kept rows of each filtered table. */
+  get counts(): ReadonlyMap<string, number> {
+    return this.#counts;
+  }
+
+  /**
+   * Reads `table`'s kept rows from `snapshot`: one query per batch of addresses, the batches' COPY rows
+   * one after the other. `spec.where` (a chunk's key range) is combined with each batch's addresses.
+   */
+  read(snapshot: SourceSnapshot, spec: ReadSpec): ReadableStream<CopyChunk> {
+    const table = `${spec.schema}.${spec.table}`;
+    const batches = this.#batches(table);
+    let part: ReadableStreamDefaultReader<CopyChunk> | null = null;
+    return new ReadableStream<CopyChunk>({
+      async pull(controller) {
+        for (;;) {
+          if (part === null) {
+            const next = await batches.next();
+            if (next.done) return controller.close();
+            const where = spec.where ? `(${next.value}) and (${spec.where})` : next.value;
+            part = (await snapshot.read({ ...spec, where })).getReader();
+          }
+          const { done, value } = await part.read();
+          if (!done) return controller.enqueue(value);
+          part = null;
+        }
+      },
+      async cancel(reason) {
+        await part?.cancel(reason);
+        await batches.return(undefined);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  /** `table`'s kept addresses as `where` bodies, each of at most `batchRows` rows of one `tableoid`. */
+  async *#batches(table: string): AsyncGenerator<string, void> {
+    if (!this.#counts.get(table)) return;
+    const file = await Deno.open(this.#file(table), { read: true });
+    const decoder = new TextDecoder();
+    let rest = "";
+    let oid = "";
+    let ids: string[] = [];
+    const batch = () => `tableoid = ${oid}::oid and ctid = any('{${ids.join(",")}}'::tid[])`;
+    for await (const chunk of file.readable) {
+      const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        const [r, id] = line.split("\t");
+        if ((r !== oid || ids.length >= this.#batchRows) && ids.length > 0) {
+          yield batch();
+          ids = [];
+        }
+        oid = r;
+        ids.push(`"${id}"`);
+      }
+    }
+    if (ids.length > 0) yield batch();
+  }
+
+  #file(table: string): string {
+    return `${this.#dir}/${encodeURIComponent(table)}`;
+  }
+
+  /** Removes the files. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await Deno.remove(this.#dir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  for (let n = 0; n < bytes.length;) n += await file.write(bytes.subarray(n));
+}
