@@ -603,7 +603,7 @@ async function unitsPhase(
       { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
     );
   }
-  if (options.truncate) await truncate(target, unstarted);
+  if (options.truncate) await truncate(target, runId, unstarted);
   options.onProgress?.({
     type: "plan",
     tables: names.length - complete.length,

@@ -220,3 +220,26 @@ Deno.test("resume: any interleaving of stopped runs and resumes ends with the ta
     await dropDb(target);
   }
 });
+
+Deno.test("a --truncate run stopped right after emptying the tables leaves no older run's checkpoint claiming their rows", async () => {
+  // The shrunk counterexample the property once found: a finished copy, then a fresh --truncate run aborted
+  // at its first progress event (just after the truncate committed).
+  const source = await createDb("prop_src");
+  const target = await createDb("prop_dst");
+  const [sourceUrl, targetUrl] = [dbUrl(source), dbUrl(target)];
+  try {
+    await seedSource(sourceUrl, SIZES);
+    await prepareTarget(targetUrl);
+    const real: Real = { sourceUrl, targetUrl, expected: await expectedDigests(sourceUrl), log: [] };
+    assert.equal(await attempt(real, { how: "none" }, {}), "done");
+    const got = await attempt(real, { how: "abort", at: 0 }, { truncate: true });
+    assert.ok(got !== "done", "the abort stopped the run");
+    const left = await assertNothingHalf(targetUrl, "after the stopped --truncate run");
+    assert.deepEqual(left, [...TABLES], "every table was emptied");
+    assert.equal(await attempt(real, { how: "none" }, { resume: true }), "done");
+    assert.deepEqual(await targetDigests(targetUrl), real.expected);
+  } finally {
+    await dropDb(source);
+    await dropDb(target);
+  }
+});
