@@ -128,7 +128,7 @@ try {
     if (planned.diagnostics.length > 0) throw new Error(JSON.stringify(planned.diagnostics));
     const t1 = performance.now();
     // As a run does: the closure once, every kept row's address written to its table's file.
-    await using kept = await KeptRows.compute(snapshot.sql, planned.rows!);
+    await using kept = await KeptRows.compute(snapshot, planned.rows!);
     closureMs = performance.now() - t1;
     subsetRows = [...kept.counts.values()].reduce((a, b) => a + b, 0);
   } finally {

@@ -538,7 +538,7 @@ async function keptRows(
   const rows = prepared.subsetRows;
   if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
   emit({ type: "subset-start", tables: rows.tables.length });
-  return await KeptRows.compute(snapshot.sql, rows, {
+  return await KeptRows.compute(snapshot, rows, {
     onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
   });
 }
@@ -603,7 +603,7 @@ async function unitsPhase(
       { exitCode: EXIT.usage, hint: "empty them first, or pass --truncate to empty every copied table" },
     );
   }
-  if (options.truncate) await truncate(target, unstarted);
+  if (options.truncate) await truncate(target, runId, unstarted);
   options.onProgress?.({
     type: "plan",
     tables: names.length - complete.length,

@@ -168,6 +168,28 @@ export class SourceSnapshot {
     }
   }
 
+  /**
+   * Streams the bytes of `copy` (a `COPY (…) TO STDOUT` of PrivaCI's own SQL) from the snapshot, on a
+   * connection of its own that ends with the stream. Not on {@link SourceSnapshot.sql}: a COPY that fills
+   * postgres.js's stream pauses that connection's socket, and a reply after it may then never be read.
+   */
+  async copyOut(name: string, copy: string): Promise<ReadableStream<Uint8Array>> {
+    const client = openClient(this.#url, { name: `privaci ${name}`, fetchTypes: false });
+    this.#open.add(client);
+    const release = async () => {
+      this.#open.delete(client);
+      await client.end({ timeout: 0 }).catch(() => {});
+    };
+    try {
+      await client.unsafe("begin isolation level repeatable read read only");
+      await client.unsafe(`set transaction snapshot '${this.#snapshot}'`);
+      return readableToWeb(await client.unsafe(copy).readable(), { onDone: release });
+    } catch (e) {
+      await release();
+      throw e;
+    }
+  }
+
   /** Ends every connection. */
   async close(): Promise<void> {
     for (const c of this.#open) await c.end({ timeout: 0 }).catch(() => {});

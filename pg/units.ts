@@ -197,11 +197,23 @@ export async function nonEmpty(
   return full;
 }
 
-/** Empties the given tables in one statement (so foreign keys between them do not stand in the way). */
+/**
+ * Empties the given tables for run `runId` in one statement (so foreign keys between them do not stand
+ * in the way), and in the same transaction forgets the checkpoints older runs recorded for them: those
+ * rows are gone, and the run state must never claim a table holds what it does not.
+ */
 export async function truncate(
   target: postgres.Sql,
+  runId: string,
   tables: readonly { schema: string; table: string }[],
 ): Promise<void> {
   if (tables.length === 0) return;
-  await target.unsafe(`truncate table ${tables.map(quoteTable).join(", ")}`);
+  await target.begin(async (tx) => {
+    await tx.unsafe(`truncate table ${tables.map(quoteTable).join(", ")}`);
+    await tx.unsafe(
+      `delete from privaci.checkpoints
+        where run_id <> $1 and table_name in (select jsonb_array_elements_text($2::text::jsonb))`,
+      [runId, JSON.stringify(tables.map((t) => `${t.schema}.${t.table}`))],
+    );
+  });
 }

@@ -11,7 +11,6 @@
  *
  * @module
  */
-import type postgres from "postgres";
 import type { CopyChunk } from "../pg/copy_text.ts";
 import type { ReadSpec, SourceSnapshot } from "../pg/source.ts";
 import type { SubsetRows } from "./sql.ts";
@@ -43,11 +42,11 @@ export class KeptRows implements AsyncDisposable {
   }
 
   /**
-   * Runs the closure once on `sql` (a connection inside the run's snapshot) and writes each table's kept
+   * Runs the closure once in `snapshot` (on a connection of its own) and writes each table's kept
    * addresses to its file; `onTable` is called as each table's are written.
    */
   static async compute(
-    sql: postgres.Sql,
+    snapshot: SourceSnapshot,
     rows: SubsetRows,
     options: KeptRowsOptions = {},
   ): Promise<KeptRows> {
@@ -61,7 +60,7 @@ export class KeptRows implements AsyncDisposable {
       if (problem !== undefined) {
         throw new PgError("PG_QUERY", `Cannot compute the subset as its query ${problem}`, {});
       }
-      const node = await sql.unsafe(`copy (${rows.sql} order by t, r, id) to stdout`).readable();
+      const bytes = await snapshot.copyOut("subset", `copy (${rows.sql} order by t, r, id) to stdout`);
       let current = -1;
       let file: Deno.FsFile | null = null;
       let pending = "";
@@ -78,7 +77,7 @@ export class KeptRows implements AsyncDisposable {
       };
       let rest = "";
       const decoder = new TextDecoder();
-      for await (const chunk of node as AsyncIterable<Uint8Array>) {
+      for await (const chunk of bytes) {
         const lines = (rest + decoder.decode(chunk, { stream: true })).split("\n");
         rest = lines.pop()!;
         for (const line of lines) {

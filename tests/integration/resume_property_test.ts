@@ -190,14 +190,23 @@ const commands = fc.commands([
   stop.map((s) => new Resume(s)),
 ], { maxCommands: 3 });
 
-Deno.test("resume: any interleaving of stopped runs and resumes ends with the target equal to the masked source", async () => {
+/** A seeded source and a prepared target, dropped after `fn`; `real` has an empty log. */
+async function withSeeded(fn: (real: Real) => Promise<void>): Promise<void> {
   const source = await createDb("prop_src");
   const target = await createDb("prop_dst");
   const [sourceUrl, targetUrl] = [dbUrl(source), dbUrl(target)];
   try {
     await seedSource(sourceUrl, SIZES);
     await prepareTarget(targetUrl);
-    const expected = await expectedDigests(sourceUrl);
+    await fn({ sourceUrl, targetUrl, expected: await expectedDigests(sourceUrl), log: [] });
+  } finally {
+    await dropDb(source);
+    await dropDb(target);
+  }
+}
+
+Deno.test("resume: any interleaving of stopped runs and resumes ends with the target equal to the masked source", async () => {
+  await withSeeded(async ({ sourceUrl, targetUrl, expected }) => {
     await fc.assert(
       fc.asyncProperty(commands, async (cmds) => {
         await resetTarget(targetUrl);
@@ -215,8 +224,19 @@ Deno.test("resume: any interleaving of stopped runs and resumes ends with the ta
       }),
       propertyParams(3),
     );
-  } finally {
-    await dropDb(source);
-    await dropDb(target);
-  }
+  });
+});
+
+Deno.test("a --truncate run stopped right after emptying the tables leaves no older run's checkpoint claiming their rows", async () => {
+  // The shrunk counterexample the property once found: a finished copy, then a fresh --truncate run aborted
+  // at its first progress event (just after the truncate committed).
+  await withSeeded(async (real) => {
+    assert.equal(await attempt(real, { how: "none" }, {}), "done");
+    const got = await attempt(real, { how: "abort", at: 0 }, { truncate: true });
+    assert.ok(got !== "done", "the abort stopped the run");
+    const left = await assertNothingHalf(real.targetUrl, "after the stopped --truncate run");
+    assert.deepEqual(left, [...TABLES], "every table was emptied");
+    assert.equal(await attempt(real, { how: "none" }, { resume: true }), "done");
+    assert.deepEqual(await targetDigests(real.targetUrl), real.expected);
+  });
 });

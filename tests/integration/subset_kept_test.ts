@@ -49,7 +49,7 @@ Deno.test("KeptRows reads each table's kept rows by address in batches: the rows
       });
       assert.deepEqual(planned.diagnostics, []);
       const reported: [string, number][] = [];
-      await using kept = await KeptRows.compute(snapshot.sql, planned.rows!, {
+      await using kept = await KeptRows.compute(snapshot, planned.rows!, {
         batchRows: 7,
         onTable: (t, n) => reported.push([t, n]),
       });
