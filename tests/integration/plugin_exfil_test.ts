@@ -164,7 +164,10 @@ Deno.test("exfil plugin: values in data: and blob: imports never reach the user'
 });
 
 Deno.test("exfil plugin: filling the disk through its cache ends at the file size limit", async () => {
-  const { error } = await fixture.attempt("disk_flood", { timeoutMs: 120_000 });
+  // Deno writes its module caches behind the imports: on a busy machine the default 256 MiB heap ran out
+  // (PLUGIN_MEMORY, also contained) before the cache file reached the size limit. A 1 GiB heap leaves the
+  // file size limit, the guard under test, to stop it.
+  const { error } = await fixture.attempt("disk_flood", { timeoutMs: 120_000, memoryMb: 1024 });
   assertFields(error, { code: "PLUGIN_PERMISSION" });
 });
 
