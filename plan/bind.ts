@@ -71,7 +71,12 @@ export interface BoundCase {
  */
 export function ruleName(rule: BoundRule): string {
   if (!rule.cases?.length) return rule.definition.meta.name;
-  return `when: ${[...rule.cases.map((c) => c.rule), rule].map((r) => r.definition.meta.name).join(" | ")}`;
+  return `when: ${alternatives(rule).map((r) => r.definition.meta.name).join(" | ")}`;
+}
+
+/** The rules a row may be masked by: each `when:` alternative's in order, then the rule itself (the default). */
+export function alternatives(rule: BoundRule): BoundRule[] {
+  return [...(rule.cases ?? []).map((c) => c.rule), rule];
 }
 
 /** True when the rule copies its column unchanged on every row (`keep` without alternatives). */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ruleName } from "../plan/bind.ts";
+import { alternatives, ruleName } from "../plan/bind.ts";
 import type { PlannedColumn, TablePlan } from "../plan/plan.ts";
 import { type ColumnInfo, type Reproduction, REPRODUCTIONS, type TypeFamily } from "../strategies/types.ts";
 
@@ -46,8 +46,7 @@ function describe(table: TablePlan, c: PlannedColumn): CheckedColumn {
   if (c.rule === null) return { table, info: c.info, strategy: "keep", reproduces: "input", path };
   // A rule with `when:` alternatives writes each row by one of them: the column may reproduce whatever
   // the widest of them does (a `keep` alternative leaves its rows' source values), and says so by name.
-  const rules = [...(c.rule.cases ?? []).map((k) => k.rule), c.rule];
-  const reproduces = rules.map((r) => r.definition.meta.reproduces ?? "nothing")
+  const reproduces = alternatives(c.rule).map((r) => r.definition.meta.reproduces ?? "nothing")
     .reduce((a, b) => REPRODUCTIONS.indexOf(b) > REPRODUCTIONS.indexOf(a) ? b : a);
   return {
     table,
