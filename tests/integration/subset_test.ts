@@ -316,3 +316,26 @@ Deno.test("a percent root is a keyed sample: the same key keeps the same rows, a
     assert.notEqual(await sample("base64:" + btoa("z".repeat(32))), first);
   });
 });
+
+Deno.test("run() with a subset scrubs the kept rows' free text (text.scrub) and copies only those", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    await exec(sourceUrl, `update tickets set body = 'Please write to client' || id || '@example.com today'`);
+    const yaml = [
+      `key: "${KEY}"`,
+      "schema: copy",
+      "tables:",
+      "  public.tickets:",
+      "    columns:",
+      "      body: { strategy: text.scrub, entities: [email], replace: fake }",
+      SUBSET_YAML,
+    ].join("\n");
+    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    const expected = (await rowsOf(sourceUrl, REFERENCE_SQL)).find((r) => r.t === "public.tickets")!;
+    const bodies = (await rowsOf(targetUrl, "select body from tickets")).map((r) => r.body);
+    assert.equal(bodies.length, Number(expected.n));
+    for (const body of bodies) {
+      assert.match(body, /^Please write to \S+@\S+ today$/);
+      assert.doesNotMatch(body, /client\d+@example\.com/);
+    }
+  });
+});
