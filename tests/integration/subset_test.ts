@@ -182,6 +182,56 @@ Deno.test("run() with a subset, interrupted and resumed, ends identical to an un
   });
 });
 
+Deno.test("run() with a subset loads a filtered table by key ranges: a failure inside it resumes from its chunk", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [straightUrl, resumedUrl] }) => {
+    // The targets' tables exist and are empty; in one, a trigger fails the kept order 309 (customer 110,
+    // a root), in the fourth of orders' six chunks of 100 keys.
+    const empty = `truncate ${TABLES.join(", ")};`;
+    await exec(straightUrl, SEED_SQL + empty);
+    await exec(
+      resumedUrl,
+      SEED_SQL + empty + `create function stop_order() returns trigger language plpgsql as $$
+        begin if new.id = 309 then raise exception 'order 309 refused'; end if; return new; end $$;
+        create trigger stop_order before insert on orders for each row execute function stop_order();`,
+    );
+    const policy = (url: string) =>
+      policyFor(
+        sourceUrl,
+        url,
+        [`key: "${KEY}"`, "tables:", "  public.customers:", "    columns:", "      name: redact", SUBSET_YAML]
+          .join("\n"),
+      );
+    await withDeadline(
+      run(policy(straightUrl), { jobs: 2, chunkRows: 100 }),
+      DEADLINE_MS,
+      "the straight run",
+    );
+    const [{ n: kept }] = await rowsOf(straightUrl, "select count(*)::int as n from orders");
+    await assert.rejects(
+      withDeadline(
+        run(policy(resumedUrl), { jobs: 1, chunkRows: 100, retries: 0 }),
+        DEADLINE_MS,
+        "the failing run",
+      ),
+    );
+    // The chunks before the refused one are loaded and checkpointed: orders is part loaded.
+    const [{ n: partial }] = await rowsOf(resumedUrl, "select count(*)::int as n from orders");
+    assert.ok(Number(partial) > 0 && Number(partial) < Number(kept), `${partial} of ${kept} orders`);
+    const [{ n: units }] = await rowsOf(
+      resumedUrl,
+      "select count(*)::int as n from privaci.chunks where table_name = 'public.orders'",
+    );
+    assert.equal(Number(units), 6);
+    await exec(resumedUrl, "drop trigger stop_order on orders;");
+    await withDeadline(
+      run(policy(resumedUrl), { jobs: 2, chunkRows: 100, resume: true }),
+      DEADLINE_MS,
+      "the resumed run",
+    );
+    assert.deepEqual(await dump(resumedUrl), await dump(straightUrl));
+  });
+});
+
 Deno.test("run() with a subset writes NULL for a cut reference whose row is not kept (dangling: null)", async () => {
   await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
     const yaml = [
