@@ -40,13 +40,22 @@ export interface SubsetFilter {
 
 /**
  * The kept rows of every filtered table in one query, the closure computed once: `(t, r, id)` rows (append
- * `order by t, r, id` to have them sorted), where `tables[t]` names the table, `r` is the row's `tableoid` and `id` its `ctid` in the snapshot.
+ * `order by t, r, id` to have them sorted), where `tables[t]` names the table, `r` is the row's `tableoid`
+ * and `id` its `ctid` in the snapshot.
  */
 export interface SubsetRows {
   sql: string;
+  /**
+   * The same rows with a fourth column, `n`, for the references cut by `dangling: null` from a filtered
+   * table to a filtered table: one character per entry of `nulls`, `1` where the row's reference is to a
+   * row that is not kept (its columns are read as NULL), `0` where it is kept. `n` is empty for a table
+   * without such a reference.
+   */
+  sqlWithNulls: string;
   tables: string[];
+  /** Per table with such cut references, the columns each character of `n` stands for. */
+  nulls: Map<string, string[][]>;
 }
-
 /** Builds the query of every filtered table's kept rows (see {@link SubsetRows}). */
 export function subsetRows(subset: Subset, graph: SubsetGraph, catalog: Catalog, salt: string): SubsetRows {
   return new SubsetSql(subset, graph, catalog, salt).rows();
@@ -122,17 +131,56 @@ class SubsetSql {
   rows(): SubsetRows {
     const g = this.#graph;
     const tables = [...this.#index.keys()];
-    if (tables.length === 0) return { sql: "", tables };
+    if (tables.length === 0) return { sql: "", sqlWithNulls: "", tables, nulls: new Map() };
     const connected = [...g.connected].sort().map((t) =>
       `select ${this.#i(t)}, x.tableoid, x.ctid from ${this.#from(t)} x where not exists` +
       ` (select 1 from privaci_bad b where b.t = ${this.#i(t)} and b.r = x.tableoid and b.id = x.ctid)`
     );
-    const ctes = connected.length > 0 ? `${this.kept()}, ${this.bad()}` : this.kept();
+    const ctes = [this.kept(), ...(connected.length > 0 ? [this.bad()] : [])];
     const parts = [`select distinct t, r, id from privaci_kept`, ...connected];
+    // Referenced more than once (with cut references), it is computed once: PostgreSQL materializes it.
+    ctes.push(`privaci_rows(t, r, id) as (${parts.join(" union all ")})`);
+    const head = `with recursive ${ctes.join(", ")}`;
+    const nulls = this.#nulls();
+    const masked = [...nulls.keys()].map((t) => this.#i(t));
+    const withNulls = [
+      `select t, r, id, ''::text as n from privaci_rows` +
+      (masked.length > 0 ? ` where t not in (${masked.join(", ")})` : ""),
+      ...[...nulls.keys()].map((t) =>
+        `select s.t, s.r, s.id, ${this.#cutFlags(t)} from privaci_rows s join ${this.#from(t)} x` +
+        ` on x.tableoid = s.r and x.ctid = s.id where s.t = ${this.#i(t)}`
+      ),
+    ];
     return {
-      sql: `with recursive ${ctes} select t, r, id from (${parts.join(" union all ")}) s(t, r, id)`,
+      sql: `${head} select t, r, id from privaci_rows`,
+      sqlWithNulls: `${head} ${withNulls.join(" union all ")}`,
       tables,
+      nulls: new Map([...nulls].map(([t, edges]) => [t, edges.map((e) => e.nulled ?? e.childColumns)])),
     };
+  }
+
+  /**
+   * Per filtered table, its references cut by `dangling: null` whose referenced table is filtered too
+   * (a cut into a table copied whole keeps every reference; into one not copied, none).
+   */
+  #nulls(): Map<string, Edge[]> {
+    const out = new Map<string, Edge[]>();
+    for (const e of this.#graph.cut) {
+      if (!this.#index.has(e.child) || !this.#index.has(e.parent)) continue;
+      out.set(e.child, [...out.get(e.child) ?? [], e]);
+    }
+    return out;
+  }
+
+  /** `n` of a row `x` of `table` (see {@link SubsetRows}): whether each cut reference's row is kept. */
+  #cutFlags(table: string): string {
+    const flags = this.#nulls().get(table)!.map((e) => {
+      const refs = e.childColumns.map((c) => `x.${quoteIdent(c)}`).join(", ");
+      const keys = e.parentColumns.map((c) => `p.${quoteIdent(c)}`).join(", ");
+      return `case when (${refs}) in (select ${keys} from privaci_rows k join ${this.#from(e.parent)} p` +
+        ` on p.tableoid = k.r and p.ctid = k.id where k.t = ${this.#i(e.parent)}) then '0' else '1' end`;
+    });
+    return `${flags.join(" || ")} as n`;
   }
 
   /** The recursive query of the kept rows. */

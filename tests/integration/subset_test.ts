@@ -194,8 +194,14 @@ Deno.test("run() with a subset writes NULL for a cut reference whose row is not 
       "    - { from: public.tickets.customer_ref, to: public.customers.id, dangling: null }",
       "  foreign_keys:",
       "    public.customers.referred_by: { dangling: null }",
+      "    public.employees.manager_id: { dangling: null }",
     ].join("\n");
-    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    // Small chunks split tickets (copied whole) into key ranges.
+    await withDeadline(
+      run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2, chunkRows: 100 }),
+      DEADLINE_MS,
+      "the run",
+    );
     const one = async (url: string, q: string) => Number((await rowsOf(url, q))[0].n);
     // The cut self-reference pulls in no referrer: only the roots are kept, their referrers become NULL.
     assert.equal(await one(targetUrl, "select count(*)::int as n from customers"), 20);
@@ -221,6 +227,17 @@ Deno.test("run() with a subset writes NULL for a cut reference whose row is not 
     for (const c of await rowsOf(targetUrl, ORPHANS_SQL)) {
       assert.equal(Number((await rowsOf(targetUrl, c.query))[0].count), 0, c.name);
     }
+    // A cut reference to a kept row stays: every copied employee has the manager the source gives it
+    // when that manager is copied too, and NULL otherwise.
+    const managers = async (url: string) =>
+      new Map((await rowsOf(url, "select id, manager_id from employees")).map((r) => [r.id, r.manager_id]));
+    const [copied, source] = [await managers(targetUrl), await managers(sourceUrl)];
+    const expected = new Map([...copied.keys()].map((id) => {
+      const m = source.get(id)!;
+      return [id, m !== null && copied.has(m) ? m : null];
+    }));
+    assert.deepEqual(copied, expected);
+    assert.ok([...copied.values()].some((m) => m !== null), "no copied employee kept its manager");
   });
 });
 
@@ -297,5 +314,28 @@ Deno.test("a percent root is a keyed sample: the same key keeps the same rows, a
     assert.ok(ids.length > 25 && ids.length < 110, `${ids.length} customers`);
     assert.equal(await sample(KEY), first);
     assert.notEqual(await sample("base64:" + btoa("z".repeat(32))), first);
+  });
+});
+
+Deno.test("run() with a subset scrubs the kept rows' free text (text.scrub) and copies only those", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    await exec(sourceUrl, `update tickets set body = 'Please write to client' || id || '@example.com today'`);
+    const yaml = [
+      `key: "${KEY}"`,
+      "schema: copy",
+      "tables:",
+      "  public.tickets:",
+      "    columns:",
+      "      body: { strategy: text.scrub, entities: [email], replace: fake }",
+      SUBSET_YAML,
+    ].join("\n");
+    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    const expected = (await rowsOf(sourceUrl, REFERENCE_SQL)).find((r) => r.t === "public.tickets")!;
+    const bodies = (await rowsOf(targetUrl, "select body from tickets")).map((r) => r.body);
+    assert.equal(bodies.length, Number(expected.n));
+    for (const body of bodies) {
+      assert.match(body, /^Please write to \S+@\S+ today$/);
+      assert.doesNotMatch(body, /client\d+@example\.com/);
+    }
   });
 });
