@@ -3,7 +3,8 @@
  * (forced by a 2-digit suffix on a varchar(16) column) stops the run naming the column, on a column
  * the target's unique index checks and on one the masker checks itself. Usernames and e-mails in
  * varchar(32), varchar(12) and varchar(64) columns of one table: each value fits its column, and where the
- * wide column's value does not fit the narrow one only its name is shortened, never its number.
+ * wide column's value does not fit the narrow one only its name is shortened, never its number; a target
+ * column narrower than the source's (`schema: existing`) refuses the load, naming the column.
  */
 import assert from "node:assert/strict";
 import { connect, exec, withDbs } from "../_pg.ts";
@@ -193,6 +194,26 @@ Deno.test("privaci run fits short unique e-mails and usernames to the column's v
           `${narrow}: ${shortened} values shortened to varchar(${max})`,
         );
       }
+
+      // Values are fitted to the source column's length: a target column made narrower by hand
+      // (`schema: existing`) refuses them at load, naming the column, and its table stays empty.
+      await exec(targetUrl, "drop schema public cascade; create schema public");
+      await exec(
+        targetUrl,
+        FITTED.slice(0, FITTED.indexOf("insert")).replace("login varchar(12)", "login varchar(8)"),
+      );
+      await Deno.writeTextFile(
+        file,
+        (await Deno.readTextFile(file)).replace("schema: copy", "schema: existing"),
+      );
+      const narrower = await privaci(["run", "-c", file, "--quiet"], env);
+      assert.notEqual(narrower.code, 0);
+      assert.match(narrower.stderr, /PG_COPY.*public\.account \(column login\).*character varying\(8\)/);
+      const left = connect(targetUrl);
+      const [{ n }] = await left<{ n: number }[]>`select count(*)::int as n from account`.finally(() =>
+        left.end()
+      );
+      assert.equal(n, 0, "nothing of the table written");
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
