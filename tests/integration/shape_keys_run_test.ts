@@ -3,7 +3,7 @@
  * customer code (`ALFKI`) referenced by two tables, the case of a well-known sample database, and a
  * third table down the chain (`customer_demo_notes` → `customer_demo` → `customers`) whose composite
  * key holds the code. The schema is copied, so the target's foreign keys are built and validated over
- * the masked rows.
+ * the masked rows, and `--verify` replays every end and finds no masked code equal to a source code.
  */
 import assert from "node:assert/strict";
 import { connect, exec, withDbs } from "../_pg.ts";
@@ -71,8 +71,15 @@ Deno.test("privaci run masks a varchar(5) key, both its foreign keys and a third
       const file = `${dir}/policy.yaml`;
       await Deno.writeTextFile(file, POLICY);
       const env = { PRIVACI_SOURCE_URL: sourceUrl, PRIVACI_TARGET_URL: targetUrl, PRIVACI_KEY: KEY };
-      const r = await privaci(["run", "-c", file, "--quiet"], env);
+      const r = await privaci(["run", "-c", file, "--quiet", "--verify"], env);
       assert.equal(r.code, 0, r.stderr);
+      for (const table of ["customers", "orders", "customer_demo", "customer_demo_notes"]) {
+        assert.match(
+          r.stdout,
+          new RegExp(`public\\.${table}\\.customer_id \\(hash\\): 0 / 0 of \\d+`),
+          table,
+        );
+      }
 
       for (const table of ["customers", "orders", "customer_demo", "customer_demo_notes"]) {
         const [source] = await rows(sourceUrl, `select count(*) as v from ${table}`);
