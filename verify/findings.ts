@@ -103,6 +103,8 @@ export interface ResidualResult {
   words: number;
   /** Rows with at least one detection. */
   rowsWithFindings: number;
+  /** Every value is one word of at most three letters or digits (a code): person names not looked for. */
+  codes: boolean;
   /** Detections per detector (entity type). */
   counts: Record<string, number>;
   /** At most one redacted context per detector: detected spans replaced by tags, cut short. */

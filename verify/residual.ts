@@ -5,6 +5,12 @@
  * scrubbed column a detection counts only when the detected text is also in the same row's source value
  * (looked up by primary key), so replacements the scrubber wrote (a fake name) are not taken for residue.
  *
+ * A column whose every value is one word of at most three letters or digits holds codes (countries,
+ * currencies, states, sizes: `DE`, `EUR`, `XL`), and person names are not looked for in it: such a word
+ * alone is an acronym as often as a name (text.scrub's rules say so for upper-case words; its name model,
+ * given no context, takes many codes for names). One longer value anywhere makes it a column of words
+ * again, scanned for everything.
+ *
  * The report gets counts, a risk level and at most one redacted context per detector: every detected
  * span replaced by its tag, digits by `#`, cut to a few words around the detection.
  *
@@ -23,6 +29,9 @@ import type { Session } from "./_ship.ts";
 export const RESIDUAL_ENTITIES: readonly Entity[] = ENTITIES.filter((e) =>
   e !== "location" && e !== "organization"
 );
+
+/** A value that is a code (see the module doc), as a PostgreSQL regular expression. */
+const CODE = "^[[:alnum:]]{1,3}$";
 
 /** Rows per fetch and per detection batch. */
 const BATCH = 1000;
@@ -62,10 +71,12 @@ async function scanColumn(
 ): Promise<ResidualResult> {
   const col = quoteIdent(c.info.column);
   const from = fromTable(c.table.info);
-  const [{ n }] = await target.unsafe<{ n: string }[]>(
-    `select count(*)::text as n from ${from} where ${col} is not null`,
+  const [{ n, words }] = await target.unsafe<{ n: string; words: string }[]>(
+    `select count(*)::text as n, count(*) filter (where ${textOf(c.info)} !~ '${CODE}')::text as words
+       from ${from} where ${col} is not null`,
   );
   const rows = Number(n);
+  const codes = rows > 0 && Number(words) === 0;
   const sampled = sampleClause(options.sample, rows);
   const tally: Tally = {
     idRows: 0,
@@ -77,6 +88,7 @@ async function scanColumn(
       rows,
       words: 0,
       rowsWithFindings: 0,
+      codes,
       counts: {},
       contexts: {},
       risk: null,
@@ -95,7 +107,8 @@ async function scanColumn(
   const json = c.info.family === "json";
   const detect = async (batch: { k?: string; v: string; n: number }[]) => {
     const texts = batch.map((r) => (json ? jsonStrings(r.v) : r.v));
-    const spans = await options.pool.detect(texts);
+    const found = await options.pool.detect(texts);
+    const spans = codes ? found.map((s) => s.filter((x) => x.entity !== "person")) : found;
     const confirmed = aligned ? await confirmInSource(source, c, batch, texts, spans) : spans;
     for (let i = 0; i < batch.length; i++) count(tally, texts[i], confirmed[i], Number(batch[i].n));
   };

@@ -38,6 +38,7 @@ function res(rowsWithFindings: number, scanned: number): ResidualResult {
     rows: scanned,
     words: 0,
     rowsWithFindings,
+    codes: false,
     counts: {},
     contexts: {},
     risk: null,

@@ -116,6 +116,11 @@ export async function verify(src: PolicySource, options: VerifyOptions = {}): Pr
         ...(options.sample ? { sample: options.sample } : {}),
       });
     });
+    for (const r of residue.filter((x) => x.codes)) {
+      notes.push(
+        `${r.table}.${r.column} holds codes only (one word of at most 3 letters or digits): no person names looked for`,
+      );
+    }
     const checked = await phase(
       "integrity",
       async () =>

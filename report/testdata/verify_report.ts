@@ -66,6 +66,7 @@ export function sampleVerifyReport(): VerifyReport {
       rows: 4,
       words: 20,
       rowsWithFindings: 3,
+      codes: false,
       counts: { person: 3 },
       contexts: { person: `Spoke with [PERSON] about "it" <b>` },
       risk: "high",
