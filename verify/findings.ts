@@ -77,12 +77,22 @@ export interface ContainmentResult {
   table: string;
   /** The column scanned. */
   column: string;
+  /**
+   * Counted row by row (a column a strategy rewrites, in a table with a primary key): only tokens the same
+   * row held in the column's source value count; else every such token anywhere in the column.
+   */
+  linked: boolean;
   /** Target rows scanned. */
   rows: number;
-  /** Tokens of the column equal to a token of a masked column's source values. */
+  /** Tokens of the column equal to a token of a masked column's source values (row by row: of its own row's). */
   occurrences: number;
   /** Distinct such tokens. */
   distinct: number;
+  /**
+   * Row by row: tokens equal to a masked column's source token that only other rows held (fakes drawn from
+   * pools that hold real names); not findings. Always 0 when not {@link linked}.
+   */
+  otherRows: number;
   /** The masked columns (`schema.table.column`) the tokens came from. */
   from: string[];
 }

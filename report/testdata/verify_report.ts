@@ -53,9 +53,11 @@ export function sampleVerifyReport(): VerifyReport {
     containment: [{
       table: "public.customers",
       column: "notes",
+      linked: true,
       rows: 4,
       occurrences: 2,
       distinct: 2,
+      otherRows: 0,
       from: ["public.customers.last_name"],
     }],
     residual: [{
