@@ -8,10 +8,10 @@ Deno.test("readsAsUserPost() reads an @handle, a #hashtag or one strong cue of i
       "Gutted for Mo Salah #LFC.",
       "Went there yesterday and i loved it.",
       "kelsey you should dye your hair again.",
-      "Poor Jimmy xD.",
-      "Great video 😊.",
+      "Poor old Jimmy xD.",
+      "Great video, thanks 😊.",
       "Idk why Jason did that.",
-      "Is Jason ok??",
+      "Is Jason ok now??",
       "That was sooo good.",
       "RT Jason Kidd is back.",
     ]
@@ -36,6 +36,9 @@ Deno.test("readsAsUserPost() needs two weak cues, each common in edited text", (
 Deno.test("readsAsUserPost() leaves edited text that only looks like a cue", () => {
   for (
     const text of [
+      "garden hose",
+      "blue garden hose",
+      "Poor Jimmy xD",
       "Mail ana.silva@example.com about #4512.",
       "Borrower will pay Bank ( i ) all unpaid payments , i . e . the balance .",
       "Many words (e.g. colour, texture) differ. That is the point.",

@@ -14,7 +14,8 @@ Deno.test("modelThreshold() reads a text with an @handle or a #hashtag as a user
 Deno.test("modelThreshold() reads a text without handles or hashtags as a user post by its casing and cues", () => {
   const model = nerModel();
   assert.equal(modelThreshold("saw tobenna at the game yesterday", undefined), model.postsThreshold);
-  assert.equal(modelThreshold("Poor Jimmy xD", undefined), model.postsThreshold);
+  assert.equal(modelThreshold("Poor old Jimmy xD", undefined), model.postsThreshold);
+  assert.equal(modelThreshold("garden hose", undefined), model.threshold);
   assert.equal(modelThreshold("Jimmy was there, as the minutes record.", undefined), model.threshold);
 });
 
