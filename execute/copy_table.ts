@@ -31,8 +31,8 @@ export interface CopyTableOptions {
   /** The run's masking workers; without it (or when it does not accept the table) masking runs inline. */
   pool?: MaskPool | null;
   /**
-   * A subset's kept rows, computed once for the run: a table it filters is read by their addresses
-   * instead of by its filter (which would compute the closure again).
+   * A subset's kept rows, computed once for the run: a table it filters is read by their addresses (those
+   * of `chunk`) instead of by its filter (which would compute the closure again).
    */
   kept?: KeptRows;
   /** Called about every second with the live counters. */
@@ -64,7 +64,7 @@ export async function copyTable(
     ? options.kept.read(options.snapshot, {
       ...spec,
       ...(options.chunk?.where ? { where: options.chunk.where } : {}),
-    })
+    }, { chunk: options.chunk?.index ?? 0 })
     : await options.snapshot.read({
       ...spec,
       ...(whereOf(plan.where, options.chunk?.where)

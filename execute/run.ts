@@ -22,7 +22,7 @@ import { copyTable } from "./copy_table.ts";
 import { defaultMaskWorkers } from "./mask_pool.ts";
 import { ruleName } from "../plan/bind.ts";
 import { throwIfIssues } from "../plan/maskers.ts";
-import type { PolicySource, TablePlan } from "../plan/plan.ts";
+import type { PolicySource } from "../plan/plan.ts";
 import type { Prepared } from "../plan/prepare.ts";
 import { RunSession } from "./session.ts";
 import { loadOrder, runInOrder, unitOrder } from "./schedule.ts";
@@ -68,7 +68,6 @@ import type { SchemaPlan } from "../pg/schema/plan.ts";
 import { countSubset, formatSubsetPlan, type SubsetFilter } from "../subset/plan.ts";
 import { KeptRows } from "../subset/kept.ts";
 import type { SourceSnapshot } from "../pg/source.ts";
-import type postgres from "postgres";
 import { planToSql } from "../pg/schema/script.ts";
 
 /** What a run reports as it goes. */
@@ -517,28 +516,20 @@ async function schemaPhase(
 }
 
 /**
- * A table's chunks. A table the subset filters is one unit: it is read by its kept rows' addresses, which
- * a key range cannot split.
- */
-function planUnits(sql: postgres.Sql, prepared: Prepared, t: TablePlan, chunkRows: number): Promise<Chunk[]> {
-  if (prepared.subsetRows?.tables.includes(t.name)) return Promise.resolve([{ index: 0 }]);
-  return planChunks(sql, t, chunkRows);
-}
-
-/**
  * The subset's kept rows, computed once in the snapshot before any table is read, when a table to load
  * is filtered by the subset; `null` otherwise.
  */
 async function keptRows(
   snapshot: SourceSnapshot,
   prepared: Prepared,
-  todo: readonly Unit[],
+  units: { todo: readonly Unit[]; chunksOf: ReadonlyMap<string, readonly Chunk[]> },
   emit: (e: ProgressEvent) => void,
 ): Promise<KeptRows | null> {
   const rows = prepared.subsetRows;
-  if (!rows || !todo.some((u) => rows.tables.includes(u.table))) return null;
+  if (!rows || !units.todo.some((u) => rows.tables.includes(u.table))) return null;
   emit({ type: "subset-start", tables: rows.tables.length });
   return await KeptRows.compute(snapshot, rows, {
+    chunks: units.chunksOf,
     onTable: (table, n) => emit({ type: "subset-kept", table, rows: n }),
   });
 }
@@ -572,7 +563,7 @@ async function unitsPhase(
   const recorded = started.resumed ? await loadChunks(target, runId) : new Map<string, Chunk[]>();
   const fresh = new Map<string, Chunk[]>();
   for (const t of prepared.copied) {
-    const chunks = recorded.get(t.name) ?? await planUnits(snapshot.sql, prepared, t, chunkRows);
+    const chunks = recorded.get(t.name) ?? await planChunks(snapshot.sql, t, chunkRows);
     chunksOf.set(t.name, chunks);
     if (!recorded.has(t.name)) fresh.set(t.name, chunks);
   }
@@ -666,7 +657,7 @@ async function loadPhase(
   const failedBefore = openFailures(await runFailures(target, runId));
   const by = shardLabel(shard);
   await using claims = shard ? new UnitClaims(policy.target, runId, jobs, since) : null;
-  await using kept = await keptRows(snapshot, prepared, todo, emit);
+  await using kept = await keptRows(snapshot, prepared, { todo, chunksOf }, emit);
   for (const [table, n] of kept?.counts ?? []) facts.subset?.expected.set(table, n);
   const left = await runInOrder(order, jobs, async (unit) => {
     const [name, chunkText] = splitUnitKey(unit);
@@ -851,7 +842,7 @@ export async function dryRun(src: PolicySource, options: RunOptions = {}): Promi
   for (const t of prepared.plan.tables) {
     const chunks = t.rows === "skip"
       ? []
-      : await planUnits(snapshot.sql, prepared, t, options.chunkRows ?? policy.options.chunk_rows);
+      : await planChunks(snapshot.sql, t, options.chunkRows ?? policy.options.chunk_rows);
     const masked = t.columns.filter((c) => c.rule).map((c) => `${c.info.column}:${ruleName(c.rule!)}`);
     out.push(
       `-- ${t.name}: ${t.rows === "skip" ? "rows skipped" : `${chunks.length} chunk(s)`}; ${

@@ -90,6 +90,10 @@ export const json = {
     reproduces: "input",
     unique: false,
     keyed: false,
+    details: "Object keys are written as they are: `others:` and the paths mask values, never the names of " +
+      "keys. A document whose keys are themselves personal (a map keyed by e-mail address or user name, " +
+      '`{"by_email": {"ana@corp.example": …}}`) needs a path on the map (`$.by_email: redact`), which masks ' +
+      "it whole as its JSON text. See docs/row_rules.md for `others:` and `$..`.",
     examples: [
       {
         params: {

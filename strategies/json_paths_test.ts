@@ -172,3 +172,13 @@ Deno.test("json others: masks every leaf no path matches with its strategy, type
   assert.equal(typeof got.n, "number");
   assert.equal(typeof got.s, "string");
 });
+
+Deno.test("json masks values, never key names: a map keyed by e-mail needs a path on the map", async () => {
+  const doc = '{"by_email": {"ana@corp.example": {"visits": 3}}, "plan": "pro"}';
+  const [kept] = await maskValues("json", { paths: {}, others: "redact" }, [doc], { column: JSONB });
+  assert.equal(kept, '{"by_email":{"ana@corp.example":{"visits":"REDACTED"}},"plan":"REDACTED"}');
+  const [whole] = await maskValues("json", { paths: { "$.by_email": "redact" }, others: "keep" }, [doc], {
+    column: JSONB,
+  });
+  assert.equal(whole, '{"by_email":"REDACTED","plan":"pro"}');
+});

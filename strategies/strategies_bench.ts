@@ -82,6 +82,13 @@ const VARIANTS: {
     value: (i) => `person${i}@corp.example`,
   },
   { title: "fake.username unique (digits)", name: "fake.username", params: {}, value: (i) => `user${i}` },
+  // A number outside North America, beside the registry loop's `+1 415 …`.
+  {
+    title: "fake.phone +44 20 (unique)",
+    name: "fake.phone",
+    params: {},
+    value: (i) => `+44 20 ${String(i).padStart(8, "0")}`,
+  },
 ];
 
 function bench(

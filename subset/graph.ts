@@ -25,6 +25,8 @@ export interface SubsetGraph {
   connected: Set<string>;
   /** The relations followed: not cut, between copied tables. */
   edges: Edge[];
+  /** The cut relations (`dangling: null`) of copied tables, to copied tables or not. */
+  cut: Edge[];
 }
 
 /** Classifies `tables` (the copied ones) for `subset`. */
@@ -44,7 +46,8 @@ export function subsetGraph(subset: Subset, tables: readonly string[], edges: re
     live,
     (e, set) => !reached.has(e.child) && (reached.has(e.parent) || set.has(e.parent)) ? e.child : undefined,
   );
-  return { down, reached, connected, edges: live };
+  const cut = edges.filter((e) => e.cut && copied.has(e.child));
+  return { down, reached, connected, edges: live, cut };
 }
 
 /** Adds `step(edge)` to `set` until nothing new comes. */

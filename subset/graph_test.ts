@@ -58,6 +58,7 @@ Deno.test("subsetGraph() keeps excluded tables and cut relations out of the walk
   const cut = subsetGraph(subset(), TABLES, [edge("orders", "customers", { cut: true }), ...EDGES.slice(1)]);
   assert.deepEqual([...cut.reached].sort(), ["orders"]);
   assert.equal(cut.edges.some((e) => e.cut), false);
+  assert.deepEqual(cut.cut.map((e) => e.name), ["orders_customers_fk"]);
 });
 
 Deno.test("notNullCycles() finds self-references and longer cycles of NOT NULL keys, not nullable ones", () => {

@@ -24,6 +24,7 @@ import type { Catalog, TableInfo } from "../pg/introspect.ts";
 import { fromTable, quoteIdent, quoteTable } from "../pg/source.ts";
 import type { Edge } from "./edges.ts";
 import type { SubsetGraph } from "./graph.ts";
+import type { Chunk } from "../pg/units.ts";
 
 /** How a table takes part in the subset. */
 export type SubsetRole = "root" | "child" | "parent" | "connected" | "whole";
@@ -40,13 +41,27 @@ export interface SubsetFilter {
 
 /**
  * The kept rows of every filtered table in one query, the closure computed once: `(t, r, id)` rows (append
- * `order by t, r, id` to have them sorted), where `tables[t]` names the table, `r` is the row's `tableoid` and `id` its `ctid` in the snapshot.
+ * `order by t, r, id` to have them sorted), where `tables[t]` names the table, `r` is the row's `tableoid`
+ * and `id` its `ctid` in the snapshot.
  */
 export interface SubsetRows {
   sql: string;
   tables: string[];
+  /**
+   * Per filtered table with references cut by `dangling: null` to a filtered table, the columns each
+   * character of `n` (see {@link keptSql}) stands for.
+   */
+  nulls: Map<string, string[][]>;
+  /**
+   * The same rows as the run reads them, `(t, r, id, n, u)` (append `order by t, u, r, id`):
+   * - `n`, for the cut references of {@link nulls}, one character per entry: `1` where the row's
+   *   reference is to a row that is not kept (its columns are read as NULL), `0` where it is kept; empty
+   *   for a table without such references;
+   * - `u`, the index of the row's chunk among `chunks` (key ranges, plan/chunks.ts): each chunk's kept
+   *   rows are read as a unit of their own; 0 for a table not split.
+   */
+  keptSql(chunks: ReadonlyMap<string, readonly Chunk[]>): string;
 }
-
 /** Builds the query of every filtered table's kept rows (see {@link SubsetRows}). */
 export function subsetRows(subset: Subset, graph: SubsetGraph, catalog: Catalog, salt: string): SubsetRows {
   return new SubsetSql(subset, graph, catalog, salt).rows();
@@ -122,17 +137,68 @@ class SubsetSql {
   rows(): SubsetRows {
     const g = this.#graph;
     const tables = [...this.#index.keys()];
-    if (tables.length === 0) return { sql: "", tables };
+    if (tables.length === 0) return { sql: "", tables, nulls: new Map(), keptSql: () => "" };
     const connected = [...g.connected].sort().map((t) =>
       `select ${this.#i(t)}, x.tableoid, x.ctid from ${this.#from(t)} x where not exists` +
       ` (select 1 from privaci_bad b where b.t = ${this.#i(t)} and b.r = x.tableoid and b.id = x.ctid)`
     );
-    const ctes = connected.length > 0 ? `${this.kept()}, ${this.bad()}` : this.kept();
+    const ctes = [this.kept(), ...(connected.length > 0 ? [this.bad()] : [])];
     const parts = [`select distinct t, r, id from privaci_kept`, ...connected];
-    return {
-      sql: `with recursive ${ctes} select t, r, id from (${parts.join(" union all ")}) s(t, r, id)`,
-      tables,
+    // Its columns' names are unlike a table's, so that a chunk's range (`"id" >= …`) names the table's
+    // column. Referenced more than once (with cut references or chunks), it is computed once: PostgreSQL
+    // materializes it.
+    ctes.push(`privaci_rows(privaci_t, privaci_r, privaci_id) as (${parts.join(" union all ")})`);
+    const head = `with recursive ${ctes.join(", ")}`;
+    const nulls = this.#nulls();
+    const keptSql = (chunks: ReadonlyMap<string, readonly Chunk[]>) => {
+      const split = (t: string) => (chunks.get(t)?.filter((c) => c.where !== undefined).length ?? 0) > 0;
+      const joined = tables.filter((t) => nulls.has(t) || split(t));
+      const rest = joined.map((t) => this.#i(t));
+      return `${head} ` + [
+        `select privaci_t as t, privaci_r as r, privaci_id as id, ''::text as n, 0 as u from privaci_rows` +
+        (rest.length > 0 ? ` where privaci_t not in (${rest.join(", ")})` : ""),
+        ...joined.map((t) =>
+          `select s.privaci_t, s.privaci_r, s.privaci_id, ${nulls.has(t) ? this.#cutFlags(t) : "''"}, ${
+            unitOf(chunks.get(t) ?? [])
+          } from privaci_rows s join ${
+            this.#from(t)
+          } x on x.tableoid = s.privaci_r and x.ctid = s.privaci_id` +
+          ` where s.privaci_t = ${this.#i(t)}`
+        ),
+      ].join(" union all ");
     };
+    return {
+      sql: `${head} select privaci_t as t, privaci_r as r, privaci_id as id from privaci_rows`,
+      tables,
+      nulls: new Map([...nulls].map(([t, edges]) => [t, edges.map((e) => e.nulled ?? e.childColumns)])),
+      keptSql,
+    };
+  }
+
+  /**
+   * Per filtered table, its references cut by `dangling: null` whose referenced table is filtered too
+   * (a cut into a table copied whole keeps every reference; into one not copied, none).
+   */
+  #nulls(): Map<string, Edge[]> {
+    const out = new Map<string, Edge[]>();
+    for (const e of this.#graph.cut) {
+      if (!this.#index.has(e.child) || !this.#index.has(e.parent)) continue;
+      out.set(e.child, [...out.get(e.child) ?? [], e]);
+    }
+    return out;
+  }
+
+  /** `n` of a row `x` of `table` (see {@link SubsetRows}): whether each cut reference's row is kept. */
+  #cutFlags(table: string): string {
+    const flags = this.#nulls().get(table)!.map((e) => {
+      const refs = e.childColumns.map((c) => `x.${quoteIdent(c)}`).join(", ");
+      const keys = e.parentColumns.map((c) => `p.${quoteIdent(c)}`).join(", ");
+      return `case when (${refs}) in (select ${keys} from privaci_rows k join ${this.#from(e.parent)} p` +
+        ` on p.tableoid = k.privaci_r and p.ctid = k.privaci_id where k.privaci_t = ${
+          this.#i(e.parent)
+        }) then '0' else '1' end`;
+    });
+    return flags.join(" || ");
   }
 
   /** The recursive query of the kept rows. */
@@ -256,6 +322,13 @@ class SubsetSql {
   #from(table: string): string {
     return fromTable(this.#info(table));
   }
+}
+
+/** `u` of a row `x` (see {@link SubsetRows.keptSql}): the index of the chunk whose key range holds it. */
+function unitOf(chunks: readonly Chunk[]): string {
+  const ranged = chunks.filter((c) => c.where !== undefined);
+  if (ranged.length === 0) return "0";
+  return `case ${ranged.map((c) => `when (${c.where}) then ${c.index}`).join(" ")} end`;
 }
 
 /** A root's rule in words. */

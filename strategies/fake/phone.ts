@@ -1,9 +1,9 @@
 /**
  * `fake.phone`: keeps the number's layout (`+`, spaces, brackets, dashes, digit count) and replaces
  * its digits by a keyed permutation of them, after keeping the first `keep_digits` (by default the
- * country code after a `+`, at least two digits, or the trunk `0`). The permutation is cycle-walked until the new digits
- * are as valid in the national plan as the old ones (see `_phone_numbers.ts`): still a bijection, so
- * it can be unique. An input with fewer than 4 digits gets a fresh number in the locale's format.
+ * country code after a `+` or the trunk `0`, and the digit after it). The permutation is cycle-walked until
+ * the new digits are as valid in the national plan as the old ones (see `_phone_numbers.ts`): still a
+ * bijection, so it can be unique. An input with fewer than 4 digits gets a fresh number in the locale's format.
  *
  * @module
  */
@@ -18,8 +18,8 @@ import type { StrategyDefinition } from "../types.ts";
 const params = z.strictObject({
   ...localeParams,
   keep_digits: z.int().min(0).max(8).optional().describe(
-    "Leading digits kept as they are; default the country code after a leading + (2 or 3 digits: +1 " +
-      "and +7 keep the next digit too), 1 after a leading 0, else 0",
+    "Leading digits kept as they are; default the country code after a leading + and the national " +
+      "number's first digit (+33 6, +34 9, +1 4), the trunk 0 and the digit after it (07…), else 0",
   ),
 });
 type Params = z.infer<typeof params>;
@@ -33,10 +33,13 @@ export const fakePhone = {
     description: "Writes a phone number with the input's layout and new digits (keyed permutation)",
     details:
       "Numbers stay valid in their national plan: the country code after a `+` is kept whole (`+33`, " +
-      "`+353`; `+1` and `+7` with the digit after them), the national number after it never starts with the trunk `0` unless the input's did " +
-      "(`+33 6…` stays `+33 [1-9]…`, Italy's `+39 06…` keeps its `0`), a trunk `0` is never followed by " +
-      "another `0`, and North American numbers (`+1`, or ten digits without prefix) keep area and exchange " +
-      "codes in 2–9. The digits are re-permuted until these hold, which keeps the mapping a bijection.",
+      "`+353`, `+1`) with the national number's first digit, which in most plans tells a mobile from a " +
+      "landline or a service number and which digits may lead at all (`+33 6…` stays a French mobile, " +
+      "`+34 9…` a Spanish landline, never `+34 2…`; no trunk `0` appears after the country code unless the " +
+      "input has one, as Italy's `+39 06…`), a trunk `0` keeps the digit after it (`07…` stays `07…`, never " +
+      "`00…`), and North American numbers (`+1`, or ten digits without prefix) keep area and exchange " +
+      "codes in 2–9. With a smaller `keep_digits` the digits are re-permuted until the trunk and North " +
+      "American rules hold, which keeps the mapping a bijection.",
     columnTypes: ["string"],
     deterministic: true,
     reproduces: "pool",
@@ -69,10 +72,11 @@ export const fakePhone = {
           let p = 0;
           while (p < v.length && (v.charCodeAt(p) <= 32 || v[p] === "(")) p++;
           const prefix = v[p] === "+" ? "+" : v[p] === "0" ? "0" : "";
+          // The national number's first digit is kept: many plans allow only some digits there (Spain
+          // 6-9), and it tells the kind of number. It also keeps a ten-digit +1 or +7 number's
+          // permutation at nine digits, which costs a third of a ten-digit one.
           const keep = Math.min(
-            params.keep_digits ??
-              // +1 and +7 keep the next digit too: a ten-digit permutation costs three times a nine-digit one.
-              (prefix === "+" ? Math.max(2, countryCodeLength(digits)) : prefix === "0" ? 1 : 0),
+            params.keep_digits ?? (prefix === "+" ? countryCodeLength(digits) + 1 : prefix === "0" ? 2 : 0),
             digits.length,
           );
           // Cycle walking: permuting again until the class comes back is a bijection of the class. The

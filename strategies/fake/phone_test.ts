@@ -94,3 +94,43 @@ Deno.test("fake.phone draws plausible numbers from every locale's formats for sh
     }
   }
 });
+
+/**
+ * Leading digits each national plan allows after its country code (ITU-T national numbering plans):
+ * Spain 6–9, France 1–7 and 9, the United Kingdom 1–3 and 7, Germany 1–9 but no 0 (mobiles 15–17),
+ * Italy 0 and 3, the Netherlands 1–8 (6 mobile). The inputs' own numbers are valid.
+ */
+const PLANS: { code: string; leads: string; mobile?: string }[] = [
+  { code: "34", leads: "6789" },
+  { code: "33", leads: "12345679" },
+  { code: "44", leads: "1237" },
+  { code: "49", leads: "123456789", mobile: "1[567]" },
+  { code: "39", leads: "03" },
+  { code: "31", leads: "12345678" },
+];
+
+Deno.test("fake.phone keeps the national number's first digit after the country code, valid in six plans over 30,000 numbers", async () => {
+  const inputs: string[] = [];
+  for (const [p, plan] of PLANS.entries()) {
+    for (let i = 0; i < 5000; i++) {
+      const lead = plan.leads[i % plan.leads.length];
+      const rest = String(10_000_000 + ((i * 7919 + p * 104_729) % 90_000_000));
+      const second = plan.mobile && lead === "1" ? "567"[i % 3] : "";
+      inputs.push(`+${plan.code} ${lead}${second}${rest.slice(0, 2)} ${rest.slice(2)}`);
+    }
+  }
+  const out = await maskValues("fake.phone", {}, inputs, { unique: true });
+  assert.equal(new Set(out).size, new Set(inputs).size, "distinct numbers stay distinct");
+  let changed = 0;
+  out.forEach((o, i) => {
+    const input = inputs[i];
+    assert.equal(layout(o!), layout(input), `${o}: the layout of ${input}`);
+    // `+CC D`: the country code and the national number's first digit, which must be one the plan allows.
+    const head = input.slice(0, input.indexOf(" ") + 2);
+    assert.equal(o!.slice(0, head.length), head, `${o} keeps ${head} of ${input}`);
+    const plan = PLANS.find((p) => head.startsWith(`+${p.code} `))!;
+    assert.ok(plan.leads.includes(o![head.length - 1]), `${o}: a first digit the plan allows`);
+    if (o !== input) changed++;
+  });
+  assert.equal(changed, inputs.length, "every number gets new digits");
+});

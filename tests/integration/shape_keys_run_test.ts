@@ -1,7 +1,9 @@
 /**
  * A text key masked with `hash`, `format: shape`, `unique: true` through a real run: a `varchar(5)`
- * customer code (`ALFKI`) referenced by two tables, the case of a well-known sample database. The
- * schema is copied, so the target's foreign keys are built and validated over the masked rows.
+ * customer code (`ALFKI`) referenced by two tables, the case of a well-known sample database, and a
+ * third table down the chain (`customer_demo_notes` → `customer_demo` → `customers`) whose composite
+ * key holds the code. The schema is copied, so the target's foreign keys are built and validated over
+ * the masked rows, and `--verify` replays every end and finds no masked code equal to a source code.
  */
 import assert from "node:assert/strict";
 import { connect, exec, withDbs } from "../_pg.ts";
@@ -22,6 +24,12 @@ insert into orders select g, (select customer_id from customers order by custome
   from generate_series(1, 3000) g;
 insert into customer_demo select customer_id, 'segment ' || (n % 3) from
   (select customer_id, row_number() over (order by customer_id) n from customers) c where n % 4 = 0;
+create table customer_demo_notes (
+  note_id int primary key, customer_id varchar(5) not null, demo_type text not null,
+  foreign key (customer_id, demo_type) references customer_demo
+);
+insert into customer_demo_notes select row_number() over (), customer_id, demo_type
+  from customer_demo, generate_series(1, 2);
 `;
 
 const POLICY = `version: 1
@@ -41,6 +49,9 @@ tables:
   public.customer_demo:
     columns:
       customer_id: *code
+  public.customer_demo_notes:
+    columns:
+      customer_id: *code
 `;
 
 async function rows(url: string, query: string): Promise<string[]> {
@@ -52,7 +63,7 @@ async function rows(url: string, query: string): Promise<string[]> {
   }
 }
 
-Deno.test("privaci run masks a varchar(5) key and both its foreign keys with hash format shape", async () => {
+Deno.test("privaci run masks a varchar(5) key, both its foreign keys and a third table down the chain with hash format shape", async () => {
   const dir = await Deno.makeTempDir({ prefix: "privaci_shape_run_" });
   try {
     await withDbs(async ({ sourceUrl, targetUrl }) => {
@@ -60,10 +71,17 @@ Deno.test("privaci run masks a varchar(5) key and both its foreign keys with has
       const file = `${dir}/policy.yaml`;
       await Deno.writeTextFile(file, POLICY);
       const env = { PRIVACI_SOURCE_URL: sourceUrl, PRIVACI_TARGET_URL: targetUrl, PRIVACI_KEY: KEY };
-      const r = await privaci(["run", "-c", file, "--quiet"], env);
+      const r = await privaci(["run", "-c", file, "--quiet", "--verify"], env);
       assert.equal(r.code, 0, r.stderr);
+      for (const table of ["customers", "orders", "customer_demo", "customer_demo_notes"]) {
+        assert.match(
+          r.stdout,
+          new RegExp(`public\\.${table}\\.customer_id \\(hash\\): 0 / 0 of \\d+`),
+          table,
+        );
+      }
 
-      for (const table of ["customers", "orders", "customer_demo"]) {
+      for (const table of ["customers", "orders", "customer_demo", "customer_demo_notes"]) {
         const [source] = await rows(sourceUrl, `select count(*) as v from ${table}`);
         const [target] = await rows(targetUrl, `select count(*) as v from ${table}`);
         assert.equal(target, source, `${table}: counts equal`);
@@ -73,14 +91,16 @@ Deno.test("privaci run masks a varchar(5) key and both its foreign keys with has
         targetUrl,
         `select (select count(*) from orders o left join customers c using (customer_id) where c.customer_id is null)
               + (select count(*) from customer_demo d left join customers c using (customer_id)
-                  where c.customer_id is null) as v`,
+                  where c.customer_id is null)
+              + (select count(*) from customer_demo_notes n left join customer_demo d using (customer_id, demo_type)
+                  where d.customer_id is null) as v`,
       );
       assert.deepEqual(orphans, ["0"], "no orphan");
       const validated = await rows(
         targetUrl,
         "select count(*) as v from pg_constraint where contype = 'f' and convalidated and connamespace = 'public'::regnamespace",
       );
-      assert.deepEqual(validated, ["2"], "both foreign keys built and validated");
+      assert.deepEqual(validated, ["3"], "the three foreign keys built and validated");
 
       const before = await rows(sourceUrl, "select customer_id as v from customers");
       const after = await rows(targetUrl, "select customer_id as v from customers");

@@ -182,6 +182,56 @@ Deno.test("run() with a subset, interrupted and resumed, ends identical to an un
   });
 });
 
+Deno.test("run() with a subset loads a filtered table by key ranges: a failure inside it resumes from its chunk", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [straightUrl, resumedUrl] }) => {
+    // The targets' tables exist and are empty; in one, a trigger fails the kept order 309 (customer 110,
+    // a root), in the fourth of orders' six chunks of 100 keys.
+    const empty = `truncate ${TABLES.join(", ")};`;
+    await exec(straightUrl, SEED_SQL + empty);
+    await exec(
+      resumedUrl,
+      SEED_SQL + empty + `create function stop_order() returns trigger language plpgsql as $$
+        begin if new.id = 309 then raise exception 'order 309 refused'; end if; return new; end $$;
+        create trigger stop_order before insert on orders for each row execute function stop_order();`,
+    );
+    const policy = (url: string) =>
+      policyFor(
+        sourceUrl,
+        url,
+        [`key: "${KEY}"`, "tables:", "  public.customers:", "    columns:", "      name: redact", SUBSET_YAML]
+          .join("\n"),
+      );
+    await withDeadline(
+      run(policy(straightUrl), { jobs: 2, chunkRows: 100 }),
+      DEADLINE_MS,
+      "the straight run",
+    );
+    const [{ n: kept }] = await rowsOf(straightUrl, "select count(*)::int as n from orders");
+    await assert.rejects(
+      withDeadline(
+        run(policy(resumedUrl), { jobs: 1, chunkRows: 100, retries: 0 }),
+        DEADLINE_MS,
+        "the failing run",
+      ),
+    );
+    // The chunks before the refused one are loaded and checkpointed: orders is part loaded.
+    const [{ n: partial }] = await rowsOf(resumedUrl, "select count(*)::int as n from orders");
+    assert.ok(Number(partial) > 0 && Number(partial) < Number(kept), `${partial} of ${kept} orders`);
+    const [{ n: units }] = await rowsOf(
+      resumedUrl,
+      "select count(*)::int as n from privaci.chunks where table_name = 'public.orders'",
+    );
+    assert.equal(Number(units), 6);
+    await exec(resumedUrl, "drop trigger stop_order on orders;");
+    await withDeadline(
+      run(policy(resumedUrl), { jobs: 2, chunkRows: 100, resume: true }),
+      DEADLINE_MS,
+      "the resumed run",
+    );
+    assert.deepEqual(await dump(resumedUrl), await dump(straightUrl));
+  });
+});
+
 Deno.test("run() with a subset writes NULL for a cut reference whose row is not kept (dangling: null)", async () => {
   await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
     const yaml = [
@@ -194,8 +244,14 @@ Deno.test("run() with a subset writes NULL for a cut reference whose row is not 
       "    - { from: public.tickets.customer_ref, to: public.customers.id, dangling: null }",
       "  foreign_keys:",
       "    public.customers.referred_by: { dangling: null }",
+      "    public.employees.manager_id: { dangling: null }",
     ].join("\n");
-    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    // Small chunks split tickets (copied whole) into key ranges.
+    await withDeadline(
+      run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2, chunkRows: 100 }),
+      DEADLINE_MS,
+      "the run",
+    );
     const one = async (url: string, q: string) => Number((await rowsOf(url, q))[0].n);
     // The cut self-reference pulls in no referrer: only the roots are kept, their referrers become NULL.
     assert.equal(await one(targetUrl, "select count(*)::int as n from customers"), 20);
@@ -221,6 +277,17 @@ Deno.test("run() with a subset writes NULL for a cut reference whose row is not 
     for (const c of await rowsOf(targetUrl, ORPHANS_SQL)) {
       assert.equal(Number((await rowsOf(targetUrl, c.query))[0].count), 0, c.name);
     }
+    // A cut reference to a kept row stays: every copied employee has the manager the source gives it
+    // when that manager is copied too, and NULL otherwise.
+    const managers = async (url: string) =>
+      new Map((await rowsOf(url, "select id, manager_id from employees")).map((r) => [r.id, r.manager_id]));
+    const [copied, source] = [await managers(targetUrl), await managers(sourceUrl)];
+    const expected = new Map([...copied.keys()].map((id) => {
+      const m = source.get(id)!;
+      return [id, m !== null && copied.has(m) ? m : null];
+    }));
+    assert.deepEqual(copied, expected);
+    assert.ok([...copied.values()].some((m) => m !== null), "no copied employee kept its manager");
   });
 });
 
@@ -297,5 +364,28 @@ Deno.test("a percent root is a keyed sample: the same key keeps the same rows, a
     assert.ok(ids.length > 25 && ids.length < 110, `${ids.length} customers`);
     assert.equal(await sample(KEY), first);
     assert.notEqual(await sample("base64:" + btoa("z".repeat(32))), first);
+  });
+});
+
+Deno.test("run() with a subset scrubs the kept rows' free text (text.scrub) and copies only those", async () => {
+  await withSubsetDbs(async ({ sourceUrl, targets: [targetUrl] }) => {
+    await exec(sourceUrl, `update tickets set body = 'Please write to client' || id || '@example.com today'`);
+    const yaml = [
+      `key: "${KEY}"`,
+      "schema: copy",
+      "tables:",
+      "  public.tickets:",
+      "    columns:",
+      "      body: { strategy: text.scrub, entities: [email], replace: fake }",
+      SUBSET_YAML,
+    ].join("\n");
+    await withDeadline(run(policyFor(sourceUrl, targetUrl, yaml), { jobs: 2 }), DEADLINE_MS, "the run");
+    const expected = (await rowsOf(sourceUrl, REFERENCE_SQL)).find((r) => r.t === "public.tickets")!;
+    const bodies = (await rowsOf(targetUrl, "select body from tickets")).map((r) => r.body);
+    assert.equal(bodies.length, Number(expected.n));
+    for (const body of bodies) {
+      assert.match(body, /^Please write to \S+@\S+ today$/);
+      assert.doesNotMatch(body, /client\d+@example\.com/);
+    }
   });
 });
