@@ -7,5 +7,5 @@
  * @module
  */
 
-/** The default threshold (news-like text) and the one for user posts (a text with an @handle or #hashtag). */
-export const NER_THRESHOLDS = { threshold: 0.04, postsThreshold: 0.01 } as const;
+/** The default threshold (news-like text) and the one for user posts (see `_user_post.ts`). */
+export const NER_THRESHOLDS = { threshold: 0.04, postsThreshold: 0.005 } as const;

@@ -18,7 +18,7 @@ export const NER_PROVENANCE = {
     "postsMaxOtherRemoved": 0.105,
   },
   "threshold": 0.04,
-  "postsThreshold": 0.01,
+  "postsThreshold": 0.005,
   "corpora": [
     {
       "path": "wnut17/wnut17train.conll",
@@ -638,7 +638,7 @@ export const NER_PROVENANCE = {
 export const NER_WEIGHTS: NerWeightsRecord = {
   "featureVersion": 1,
   "threshold": 0.04,
-  "postsThreshold": 0.01,
+  "postsThreshold": 0.005,
   "passes": [{
     "bits": 18,
     "scale": 0.04590453952550888,

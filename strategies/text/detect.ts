@@ -17,6 +17,7 @@ import { findIps } from "./detectors/ip.ts";
 import { findNationalIds, findSsns } from "./detectors/national_id.ts";
 import { findPhones } from "./detectors/phone.ts";
 import { findSecretUrls } from "./detectors/url.ts";
+import { readsAsUserPost } from "./_user_post.ts";
 
 /** What {@link detectSpans} looks for. */
 export interface DetectOptions {
@@ -79,20 +80,17 @@ export function detectSpans(text: string, options: DetectOptions, rowNames?: Rea
   return out.length < 2 ? out : resolveOverlaps(out);
 }
 
-/** An @handle or a #hashtag opening a word (not the "@" of an e-mail address, not "#4512"). */
-const POST_MARK = /(?:^|\s)(?:@[\p{L}\p{N}_]|#\p{L})/u;
-
 /**
  * The model threshold for `text`: the one asked for, else the model's user-posts threshold when the text
- * holds an @handle or a #hashtag (a tweet or chat message, where casing says less about names and the
- * targets allow more false hits), else its default threshold.
+ * reads as a user post (a tweet, comment or chat line, where casing says less about names and the
+ * targets allow more false hits; see {@link readsAsUserPost}), else its default threshold.
  */
 export function modelThreshold(
   text: string,
   asked: number | undefined,
   model: NerModel = nerModel(),
 ): number {
-  return asked ?? (POST_MARK.test(text) ? model.postsThreshold : model.threshold);
+  return asked ?? (readsAsUserPost(text) ? model.postsThreshold : model.threshold);
 }
 
 /** The shipped model with the threshold for `text`. */

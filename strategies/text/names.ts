@@ -190,7 +190,7 @@ export function findNames(
     answers(text, tk, name, covered);
     possessives(tk, name, covered, options.gazetteer.flags);
   }
-  chains(tk, name, plain);
+  chains(text, tk, name, plain);
 
   // Capitalised words the rules could not settle: compromise decides for the sentences holding them.
   const open = new Set<number>();
@@ -260,7 +260,7 @@ export function findNames(
     }
   }
   coordinated(tk, name, covered);
-  chains(tk, name, plain);
+  chains(text, tk, name, plain);
   // A legal-entity suffix makes the words before it a company, whatever they looked like alone.
   for (const o of orgs) {
     for (let i = 0; i < n; i++) if (tk.start[i] >= o.start && tk.end[i] <= o.end) name[i] = 0;
@@ -311,10 +311,18 @@ function modelNames(
     if (ID_PREFIX.test(text.slice(tk.end[i], tk.end[i] + 2))) continue;
     const f = tk.flags[i];
     if ((f & (TITLE | GREETING | CALENDAR) || ROLES.has(tk.key[i])) && !(f & NAME)) continue;
+    // A title some list also holds as a surname, before a capitalised word: "Frau Evers", "Pani Nowak".
+    if (
+      f & TITLE && i + 1 < tk.count && tk.joined[i + 1] &&
+      (tk.casing[i + 1] === TITLE_CASE || tk.casing[i + 1] === UPPER)
+    ) continue;
     if (f & STOP && (tk.casing[i] === LOWER || !(f & NAME))) continue;
+    if (article(tk, i)) continue;
     // A dictionary word that is lower-case or capitalised only because it opens a sentence needs the
-    // model's confidence, not just its recall-minded threshold ("Password reset …", "Ticket T-1 …").
-    const uncased = tk.casing[i] === LOWER || tk.sentenceStart[i];
+    // model's confidence, not just its recall-minded threshold ("Password reset …", "Ticket T-1 …");
+    // so does one after a greeting ("Hello Team") or before an id ("Order ORD-12345").
+    const uncased = tk.casing[i] === LOWER || tk.sentenceStart[i] || (i > 0 && tk.flags[i - 1] & GREETING) ||
+      ID_NEXT.test(text.slice(tk.end[i], tk.end[i] + 12));
     if (uncased && f & (COMMON | ENGLISH) && !(f & NAME) && probs[i] < DICTIONARY_WORD_PROBABILITY) continue;
     name[i] = 1;
   }
@@ -472,7 +480,7 @@ function cues(
       tk.sentence[i - 1] === tk.sentence[i];
     if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
     else if (role && ((capital && !(f & (COMMON | PLACE))) || (f & NAME && !(f & COMMON)))) name[i] = 1;
-    else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME))) {
+    else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME)) && !addressee(f)) {
       name[i] = 1;
     } else if (unknown || capital) {
       const two = i >= 2 ? `${tk.key[i - 2]} ${tk.key[i - 1]}` : "";
@@ -484,8 +492,28 @@ function cues(
   }
 }
 
+/**
+ * A dictionary word no name list holds, after a greeting or sign-off: a group addressed or signing
+ * ("Hi Support", "Dear Customer", "Thanks Team", "Regards, Customer Service"), not a person.
+ */
+function addressee(f: number): boolean {
+  return (f & (COMMON | ENGLISH)) !== 0 && !(f & NAME);
+}
+
+/** Articles and possessives that open a noun phrase: capitalised before a lower-case word, no name part. */
+const ARTICLES = new Set(["the", "my", "your", "our", "their", "this", "these", "those"]);
+
+/** "Nehir Alyanak The printer …": an article before a lower-case word opens the next clause. */
+function article(tk: Tokens, i: number): boolean {
+  return ARTICLES.has(tk.key[i]) && i + 1 < tk.count && tk.casing[i + 1] === LOWER &&
+    tk.sentence[i + 1] === tk.sentence[i];
+}
+
+/** An id or a number: the word after a common word that names the thing ("Order ORD-12345", "Card 4111 …"). */
+const ID_NEXT = /^[\s:#]+(?:\p{Lu}{1,5}-?)?\d/u;
+
 /** Grows every name to the name-like words joined to it, both ways, until nothing changes. */
-function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
+function chains(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
   const fits = (j: number, anchor: number): boolean => {
     const f = tk.flags[j];
     // A middle initial ("Anna K. Nowak", "Ganaka M. Sethi"), whatever word lists say of the letter.
@@ -496,6 +524,7 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     // A function word some locale lists as a name ("An", "Do") joins a name only inside a sentence and
     // capitalised: "Nguyễn Văn An", not "That rick roll".
     if (f & STOP && (tk.sentenceStart[j] || !(f & NAME && tk.casing[j] !== LOWER))) return false;
+    if (article(tk, j)) return false;
     if (f & CALENDAR && !(f & NAME && tk.casing[j] !== LOWER)) return false;
     if (tk.key[j].charCodeAt(0) === 64 || (tk.key[j].length < 2 && tk.casing[j] === LOWER)) return false;
     const capital = (tk.casing[j] === TITLE_CASE || tk.casing[j] === MIXED || tk.casing[j] === UPPER) &&
@@ -506,8 +535,9 @@ function chains(tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): vo
     // family name ("Alan Watts", "Martin Short").
     if (f & COMMON) {
       const a = tk.flags[anchor];
+      // Not a word that names the id after it ("Thanks, Işılay Order ORD-12345 shipped").
       return j === anchor + 1 && tk.casing[j] === TITLE_CASE && tk.casing[anchor] === TITLE_CASE &&
-        !plain(j) &&
+        !plain(j) && !ID_NEXT.test(text.slice(tk.end[j], tk.end[j] + 12)) &&
         (a & GIVEN) !== 0 && !(a & (COMMON | STOP)) && !(f & STOP);
     }
     if (capital) return true;

@@ -118,3 +118,43 @@ Deno.test("findNames() with the model: titles and roles before a surname, name a
   assert.deepEqual(withModel("Szczepańska's order was lost."), ["Szczepańska's"]);
   assert.deepEqual(withModel("The form was signed by Anna K. Nowak."), ["Anna K. Nowak"]);
 });
+
+Deno.test("findNames() takes no group addressed or signing after a greeting, with or without the model", () => {
+  const ner = nerModel();
+  for (const model of [undefined, { ner, threshold: ner.threshold }]) {
+    const found = (text: string) => {
+      const out: Span[] = [];
+      findNames(text, out, {
+        person: true,
+        location: false,
+        organization: false,
+        gazetteer: gazetteer(),
+        model,
+      });
+      return out.map((s) => text.slice(s.start, s.end));
+    };
+    assert.deepEqual(found("Hi Support, my printer is broken."), []);
+    assert.deepEqual(found("Dear Customer, your order has shipped."), []);
+    assert.deepEqual(found("Hello Team, the export fails. Regards, Customer Service"), []);
+    assert.deepEqual(found("Dear Grace, thanks. Hi Teodora, welcome."), ["Grace", "Teodora"]);
+  }
+});
+
+Deno.test("findNames() with the model stops a name before an article, an id's noun and after a title", () => {
+  const ner = nerModel();
+  const found = (text: string) => {
+    const out: Span[] = [];
+    findNames(text, out, {
+      person: true,
+      location: false,
+      organization: false,
+      gazetteer: gazetteer(),
+      model: { ner, threshold: ner.postsThreshold },
+    });
+    return out.map((s) => text.slice(s.start, s.end));
+  };
+  assert.deepEqual(found("Regards,\nNehir Alyanak The printer on floor 3 is broken."), ["Nehir Alyanak"]);
+  assert.deepEqual(found("Thanks, Işılay Order ORD-12345 shipped on 2024-03-02."), ["Işılay"]);
+  assert.deepEqual(found("I spoke with Frau Evers and Pani Nowak about the delay."), ["Evers", "Nowak"]);
+  assert.deepEqual(found("Martin Short and Nguyễn Văn An called."), ["Martin Short", "Nguyễn Văn An"]);
+});

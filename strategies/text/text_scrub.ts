@@ -101,11 +101,12 @@ export const TextScrubParams = z.strictObject({
   /**
    * The model's probability from which a word is taken for part of a name. The default (the shipped
    * model's tuned threshold, see docs/strategies.md) favours recall: a missed name leaks, a masked
-   * ordinary word does not. A text with an @handle or a #hashtag reads as a user post and gets the lower
-   * threshold tuned on tweets. Raise it to mask fewer ordinary words.
+   * ordinary word does not. A text that reads as a user post (an @handle or a #hashtag, informal casing,
+   * emoticons, chat abbreviations; `_user_post.ts`) gets the lower threshold tuned on tweets. Raise it to
+   * mask fewer ordinary words.
    */
   person_threshold: z.number().gt(0).lt(1).optional().describe(
-    `Model probability from which a word is part of a name; default ${NER_THRESHOLDS.threshold} (tuned for recall on news-like text), and ${NER_THRESHOLDS.postsThreshold} in a text with an @handle or #hashtag (tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
+    `Model probability from which a word is part of a name; default ${NER_THRESHOLDS.threshold} (tuned for recall on news-like text), and ${NER_THRESHOLDS.postsThreshold} in a text that reads as a user post (an @handle or #hashtag, or informal casing, emoticons, chat abbreviations; tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
   ),
   /**
    * Your own list of names to find in any casing in every row (staff, customers' names no public list

@@ -24,26 +24,27 @@ Deno.test("text.scrub finds names of every ticket locale and every validated num
     assert.ok(scores.entities[e].precision >= 0.99, `${e} precision ${scores.entities[e].precision}`);
   }
   assert.ok(scores.entities.person.recall >= 0.99, `person recall ${scores.entities.person.recall}`);
-  // The model also takes a capitalised word run into a name ("Thanks, Ana Payment from …": the generator
+  // The model also takes a capitalised word run into a name ("Thanks, Levi Escalated by …": the generator
   // joins sentences without a full stop), which costs these tickets some precision.
   assert.ok(
-    scores.entities.person.precision >= 0.95,
+    scores.entities.person.precision >= 0.965,
     `person precision ${scores.entities.person.precision}`,
   );
   assert.equal(Object.keys(scores.locales).length, 19);
   for (const [locale, s] of Object.entries(scores.locales)) {
-    assert.ok(s.recall >= 0.975, `${locale} person recall ${s.recall}`);
-    assert.ok(s.fullNames >= 0.945, `${locale} full names ${s.fullNames}`);
+    assert.ok(s.recall >= 0.985, `${locale} person recall ${s.recall}`);
+    assert.ok(s.fullNames >= 0.97, `${locale} full names ${s.fullNames}`);
   }
 });
 
-Deno.test("text.scrub keeps its WNUT-17 dev person recall and precision (the model never trained on WNUT dev)", async () => {
+Deno.test("text.scrub keeps its WNUT-17 dev person recall and precision (the model never trained or tuned on WNUT dev)", async () => {
   const sentences = parseConll(await Deno.readTextFile(WNUT));
   assert.equal(sentences.length, 1009);
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities })));
   assert.equal(scores.person.gold, 587);
-  assert.ok(scores.person.recall >= 0.81, `person recall ${scores.person.recall}`);
-  assert.ok(scores.person.precision >= 0.52, `person precision ${scores.person.precision}`);
+  // Texts that read as user posts get the user-posts threshold (strategies/text/_user_post.ts).
+  assert.ok(scores.person.recall >= 0.84, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.precision >= 0.43, `person precision ${scores.person.precision}`);
   assert.ok(scores.location.precision >= 0.6, `location precision ${scores.location.precision}`);
 });
 
@@ -51,8 +52,8 @@ Deno.test("text.scrub with the user-posts threshold (tuned on BTC e) finds more 
   const sentences = parseConll(await Deno.readTextFile(WNUT));
   const threshold = NER_WEIGHTS.postsThreshold;
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities, threshold })));
-  assert.ok(scores.person.recall >= 0.855, `person recall ${scores.person.recall}`);
-  assert.ok(scores.person.precision >= 0.42, `person precision ${scores.person.precision}`);
+  assert.ok(scores.person.recall >= 0.865, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.precision >= 0.375, `person precision ${scores.person.precision}`);
 });
 
 Deno.test("text.scrub keeps its person recall and other-token removal on the held-out news and tweets", async () => {
@@ -67,6 +68,6 @@ Deno.test("text.scrub keeps its person recall and other-token removal on the hel
   assert.ok(news.otherRemoved <= 0.05, `GUM news other tokens removed ${news.otherRemoved}`);
   const tweets = score("btc tweets");
   assert.equal(tweets.persons, 606);
-  assert.ok(tweets.recall >= 0.865, `BTC h person recall ${tweets.recall}`);
-  assert.ok(tweets.otherRemoved <= 0.1, `BTC h other tokens removed ${tweets.otherRemoved}`);
+  assert.ok(tweets.recall >= 0.9, `BTC h person recall ${tweets.recall}`);
+  assert.ok(tweets.otherRemoved <= 0.12, `BTC h other tokens removed ${tweets.otherRemoved}`);
 });

@@ -47,6 +47,10 @@ export interface TrainConfig {
 
 /** The thresholds the tool tries. */
 export const THRESHOLDS: readonly number[] = [
+  0.002,
+  0.003,
+  0.005,
+  0.007,
   0.01,
   0.02,
   0.03,

@@ -3,7 +3,8 @@
  * whose range allows that length, and a valid Luhn check digit. Visa, Mastercard (51–55, 2221–2720), Mir
  * (2200–2204), Amex (34, 37), Diners Club (300–305, 3095, 36, 38, 39; enRoute 2014, 2149), JCB (3528–3589;
  * 2131 and 1800 with 15 digits), Discover,
- * UnionPay (62, 81) and Maestro (50, 56–69: 12 to 19 digits).
+ * UnionPay (62, 81), RuPay (82; its other ranges fall in Maestro's, Discover's and JCB's), Troy (9792) and
+ * Maestro (50, 56–69: 12 to 19 digits).
  *
  * @module
  */
@@ -31,7 +32,7 @@ export function luhnValid(digits: string): boolean {
 /** Issuer prefixes and the lengths their ranges allow. */
 const ISSUERS: readonly [RegExp, number, number][] = [
   [/^4/, 13, 19], // Visa
-  [/^(?:5[1-5]|2(?:2[2-9]|[3-6]|7[01]|720))/, 16, 16], // Mastercard
+  [/^(?:5[1-5]|2(?:22[1-9]|2[3-9]|[3-6]|7[01]|720))/, 16, 16], // Mastercard
   [/^220[0-4]/, 16, 19], // Mir
   [/^3[47]/, 15, 15], // American Express
   [/^(?:30[0-5]|3095|3[689])/, 14, 19], // Diners Club
@@ -40,6 +41,7 @@ const ISSUERS: readonly [RegExp, number, number][] = [
   [/^(?:2014|2149)/, 15, 15], // Diners Club enRoute
   [/^(?:6011|64[4-9]|65)/, 16, 19], // Discover
   [/^(?:62|81)/, 16, 19], // UnionPay
+  [/^(?:82|9792)/, 16, 16], // RuPay, Troy
   [/^(?:50|5[6-9]|6)/, 12, 19], // Maestro
 ];
 

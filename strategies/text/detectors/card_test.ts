@@ -46,3 +46,16 @@ Deno.test("findCards() refuses a Luhn-valid number whose issuer range does not a
   assert.equal(luhnValid("510000000000003"), true);
   assert.deepEqual(found(findCards, "ids 400000000002 and 510000000000003"), []);
 });
+
+Deno.test("findCards() finds RuPay and Troy numbers and keeps Mastercard's 2-series to 2221-2720", () => {
+  assert.deepEqual(found(findCards, "RuPay 8200 0000 0000 0001, Troy 9792 0000 0000 0003."), [
+    "card:8200 0000 0000 0001",
+    "card:9792 0000 0000 0003",
+  ]);
+  assert.deepEqual(found(findCards, "Mastercard 2221 0000 0000 0009 and 2720 0000 0000 0005."), [
+    "card:2221 0000 0000 0009",
+    "card:2720 0000 0000 0005",
+  ]);
+  // Luhn-valid, 16 digits, but outside every range: 2220 and 2721 are no Mastercard.
+  assert.deepEqual(found(findCards, "ids 2220000000000000 and 2721000000000004"), []);
+});
