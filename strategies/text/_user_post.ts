@@ -18,29 +18,64 @@
 /** An @handle or a #hashtag opening a word (not the "@" of an e-mail address, not "#4512"). */
 const POST_MARK = /(?:^|\s)(?:@[\p{L}\p{N}_]|#\p{L})/u;
 
-const STRONG: readonly RegExp[] = [
+/** A test of one cue on a whole text. */
+interface Cue {
+  test(text: string): boolean;
+}
+
+const WORD_CHAR = /[\p{L}\p{N}:]/u;
+const LETTERS = /^\p{L}+$/u;
+
+/**
+ * A letter three times in a word of letters ("sooo"), not Roman numerals ("XIII", "iii"), "www" or an
+ * IPv6 group ("fffa"): found by its triple first, then its word is checked, which is much cheaper than
+ * one pattern doing both at every position.
+ */
+const STRETCHED: Cue = {
+  test(text: string): boolean {
+    const triple = /(?![ivxw])(\p{Ll})\1\1/gu;
+    for (let m = triple.exec(text); m !== null; m = triple.exec(text)) {
+      let a = m.index;
+      let b = m.index + 3;
+      while (a > 0 && WORD_CHAR.test(text[a - 1])) a--;
+      while (b < text.length && WORD_CHAR.test(text[b])) b++;
+      if (LETTERS.test(text.slice(a, b))) return true;
+    }
+    return false;
+  },
+};
+/** No final punctuation: the last character that is not a space is no full stop, quote or bracket. */
+const NO_FINAL_PUNCTUATION: Cue = {
+  test(text: string): boolean {
+    const end = text.trimEnd();
+    return end.length > 0 && !".!?\"'”)".includes(end[end.length - 1]);
+  },
+};
+
+// The costlier patterns open with the character they are about (V8 scans for it) and look behind from
+// there; a pattern that would start at every position is a small function instead.
+const STRONG: readonly Cue[] = [
   // "i" as a word, not an enumeration's "( i )" or "i . e .".
-  /(?:^|[^(\s]\s)i(?=\s(?![).])|['’]|$)/u,
+  /i(?<=(?:^|[^(\s]\s)i)(?=\s(?![).])|['’]|$)/u,
   // Lowercase letters only (in a text of four words or more, see FOUR_WORDS).
-  /^[^\p{Lu}]*\p{Ll}[^\p{Lu}]*$/u,
+  { test: (text: string) => !/\p{Lu}/u.test(text) && /\p{Ll}/u.test(text) },
   /(?:^|\s)(?:[:;=]-?[)(DPpO/|]|xD|XD|<3|:'\()(?=[\s.,!?]|$)|\p{Extended_Pictographic}/u,
   // Chat abbreviations in any casing, and the ones that are also words or abbreviations of edited text
   // ("U.S.", "Ur", "SMH") and apostrophe-less contractions in lower case only.
   /\b(?:lol|lmao|lmfao|omg|omfg|idk|haha\w*|hehe|thx|tbh|btw|imho|wtf|rofl)\b/i,
   /\b(?:u|ur|pls|plz|smh|imo|ya|yall|luv|dont|cant|im|ive|thats|ppl|cuz|bc|gonna|wanna|gotta)\b/,
   /[!?] ?[!?]/,
-  // A letter three times in a word of letters ("sooo"), not Roman numerals, "www" or an IPv6 group.
-  /(?<![\p{L}\p{N}:])\p{L}*(?![ivxw])(\p{Ll})\1\1\p{L}*(?![\p{L}\p{N}:])/u,
+  STRETCHED,
   /(?:^|\s)RT(?=\s)/,
 ];
 
-const WEAK: readonly RegExp[] = [
+const WEAK: readonly Cue[] = [
   /^[^\p{L}\p{N}@]*\p{Ll}{2,}(?=[\s,!?'’]|$)/u,
   // A lowercase word after a full stop that ends a word (not an ellipsis, not "e.g.").
-  /\p{L}{3,} ?(?:[!?]+|(?<![.…] ?)\.(?! ?[.…])) +\p{Ll}{2,}(?=[\s,!?'’]|$)/u,
+  /(?:[!?]+|\.(?! ?[.…]))(?<=\p{L}{3} ?(?:[!?]+|(?<![.…] ?)\.)) +\p{Ll}{2,}(?=[\s,!?'’]|$)/u,
   /!/,
   /https?:\/\/|www\./,
-  /[^.!?"'”)\s]\s*$/,
+  NO_FINAL_PUNCTUATION,
   /(?:^|\s)#\s\p{L}/u,
 ];
 
