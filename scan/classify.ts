@@ -15,8 +15,10 @@ import {
   type Kind,
   KIND_RULES,
   MAGIC,
+  POSTS_PARAMS,
   THRESHOLDS,
 } from "./heuristics.ts";
+import { countUserPosts, holdsUserPosts, userPostEvidence } from "./user_posts.ts";
 import { arrayFinding, jsonFinding } from "./_nested.ts";
 import {
   type Confidence,
@@ -133,7 +135,7 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
   const free = freeTextEvidence(counts, skip);
   if (name && !name.weak) {
     if (name.kind === "free_text") {
-      return found("free_text", free ? "high" : "medium", [
+      return freeText(all!, free ? "high" : "medium", [
         name.text,
         free ?? share(0, n, "held a detector match; scrubbed for what the detectors miss"),
       ]);
@@ -148,7 +150,7 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
       share(support, n, `are ${KIND_RULES[entity === "person" ? "person" : name.kind].label} by content`),
     ]);
   }
-  if (free) return found("free_text", "medium", [free, ...discountNote]);
+  if (free) return freeText(all!, "medium", [free, ...discountNote]);
   if (name?.weak) {
     const persons = counts.whole.person ?? 0;
     if (persons / n >= 0.2) {
@@ -157,6 +159,19 @@ function textFinding(column: ColumnInfo, name: NameEvidence | null, all: readonl
     return keep(share(persons, n, "are person names"), `${name.text}, but the table is not one of people`);
   }
   return keep(share(counts.anyWithin + sum(counts.whole, skip), n, "matched a detector"), ...discountNote);
+}
+
+/**
+ * A free-text finding, its rule with {@link POSTS_PARAMS} when the sampled texts (all of them, not only
+ * the detectors' spread) make a column of user posts.
+ */
+function freeText(all: readonly string[], confidence: Confidence, evidence: string[]): Finding {
+  const posts = countUserPosts(all);
+  const rule = kindRule("free_text");
+  return found("free_text", confidence, [...evidence, userPostEvidence(posts)], {
+    ...rule,
+    ...(holdsUserPosts(posts) ? POSTS_PARAMS : {}),
+  });
 }
 
 /** The detector that reads values of `kind`, if one does. */

@@ -85,6 +85,14 @@ const WEAK: readonly Cue[] = [
  */
 const FOUR_WORDS = /\S\s+\S+\s+\S+\s+\S/;
 
+/**
+ * Whether `text` has enough to be read by its writing: an @handle or a #hashtag, or four words or more.
+ * A shorter text never reads as a user post; a column's share of user posts counts only texts with writing.
+ */
+export function hasWriting(text: string): boolean {
+  return POST_MARK.test(text) || FOUR_WORDS.test(text);
+}
+
 /** Whether `text` reads as a user post (see the module's description). */
 export function readsAsUserPost(text: string): boolean {
   if (POST_MARK.test(text)) return true;

@@ -41,6 +41,9 @@ export const FAKE_STRATEGIES: Readonly<Partial<Record<Entity, string>>> = {
 };
 
 const Mode = z.enum(REPLACE_MODES);
+
+/** Values of `text.scrub`'s `text` param: how the person-name model's threshold is chosen per text. */
+export const TEXT_KINDS = ["auto", "posts"] as const;
 const EntityName = z.enum(ENTITIES);
 
 /** Params of `text.scrub`. */
@@ -107,6 +110,15 @@ export const TextScrubParams = z.strictObject({
    */
   person_threshold: z.number().gt(0).lt(1).optional().describe(
     `Model probability from which a word is part of a name; default ${NER_THRESHOLDS.threshold} (tuned for recall on news-like text), and ${NER_THRESHOLDS.postsThreshold} in a text that reads as a user post (an @handle or #hashtag, or informal casing, emoticons, chat abbreviations; tuned likewise on tweets); a value set here applies to every text: lower finds more names, higher masks fewer ordinary words`,
+  ),
+  /**
+   * What the column holds: `auto` (the default) reads each text on its own and gives a text that reads as
+   * a user post the user-posts threshold; `posts` gives it to every text, for a column of user posts
+   * (comments, chat, reviews), where a well-formed row is a post too. `privaci scan` writes `posts` when
+   * enough of a column's sample reads as user posts. `person_threshold` overrides both.
+   */
+  text: z.enum(TEXT_KINDS).default("auto").describe(
+    `What the column holds: auto reads each text on its own (the user-posts threshold, ${NER_THRESHOLDS.postsThreshold}, for a text that reads as a user post, else ${NER_THRESHOLDS.threshold}); posts gives every text the user-posts threshold, for a column of comments, chat or reviews where a well-formed row is a post too (privaci scan proposes it from the column's sample); person_threshold overrides both`,
   ),
   /**
    * Your own list of names to find in any casing in every row (staff, customers' names no public list
@@ -189,7 +201,8 @@ export const textScrub = {
       nlp: params.nlp,
       unknownAsPerson: params.unknown_as_person,
       model: params.person_model,
-      threshold: params.person_threshold,
+      threshold: params.person_threshold ??
+        (params.text === "posts" ? NER_THRESHOLDS.postsThreshold : undefined),
       knownNames: [...rowNameSet(params.known_names)],
     });
     return new TextScrubMasker({
