@@ -5,7 +5,8 @@
  * recall, precision and the share of other tokens taken for names on the corpus files held out from the
  * person-name model's training (tools/ner/config.ts: eight GUM news documents, GUM bio and voyage, BTC h,
  * UNER English-EWT), each for the detector with and without the model and compromise; and the seeded
- * synthetic ticket corpus (a seed no test or tuning used) per entity type and per locale. Speed: words per
+ * synthetic ticket corpus (a seed no test or tuning used) per entity type and per locale; and each of these
+ * sets taken as one column, as `privaci scan` would write its policy (bench/text_scan_policy.ts). Speed: words per
  * CPU-second of the whole scrubber (worker pool on every core, `replace: tag`) with and without
  * compromise, beside detection alone (`detectSpans`, default entities, on this process's one thread, warm from
  * the quality runs) and compromise alone on one core, on the same texts. Memory: what one detector worker adds
@@ -26,6 +27,7 @@ import { DetectorPool } from "../strategies/text/pool.ts";
 import { NER_WEIGHTS } from "../strategies/text/_ner_weights.ts";
 import type { Cell, ColumnInfo } from "../strategies/types.ts";
 import { scoreTickets } from "./text_tickets.ts";
+import { SCAN_SAMPLE, type ScanPolicy, scanPolicy } from "./text_scan_policy.ts";
 import { parseConll, scoreConll } from "./text_wnut.ts";
 
 const WNUT = new URL("../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
@@ -162,6 +164,34 @@ const ticketScores = scoreTickets(
   tickets.map((t) => detectSpans(t.text, VARIANTS["model + rules + compromise (default)"])),
 );
 
+/** One data set as scan would write its policy: scan's decision and the person scores under it. */
+interface AsScan {
+  policy: ScanPolicy;
+  persons: number;
+  recall: number;
+  precision: number;
+  otherRemoved?: number;
+}
+const scanOptions = (p: ScanPolicy): DetectOptions => ({ entities, nlp: true, threshold: p.threshold });
+const asScan: Record<string, AsScan> = {};
+{
+  const texts = sentences.map((s) => s.tokens.join(" "));
+  const policy = scanPolicy(texts);
+  const s = scoreConll(sentences, (ts) => ts.map((t) => detectSpans(t, scanOptions(policy)))).person;
+  asScan["wnut17 dev"] = { policy, persons: s.gold, recall: s.recall, precision: s.precision };
+}
+for (const [group, texts] of await heldoutGroups()) {
+  const policy = scanPolicy(texts.map((t) => t.text));
+  const s = scoreHeldout(texts, texts.map((t) => detectSpans(t.text, scanOptions(policy))));
+  asScan[group] = { policy, ...s };
+}
+{
+  const policy = scanPolicy(tickets.map((t) => t.text));
+  const s =
+    scoreTickets(tickets, tickets.map((t) => detectSpans(t.text, scanOptions(policy)))).entities.person;
+  asScan["tickets"] = { policy, persons: s.gold, recall: s.recall, precision: s.precision };
+}
+
 const pool: string[] = [...tickets.map((t) => t.text), ...sentences.map((s) => s.tokens.join(" "))];
 const target = arg("--words", 300_000);
 const speedTexts: string[] = [];
@@ -184,6 +214,7 @@ const result = {
   wnut,
   heldout,
   tickets: { seed, ...ticketScores },
+  asScan,
   speed: {
     cores,
     words: scrubWords,
@@ -223,6 +254,17 @@ if (json) {
     for (const [variant, s] of Object.entries(variants)) {
       line(variant, s, `  other removed ${(100 * s.otherRemoved).toFixed(1)}%`);
     }
+  }
+  console.log(
+    `As scan would write the policy (first ${SCAN_SAMPLE} texts of each set as one column's sample), person tokens`,
+  );
+  for (const [set, a] of Object.entries(asScan)) {
+    const c = a.policy.counts;
+    line(
+      `${set}: ${a.policy.posts ? "text: posts" : "per text"} (${c.posts}/${c.texts})`,
+      a,
+      a.otherRemoved === undefined ? "" : `  other removed ${(100 * a.otherRemoved).toFixed(1)}%`,
+    );
   }
   console.log(`Synthetic tickets (${tickets.length}, seed ${seed}, token level)`);
   for (const [e, s] of Object.entries(ticketScores.entities)) line(e, s);

@@ -201,8 +201,7 @@ export const textScrub = {
       nlp: params.nlp,
       unknownAsPerson: params.unknown_as_person,
       model: params.person_model,
-      threshold: params.person_threshold ??
-        (params.text === "posts" ? NER_THRESHOLDS.postsThreshold : undefined),
+      threshold: personThreshold(params),
       knownNames: [...rowNameSet(params.known_names)],
     });
     return new TextScrubMasker({
@@ -215,6 +214,14 @@ export const textScrub = {
     });
   },
 } satisfies StrategyDefinition<TextScrubParams>;
+
+/**
+ * The model threshold `params` ask for every text: `person_threshold`, else the user-posts threshold
+ * with `text: posts`; `undefined` leaves it to each text (see `modelThreshold` in detect.ts).
+ */
+export function personThreshold(params: TextScrubParams): number | undefined {
+  return params.person_threshold ?? (params.text === "posts" ? NER_THRESHOLDS.postsThreshold : undefined);
+}
 
 /** The masker that writes `fake` values for one entity type. */
 async function resolveFake(
