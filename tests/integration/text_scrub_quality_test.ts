@@ -12,9 +12,30 @@ import { detectSpans } from "../../strategies/text/detect.ts";
 import { ENTITIES } from "../../strategies/text/entities.ts";
 import { ticketCorpus } from "../../strategies/text/testdata/ticket_corpus.ts";
 import { NER_WEIGHTS } from "../../strategies/text/_ner_weights.ts";
+import { readsAsUserPost } from "../../strategies/text/_user_post.ts";
+import { textScrub } from "../../strategies/text/text_scrub.ts";
+import type { ColumnInfo } from "../../strategies/types.ts";
+import { scanPolicy } from "../../bench/text_scan_policy.ts";
+import { readTweets } from "../../tools/ner/corpora.ts";
+import { CORPORA_DIR } from "../../tools/ner/train.ts";
 
 const WNUT = new URL("../../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
 const entities = new Set(ENTITIES);
+const COLUMN: ColumnInfo = {
+  schema: "public",
+  table: "posts",
+  column: "body",
+  ordinal: 1,
+  type: "text",
+  baseType: "text",
+  family: "string",
+  elementFamily: "string",
+  maxLength: null,
+  notNull: false,
+  unique: false,
+  generated: false,
+  identity: "",
+};
 
 Deno.test("text.scrub finds names of every ticket locale and every validated number in the tickets", () => {
   const tickets = ticketCorpus(780, 7);
@@ -54,6 +75,48 @@ Deno.test("text.scrub with the user-posts threshold (tuned on BTC e) finds more 
   const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities, threshold })));
   assert.ok(scores.person.recall >= 0.865, `person recall ${scores.person.recall}`);
   assert.ok(scores.person.precision >= 0.375, `person precision ${scores.person.precision}`);
+});
+
+Deno.test("text.scrub as scan would write the policy: WNUT-17 dev reads as a column of user posts, GUM news does not", async () => {
+  const sentences = parseConll(await Deno.readTextFile(WNUT));
+  const policy = scanPolicy(sentences.map((s) => s.tokens.join(" ")));
+  assert.equal(policy.posts, true, `WNUT-17 dev: ${JSON.stringify(policy.counts)}`);
+  const threshold = policy.threshold;
+  const scores = scoreConll(sentences, (texts) => texts.map((t) => detectSpans(t, { entities, threshold })));
+  assert.ok(scores.person.recall >= 0.865, `person recall ${scores.person.recall}`);
+  assert.ok(scores.person.precision >= 0.375, `person precision ${scores.person.precision}`);
+  // News stays at the per-text default, whose targets the held-out news test below holds.
+  const news = (await heldoutGroups()).get("gum news") ?? [];
+  const newsPolicy = scanPolicy(news.map((t) => t.text));
+  assert.equal(newsPolicy.posts, false, `GUM news: ${JSON.stringify(newsPolicy.counts)}`);
+  assert.equal(newsPolicy.threshold, undefined);
+});
+
+Deno.test("text.scrub with text: posts masks as with person_threshold at the user-posts threshold, also a well-formed row", async () => {
+  // Training tweets of BTC (tools/ner/config.ts role "train"), handles and hashtag signs removed.
+  const corpus = await Deno.readTextFile(new URL("btc/a.conll", CORPORA_DIR));
+  const texts = readTweets(corpus, ["PER"]).slice(0, 300)
+    .map((t) => t.text.replace(/(^|\s)@\S+/g, "$1").replace(/(^|\s)#(?=\p{L})/gu, "$1").trim());
+  const mask = async (params: Record<string, unknown>) => {
+    const m = await textScrub.create({
+      params: textScrub.params.parse({ workers: 0, ...params }),
+      column: COLUMN,
+      key: null,
+      domain: "text.scrub",
+      unique: false,
+      resolve: () => Promise.reject(new Error("not needed for tag")),
+    });
+    try {
+      return await m.mask(texts, { table: COLUMN, firstRow: 1, column: () => [] });
+    } finally {
+      await m.close?.();
+    }
+  };
+  const posts = await mask({ text: "posts" });
+  assert.deepEqual(posts, await mask({ person_threshold: NER_WEIGHTS.postsThreshold }));
+  const auto = await mask({});
+  const changed = texts.filter((t, i) => posts[i] !== auto[i] && !readsAsUserPost(t));
+  assert.ok(changed.length > 0, "no well-formed row masked differently with text: posts");
 });
 
 Deno.test("text.scrub keeps its person recall and other-token removal on the held-out news and tweets", async () => {
