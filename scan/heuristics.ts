@@ -224,8 +224,7 @@ export const THRESHOLDS = {
    * files only (tools/ner/config.ts): user posts are 1.7% or fewer of the SEC filings' texts and 3.4% or
    * fewer of GUM's training and tune documents (texts of one sentence and of five), but 59–82% of the
    * training tweets and 66% of BTC e with their @handles and hashtag signs removed (62–95% and 100% as
-   * they are). The cut is a round figure at the midpoint of 3.4% and 59% on the log-odds scale (18%),
-   * far from both for a sample of 20 texts or more.
+   * they are). The cut is a round figure near the midpoint of 3.4% and 59% on the log-odds scale (18%).
    */
   userPosts: 0.2,
   /** Sampled texts with writing (see `userPosts`) below which a column is not judged to hold user posts. */

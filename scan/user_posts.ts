@@ -34,7 +34,7 @@ export function countUserPosts(values: Iterable<string>): UserPostCounts {
  * with writing, of which at least the share {@link THRESHOLDS.userPosts} read as user posts.
  */
 export function holdsUserPosts(counts: UserPostCounts): boolean {
-  return counts.texts >= THRESHOLDS.userPostsMinTexts && counts.posts >= THRESHOLDS.userPosts * counts.texts;
+  return counts.texts >= THRESHOLDS.userPostsMinTexts && counts.posts / counts.texts >= THRESHOLDS.userPosts;
 }
 
 /** The evidence of {@link countUserPosts}, in counts only. */
