@@ -28,6 +28,11 @@ export interface ScannedColumn {
   status: ColumnStatus;
   /** The policy keeps it but its content looks personal. */
   flagged: boolean;
+  /**
+   * Params scan suggests adding to the policy's own rule (`ruled` columns: the column reads as user
+   * posts), written as a comment; the rule itself is left as it is.
+   */
+  suggested?: Record<string, unknown>;
 }
 
 /** One table as scan reports it. */
@@ -54,6 +59,14 @@ export function ruleComment(c: ScannedColumn): string {
   const what = c.kind === null ? (c.rule.strategy === "keep" ? "not personal" : "policy rule") : c.kind;
   return ` ${what} (${c.confidence}): ${c.evidence.join("; ")}`;
 }
+
+/** The comment above a policy's own rule that scan suggests params for. */
+export function suggestComment(c: ScannedColumn): string {
+  const add = Object.entries(c.suggested ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ");
+  return `${SUGGESTS}${add} to this rule: ${c.evidence.at(-1)}`;
+}
+
+const SUGGESTS = " privaci scan suggests adding ";
 
 /** The comment on a `keep` rule whose content looks personal. */
 export function flagComment(c: ScannedColumn): string {
@@ -123,7 +136,8 @@ export function mergePolicy(text: string, tables: readonly ScannedTable[]): stri
   for (const t of tables) {
     const added = t.columns.filter((c) => c.status === "new");
     const flagged = t.columns.filter((c) => c.flagged);
-    if (added.length === 0 && flagged.length === 0) continue;
+    const suggested = t.columns.filter((c) => c.suggested !== undefined);
+    if (added.length === 0 && flagged.length === 0 && suggested.length === 0) continue;
     if (!isMap(tablesMap.get(t.table, true))) tablesMap.set(t.table, new YAMLMap());
     const table = tablesMap.get(t.table, true) as unknown as YAMLMap;
     if (!isMap(table.get("columns", true))) table.set("columns", new YAMLMap());
@@ -136,6 +150,14 @@ export function mergePolicy(text: string, tables: readonly ScannedTable[]): stri
     for (const c of flagged) {
       const node = columns.get(c.column, true);
       if (isScalar(node) || isMap(node)) node.comment = flagComment(c);
+    }
+    for (const c of suggested) {
+      // Above the rule, after any comment of the policy's own: the rule and its comments stay as they are.
+      const key = columns.items.find((p) => isScalar(p.key) && p.key.value === c.column)?.key;
+      if (!isScalar(key)) continue;
+      // A suggestion of an earlier scan is replaced, not repeated.
+      const own = (key.commentBefore ?? "").split("\n").filter((l) => l && !l.startsWith(SUGGESTS));
+      key.commentBefore = [...own, suggestComment(c)].join("\n");
     }
   }
   return doc.toString({ lineWidth: 0 });

@@ -48,6 +48,13 @@ export function formatScanSummary(result: ScanResult, options: SummaryOptions = 
       }: ${f.table}.${f.column} looks like ${c.kind} (${c.confidence}): ${c.evidence.join("; ")}`,
     );
   }
+  for (const t of result.tables) {
+    for (const c of t.columns) {
+      if (c.suggested === undefined) continue;
+      const add = Object.entries(c.suggested).map(([k, v]) => `${k}: ${v}`).join(", ");
+      lines.push(`suggested for ${t.table}.${c.column} (rule left as it is): ${add}; ${c.evidence.at(-1)}`);
+    }
+  }
   if (options.out) lines.push(`wrote ${options.out}: review every rule, then run 'privaci check'`);
   return lines.join("\n");
 }

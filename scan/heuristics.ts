@@ -234,6 +234,12 @@ export const THRESHOLDS = {
 /** Params added to a free-text column's rule when its sample reads as user posts (see `userPosts`). */
 export const POSTS_PARAMS: Readonly<Record<string, unknown>> = { text: "posts" };
 
+/**
+ * Params by which a policy's own rule has chosen its person threshold: `scan -c` suggests
+ * {@link POSTS_PARAMS} (in a comment, never by rewriting the rule) only to a rule with none of them.
+ */
+export const POSTS_CHOSEN: readonly string[] = ["text", "person_threshold"];
+
 /** File signatures (magic bytes, as hex, at offset 0) of images and documents. */
 export const MAGIC: readonly { hex: string; what: string }[] = [
   { hex: "ffd8ff", what: "JPEG image" },

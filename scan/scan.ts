@@ -18,6 +18,7 @@ import { classifyColumn } from "./classify.ts";
 import { draftPolicy, mergePolicy, type ScannedColumn, type ScannedTable } from "./draft.ts";
 import { applyKeys, columnKey, type KeyedColumn } from "./keys.ts";
 import { Sampler } from "./sample.ts";
+import { postsSuggestion } from "./user_posts.ts";
 import { PROBE_PARAMS } from "./heuristics.ts";
 
 /** Options of {@link scan}. */
@@ -125,6 +126,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         status: c.existing === undefined ? "new" : kept ? "kept" : "ruled",
         flagged: kept && c.finding.kind !== null,
       };
+      const suggested = c.existing && !kept ? postsSuggestion(c.existing, c.finding.rule) : null;
+      if (suggested) col.suggested = suggested;
       if (col.flagged) flagged.push({ table: t.table, column: col.column });
       t.columns.push(col);
     }

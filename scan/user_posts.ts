@@ -8,7 +8,8 @@
  * @module
  */
 import { hasWriting, readsAsUserPost } from "../strategies/text/_user_post.ts";
-import { THRESHOLDS } from "./heuristics.ts";
+import type { StrategySpec } from "../strategies/types.ts";
+import { POSTS_CHOSEN, POSTS_PARAMS, THRESHOLDS } from "./heuristics.ts";
 
 /** How many of a column's sampled texts have writing to read, and how many of those read as user posts. */
 export interface UserPostCounts {
@@ -47,4 +48,18 @@ export function userPostEvidence(counts: UserPostCounts): string {
   return `${counts.posts}/${counts.texts} sampled texts (4+ words or a handle) read as user posts, cut ${
     Math.round(THRESHOLDS.userPosts * 100)
   }%: ${verdict}`;
+}
+
+/**
+ * The user-posts params to suggest for a policy's own rule `existing`, when scan's `proposed` rule for
+ * the column has them and `existing` is of the same strategy and has not chosen its threshold; else
+ * `null`. The policy's rule is never rewritten: the suggestion goes into a comment.
+ */
+export function postsSuggestion(
+  existing: StrategySpec,
+  proposed: StrategySpec,
+): Record<string, unknown> | null {
+  if (existing.strategy !== proposed.strategy || POSTS_CHOSEN.some((k) => k in existing)) return null;
+  const holds = Object.entries(POSTS_PARAMS).every(([k, v]) => proposed[k] === v);
+  return holds ? { ...POSTS_PARAMS } : null;
 }

@@ -90,7 +90,7 @@ Deno.test("scan proposes text: posts for a column of informal posts and not for 
   });
 });
 
-Deno.test("scan -c leaves a policy's own text.scrub rule on a column of posts as it is", async () => {
+Deno.test("scan -c leaves a policy's own text.scrub rule on a column of posts as it is and suggests text: posts", async () => {
   await withDbs(async ({ sourceUrl }) => {
     await seed(sourceUrl);
     const dir = await Deno.makeTempDir();
@@ -115,8 +115,30 @@ Deno.test("scan -c leaves a policy's own text.scrub rule on a column of posts as
       const merged = await privaci(["scan", "-c", policy, "--out", out], { PRIVACI_SOURCE_URL: sourceUrl });
       assert.equal(merged.code, 0, merged.stderr);
       const text = await Deno.readTextFile(out);
-      assert.match(text, /^ {6}comment: \{ strategy: text\.scrub, replace: fake \} # ours$/m);
+      // The rule stays as written; the suggestion is a comment above it, and a line of the summary.
+      assert.match(
+        text,
+        /\n {6}# privaci scan suggests adding text: posts to this rule: \d+\/\d+ sampled texts .*: user posts, .*\n {6}comment: \{ strategy: text\.scrub, replace: fake \} # ours\n/,
+      );
+      assert.match(
+        merged.stderr,
+        /suggested for public\.feedback\.comment \(rule left as it is\): text: posts;/,
+      );
       assert.match(text, /^ {6}note: text\.scrub # free_text/m);
+      const loaded = parsePolicy(text, { file: out, env: () => "postgres://x.invalid/" + "k".repeat(40) });
+      assert.deepEqual(loaded.policy.tables["public.feedback"].columns.comment, {
+        strategy: "text.scrub",
+        replace: "fake",
+      });
+      // A second scan replaces its suggestion rather than repeating it.
+      const twice = await privaci(["scan", "-c", out, "--out", out], { PRIVACI_SOURCE_URL: sourceUrl });
+      assert.equal(twice.code, 0, twice.stderr);
+      assert.equal((await Deno.readTextFile(out)).match(/privaci scan suggests/g)?.length, 1);
+      // A rule that has chosen its threshold gets no suggestion.
+      await Deno.writeTextFile(policy, text.replace("replace: fake }", "replace: fake, text: auto }"));
+      const again = await privaci(["scan", "-c", policy, "--out", out], { PRIVACI_SOURCE_URL: sourceUrl });
+      assert.equal(again.code, 0, again.stderr);
+      assert.doesNotMatch(again.stderr, /suggested for/);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
