@@ -2,16 +2,20 @@ import assert from "node:assert/strict";
 import type { Span } from "./entities.ts";
 import { gazetteer } from "./gazetteer.ts";
 import { findNames, rowNameSet } from "./names.ts";
-import { nerModel } from "./_ner_model.ts";
+import { type NerModel, nerModel } from "./_ner_model.ts";
 
-function persons(text: string, rowNames?: Set<string>): string[] {
+/** The person names `findNames` finds in `text`, with the row's own names or the model when given. */
+function persons(
+  text: string,
+  options: { rowNames?: Set<string>; nlp?: boolean; model?: { ner: NerModel; threshold: number } } = {},
+): string[] {
   const out: Span[] = [];
   findNames(text, out, {
     person: true,
     location: false,
     organization: false,
     gazetteer: gazetteer(),
-    rowNames,
+    ...options,
   });
   return out.filter((s) => s.entity === "person").map((s) => text.slice(s.start, s.end));
 }
@@ -45,7 +49,10 @@ Deno.test("findNames() reads capitalised common words as names only inside a sen
 
 Deno.test("findNames() finds @handles and the row's own names in any casing", () => {
   const row = rowNameSet(["Quorin", null, "Blathwick"]);
-  assert.deepEqual(persons("ping @jdoe, this is about quorin BLATHWICK", row), ["@jdoe", "quorin BLATHWICK"]);
+  assert.deepEqual(persons("ping @jdoe, this is about quorin BLATHWICK", { rowNames: row }), [
+    "@jdoe",
+    "quorin BLATHWICK",
+  ]);
   assert.deepEqual(persons("ping @jdoe, this is about quorin BLATHWICK"), ["@jdoe"]);
 });
 
@@ -99,19 +106,9 @@ Deno.test("findNames() leaves shouted, stretched and title words that no list ho
 });
 
 Deno.test("findNames() with the model: titles and roles before a surname, name answers, initials, possessives", () => {
-  const withModel = (text: string) => {
-    const out: Span[] = [];
-    const ner = nerModel();
-    findNames(text, out, {
-      person: true,
-      location: false,
-      organization: false,
-      nlp: false,
-      gazetteer: gazetteer(),
-      model: { ner, threshold: ner.threshold },
-    });
-    return out.map((s) => text.slice(s.start, s.end));
-  };
+  const ner = nerModel();
+  const withModel = (text: string) => persons(text, { nlp: false, model: { ner, threshold: ner.threshold } });
+
   assert.deepEqual(withModel("I spoke to Mr. Leiva and Ms. Margarot yesterday."), ["Leiva", "Margarot"]);
   assert.deepEqual(withModel("Senator Inabo met President Obama."), ["Inabo", "Obama"]);
   assert.deepEqual(withModel("Agent: What's your last name?\nCustomer: Leiva"), ["Leiva"]);
@@ -122,17 +119,8 @@ Deno.test("findNames() with the model: titles and roles before a surname, name a
 Deno.test("findNames() takes no group addressed or signing after a greeting, with or without the model", () => {
   const ner = nerModel();
   for (const model of [undefined, { ner, threshold: ner.threshold }]) {
-    const found = (text: string) => {
-      const out: Span[] = [];
-      findNames(text, out, {
-        person: true,
-        location: false,
-        organization: false,
-        gazetteer: gazetteer(),
-        model,
-      });
-      return out.map((s) => text.slice(s.start, s.end));
-    };
+    const found = (text: string) => persons(text, { ...(model ? { model } : {}) });
+
     assert.deepEqual(found("Hi Support, my printer is broken."), []);
     assert.deepEqual(found("Dear Customer, your order has shipped."), []);
     assert.deepEqual(found("Hello Team, the export fails. Regards, Customer Service"), []);
@@ -142,17 +130,8 @@ Deno.test("findNames() takes no group addressed or signing after a greeting, wit
 
 Deno.test("findNames() with the model stops a name before an article, an id's noun and after a title", () => {
   const ner = nerModel();
-  const found = (text: string) => {
-    const out: Span[] = [];
-    findNames(text, out, {
-      person: true,
-      location: false,
-      organization: false,
-      gazetteer: gazetteer(),
-      model: { ner, threshold: ner.postsThreshold },
-    });
-    return out.map((s) => text.slice(s.start, s.end));
-  };
+  const found = (text: string) => persons(text, { model: { ner, threshold: ner.postsThreshold } });
+
   assert.deepEqual(found("Regards,\nNehir Alyanak The printer on floor 3 is broken."), ["Nehir Alyanak"]);
   assert.deepEqual(found("Thanks, Işılay Order ORD-12345 shipped on 2024-03-02."), ["Işılay"]);
   assert.deepEqual(found("I spoke with Frau Evers and Pani Nowak about the delay."), ["Evers", "Nowak"]);
