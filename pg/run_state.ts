@@ -9,7 +9,7 @@ import type postgres from "postgres";
 import { z } from "zod";
 import { EXIT, PrivaciError } from "../errors.ts";
 import { openClient, reserveConnection } from "./connect.ts";
-import { FINISH, resolveFailures } from "./unit_failures.ts";
+import { FINISH, lockRun, resolveFailures } from "./unit_failures.ts";
 
 const RunRowSchema = z.object({
   run_id: z.string().uuid(),
@@ -158,12 +158,15 @@ export async function runByKey(target: postgres.Sql, runKey: string): Promise<Ru
  * it stays failed until that unit is (unit_failures.ts).
  */
 export async function reopenRun(target: postgres.Sql, id: string): Promise<void> {
-  await target.unsafe(
-    `update privaci.runs set status = 'running', finished_at = null
-      where run_id = $1 and status <> 'done'
-        and not exists (select 1 from privaci.failures f where f.run_id = $1 and f.retried_at is null)`,
-    [id],
-  );
+  await target.begin(async (tx) => {
+    await lockRun(tx, id);
+    await tx.unsafe(
+      `update privaci.runs set status = 'running', finished_at = null
+        where run_id = $1 and status <> 'done'
+          and not exists (select 1 from privaci.failures f where f.run_id = $1 and f.retried_at is null)`,
+      [id],
+    );
+  });
 }
 
 /**

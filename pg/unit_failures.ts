@@ -32,6 +32,18 @@ export interface UnitFailure {
 }
 
 /**
+ * Locks run `id`'s row for the rest of the transaction `tx`, before a status change that depends on its
+ * failures. Under READ COMMITTED an `update … where not exists (…failures…)` that waits for another
+ * transaction's lock on the row re-checks the row when that one commits, but not the subquery: a shard
+ * reopening the run while another records a failure would set the run running beside the failure it
+ * could not see. After the lock is taken, the next statement reads what the other transaction committed.
+ * `no key update` leaves the checkpoints' and failures' foreign keys (`for key share`) free.
+ */
+export async function lockRun(tx: postgres.Sql | postgres.TransactionSql, id: string): Promise<void> {
+  await tx.unsafe(`select 1 from privaci.runs where run_id = $1 for no key update`, [id]);
+}
+
+/**
  * Records that `key` failed and marks the run failed, in one transaction. Called while the unit is
  * still claimed, so no other shard finds it free and unrecorded.
  */
@@ -41,6 +53,7 @@ export async function recordFailure(
 ): Promise<void> {
   const [table, chunk] = splitUnitKey(fields.key);
   await target.begin(async (tx) => {
+    await lockRun(tx, fields.runId);
     await tx.unsafe(
       `insert into privaci.failures (run_id, table_name, chunk, shard, code, message)
        values ($1, $2, $3, $4, $5, $6)`,
@@ -58,10 +71,12 @@ export async function recordFailure(
  * run running again once no failed unit is left.
  */
 export async function resolveFailures(
-  tx: postgres.Sql,
+  tx: postgres.Sql | postgres.TransactionSql,
   fields: { runId: string; key: string; by: string | null },
 ): Promise<void> {
   const [table, chunk] = splitUnitKey(fields.key);
+  // Two units' retries committing together must not each miss the other's (see lockRun).
+  await lockRun(tx, fields.runId);
   await tx.unsafe(
     `update privaci.failures set retried_at = clock_timestamp(), retried_by = $4
       where run_id = $1 and table_name = $2 and chunk = $3 and retried_at is null`,

@@ -5,6 +5,7 @@
  * another (same rows), and joining one that has ended is `SNAPSHOT_GONE`.
  */
 import assert from "node:assert/strict";
+import type postgres from "postgres";
 import { PgError } from "../../errors.ts";
 import { openClient } from "../../pg/connect.ts";
 import { ensureState, finishOnce, reopenRun, runByKey, startRun } from "../../pg/run_state.ts";
@@ -141,6 +142,102 @@ Deno.test("A failed unit fails the run until it is loaded again; the finish refu
       );
       assert.equal(ran, true);
     } finally {
+      await sql.end();
+    }
+  });
+});
+
+/** Resolves once a backend of `sql`'s database waits for a lock (bounded: 200 polls of 25 ms). */
+async function untilLockWait(sql: postgres.Sql): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const [{ n }] = await sql.unsafe<{ n: number }[]>(
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (n > 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("no backend ever waited for the run's row");
+}
+
+Deno.test("A run's status follows failures committed while another shard waits on it: a reopen sees the new failure, and two retries committing together set it running", async () => {
+  await withDbs(async ({ targetUrl }) => {
+    const sql = connect(targetUrl);
+    const other = connect(targetUrl);
+    try {
+      await ensureState(sql);
+      const runId = await startRun(sql, {
+        policyHash: "0".repeat(64),
+        sourceId: "s",
+        snapshot: "x",
+        runKey: "r",
+      });
+      const [u0, u1] = [unitKey("public.t", 0), unitKey("public.t", 1)];
+      // A shard records u0's failure and has not committed when a late shard reopens the run.
+      let commit!: () => void;
+      let recorded!: () => void;
+      const held = new Promise<void>((r) => (commit = r));
+      const written = new Promise<void>((r) => (recorded = r));
+      const failing = other.begin(async (tx) => {
+        await tx.unsafe(
+          `insert into privaci.failures (run_id, table_name, chunk, shard, code, message)
+           values ($1, 'public.t', 0, '1/2', 'PG_COPY', 'Cannot load')`,
+          [runId],
+        );
+        await tx.unsafe(`update privaci.runs set status = 'failed' where run_id = $1`, [runId]);
+        recorded();
+        await held;
+      });
+      await written;
+      const late = connect(targetUrl);
+      try {
+        const reopening = reopenRun(late, runId);
+        await Promise.race([untilLockWait(sql), reopening]);
+        commit();
+        await failing;
+        await reopening;
+      } finally {
+        commit();
+        await late.end();
+      }
+      assert.equal(
+        (await runByKey(sql, "r"))?.status,
+        "failed",
+        "reopened beside a failure it could not see",
+      );
+
+      // Both units failed; their retries commit one after the other while each still sees the other open.
+      await recordFailure(sql, { runId, key: u1, shard: "2/2", code: "PG_COPY", message: "Cannot load" });
+      let commitFirst!: () => void;
+      let resolved!: () => void;
+      const first = new Promise<void>((r) => (commitFirst = r));
+      const marked = new Promise<void>((r) => (resolved = r));
+      const retrying = other.begin(async (tx) => {
+        await resolveFailures(tx, { runId, key: u0, by: "1/2" });
+        resolved();
+        await first;
+      });
+      await marked;
+      const second = connect(targetUrl);
+      try {
+        const retryingToo = second.begin((tx) => resolveFailures(tx, { runId, key: u1, by: "2/2" }));
+        // Waits for the first (or, reading before it commits, is already through).
+        await Promise.race([untilLockWait(sql), retryingToo]);
+        commitFirst();
+        await retrying;
+        await retryingToo;
+      } finally {
+        commitFirst();
+        await second.end();
+      }
+      assert.deepEqual((await runFailures(sql, runId)).map((f) => f.retriedBy), ["1/2", "2/2"]);
+      assert.equal(
+        (await runByKey(sql, "r"))?.status,
+        "running",
+        "every failure retried: the run runs again",
+      );
+    } finally {
+      await other.end();
       await sql.end();
     }
   });
