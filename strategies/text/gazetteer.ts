@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { LOCALES, WORDS } from "./_gazetteer_data.ts";
+import { CODES, COMPOUNDS, LOCALES, WORDS } from "./_gazetteer_data.ts";
 import { type WordFlags, WordTable } from "./_word_table.ts";
 
 export type { WordFlags } from "./_word_table.ts";
@@ -44,20 +44,40 @@ export const ENGLISH = 2048;
 export interface Gazetteer {
   flags: WordFlags;
   locales: string[];
+  /** Country, currency and state codes ("de", "eur", "ny"), folded: no person by themselves. */
+  codes: ReadonlySet<string>;
+  /** Family names of several words by their first word: "le" → [["le", "gall"], ["le", "roux"]]. */
+  compounds: ReadonlyMap<string, readonly (readonly string[])[]>;
 }
 
 let cached: Gazetteer | undefined;
 
 /** The gazetteer, read from the generated module on first use and kept for the life of the thread. */
 export function gazetteer(): Gazetteer {
-  cached ??= parseGazetteerData(WORDS, LOCALES);
+  cached ??= parseGazetteerData(WORDS, LOCALES, CODES, COMPOUNDS);
   return cached;
 }
 
 /**
  * Indexes the generated module's word lines (see `tools/gazetteer_build.ts`) as a {@link Gazetteer}, in place:
  * lookups read the words out of `words` itself (see {@link WordTable}).
+ *
+ * @param codes the module's `CODES`: folded codes, space-separated.
+ * @param compounds the module's `COMPOUNDS`: one family name of several words a line, words space-separated.
  */
-export function parseGazetteerData(words: string, locales: string): Gazetteer {
-  return { flags: new WordTable(words), locales: locales.split(" ") };
+export function parseGazetteerData(words: string, locales: string, codes = "", compounds = ""): Gazetteer {
+  const byFirst = new Map<string, string[][]>();
+  for (const line of compounds.split("\n")) {
+    const parts = line.split(" ");
+    if (parts.length < 2) continue;
+    const list = byFirst.get(parts[0]) ?? [];
+    list.push(parts);
+    byFirst.set(parts[0], list);
+  }
+  return {
+    flags: new WordTable(words),
+    locales: locales.split(" "),
+    codes: new Set(codes.split(" ").filter((c) => c.length > 0)),
+    compounds: byFirst,
+  };
 }

@@ -35,3 +35,12 @@ Deno.test("gazetteer() reads names of many locales, places, titles and ordinary 
   assert.equal(g.flags.get("manslaughter")! & ENGLISH, ENGLISH);
   has("van", PARTICLE);
 });
+
+Deno.test("gazetteer() holds country, currency and state codes and family names of two words, apart from the word flags", () => {
+  const g = gazetteer();
+  for (const code of ["de", "deu", "eur", "ny", "nsw"]) assert.ok(g.codes.has(code), code);
+  assert.ok(!g.codes.has("anna"));
+  const le = (g.compounds.get("le") ?? []).map((parts) => parts.join(" "));
+  assert.ok(le.includes("le gall") && le.includes("le roux"), le.join(", "));
+  assert.ok((g.compounds.get("van") ?? []).some((parts) => parts.join(" ") === "van der meer"));
+});

@@ -24,6 +24,8 @@ import {
   WIDE,
   type WordFlags,
 } from "./gazetteer.ts";
+import { dropCodes } from "./_codes.ts";
+import { wholeCompounds } from "./_compound_names.ts";
 import { compromiseNames } from "./_nlp.ts";
 import { ROLES } from "./_roles.ts";
 import { type NerModel, personProbabilities } from "./_ner_model.ts";
@@ -119,6 +121,8 @@ export function findNames(
   // Lower-case words, and every word of a headline, carry no casing cue.
   const plain = (i: number) => tk.casing[i] === LOWER || headline.has(tk.sentence[i]);
   const name = new Uint8Array(n);
+  // Words a cue makes names (a title, greeting or introduction before, a name question, the row's names).
+  const cued = new Uint8Array(n);
   const rowNames = options.rowNames;
   // Words inside an e-mail address, URL or number found earlier are not names of their own.
   const covered = new Uint8Array(n);
@@ -149,6 +153,7 @@ export function findNames(
       (rowNames?.has(key) || options.knownNames?.has(key)) && (casing !== LOWER || !(f & COMMON))
     ) {
       name[i] = 1;
+      cued[i] = 1;
       continue;
     }
     if (!(f & NAME) || f & (STOP | TITLE | CALENDAR)) continue;
@@ -177,7 +182,7 @@ export function findNames(
     }
   }
   pairs(tk, name, candidate, covered);
-  cues(text, tk, name, plain, (i) => stretched(tk.key[i], options.gazetteer.flags));
+  cues(text, tk, name, cued, plain, (i) => stretched(tk.key[i], options.gazetteer.flags));
   // A lower-case word no list knows that opens its sentence as the subject of a verb ("momo is the best").
   for (let i = 0; i < n; i++) {
     if (
@@ -187,7 +192,7 @@ export function findNames(
   }
   if (options.model) {
     modelNames(text, tk, name, covered, options.model);
-    answers(text, tk, name, covered);
+    answers(text, tk, name, cued, covered);
     possessives(tk, name, covered, options.gazetteer.flags);
   }
   chains(text, tk, name, plain);
@@ -261,6 +266,8 @@ export function findNames(
   }
   coordinated(tk, name, covered);
   chains(text, tk, name, plain);
+  wholeCompounds(tk, name, covered, options.gazetteer.compounds);
+  dropCodes(tk, text, name, cued, options.gazetteer.codes);
   // A legal-entity suffix makes the words before it a company, whatever they looked like alone.
   for (const o of orgs) {
     for (let i = 0; i < n; i++) if (tk.start[i] >= o.start && tk.end[i] <= o.end) name[i] = 0;
@@ -347,7 +354,7 @@ const NAME_QUESTION = /\b(?:name|surname|spell)\b[^?\n]{0,20}\?/gi;
  * Marks up to three words answering a question for a name: the first words after the question mark
  * (past a speaker label such as "Customer:") that are name words or words no list knows.
  */
-function answers(text: string, tk: Tokens, name: Uint8Array, covered: Uint8Array): void {
+function answers(text: string, tk: Tokens, name: Uint8Array, cued: Uint8Array, covered: Uint8Array): void {
   if (!text.includes("?")) return;
   NAME_QUESTION.lastIndex = 0;
   for (let m = NAME_QUESTION.exec(text); m !== null; m = NAME_QUESTION.exec(text)) {
@@ -361,6 +368,7 @@ function answers(text: string, tk: Tokens, name: Uint8Array, covered: Uint8Array
       if (covered[i] || (k > 0 && !tk.joined[i])) break;
       if (f & (STOP | GREETING | COMMON | ENGLISH | TITLE) && !(f & NAME)) break;
       name[i] = 1;
+      cued[i] = 1;
     }
   }
 }
@@ -455,16 +463,21 @@ function capitalNeighbour(tk: Tokens, i: number, step: -1 | 1): boolean {
   return tk.casing[j] === TITLE_CASE || tk.casing[j] === UPPER;
 }
 
-/** Marks the word after a title, greeting, sign-off or introduction. */
+/** Marks the word after a title, greeting, sign-off or introduction, in `name` and in `cued`. */
 function cues(
   text: string,
   tk: Tokens,
   name: Uint8Array,
+  cued: Uint8Array,
   plain: (i: number) => boolean,
   noise: (i: number) => boolean,
 ): void {
+  const mark = (i: number) => {
+    name[i] = 1;
+    cued[i] = 1;
+  };
   for (let i = 1; i < tk.count; i++) {
-    if (name[i] || noise(i)) continue;
+    if (noise(i)) continue;
     const f = tk.flags[i];
     if (f & (STOP | CALENDAR | GREETING | TITLE) && !(f & NAME)) continue;
     if (f & GREETING) continue;
@@ -478,15 +491,18 @@ function cues(
     const unknown = !(f & (COMMON | STOP)) && (capital || !(f & ENGLISH));
     const role = ROLES.has(tk.key[i - 1]) && tk.casing[i - 1] !== LOWER &&
       tk.sentence[i - 1] === tk.sentence[i];
-    if (prev & TITLE && (capital || f & NAME || unknown)) name[i] = 1;
-    else if (role && ((capital && !(f & (COMMON | PLACE))) || (f & NAME && !(f & COMMON)))) name[i] = 1;
+    if (prev & TITLE && (capital || f & NAME || unknown)) mark(i);
+    else if (role && ((capital && !(f & (COMMON | PLACE))) || (f & NAME && !(f & COMMON)))) mark(i);
     else if (prev & GREETING && !(f & STOP) && (capital || (unknown && f & NAME)) && !addressee(f)) {
-      name[i] = 1;
+      mark(i);
     } else if (unknown || capital) {
       const two = i >= 2 ? `${tk.key[i - 2]} ${tk.key[i - 1]}` : "";
       const three = i >= 3 ? `${tk.key[i - 3]} ${two}` : "";
       if (INTRO.has(tk.key[i - 1]) || INTRO.has(two) || INTRO.has(three)) {
-        if (tk.key[i - 1] !== "from" || capital) name[i] = 1;
+        // "from DE" names a place as often as a sender: a name, yet no cue a code can lean on.
+        if (tk.key[i - 1] === "from") {
+          if (capital) name[i] = 1;
+        } else mark(i);
       }
     }
   }

@@ -137,3 +137,52 @@ Deno.test("findNames() with the model stops a name before an article, an id's no
   assert.deepEqual(found("I spoke with Frau Evers and Pani Nowak about the delay."), ["Evers", "Nowak"]);
   assert.deepEqual(found("Martin Short and Nguyễn Văn An called."), ["Martin Short", "Nguyễn Văn An"]);
 });
+
+Deno.test("findNames() takes no country, currency or state code for a name without a cue, with or without the model", () => {
+  const ner = nerModel();
+  for (
+    const model of [undefined, { ner, threshold: ner.threshold }, { ner, threshold: ner.postsThreshold }]
+  ) {
+    const found = (text: string) => persons(text, { ...(model ? { model } : {}) });
+
+    assert.deepEqual(found("Shipping to DE please"), []);
+    assert.deepEqual(found("Country: DE"), []);
+    assert.deepEqual(found("Please ship to FR and DE."), []);
+    assert.deepEqual(found("Paid in EUR, ship to NY or CA."), []);
+    assert.deepEqual(found("Shipped from DE today."), []);
+    for (const code of ["de", "au", "bd", "ch", "ke", "li", "ng", "DE", "NG"]) {
+      assert.deepEqual(
+        found(code),
+        [],
+        code,
+      );
+    }
+  }
+});
+
+Deno.test("findNames() keeps a short surname that is also a code on a cue or beside another name word", () => {
+  const ner = nerModel();
+  const found = (text: string) => persons(text, { model: { ner, threshold: ner.threshold } });
+
+  assert.deepEqual(found("Mr. NG called about the refund."), ["NG"]);
+  assert.deepEqual(found("Hi Li, thanks for the update."), ["Li"]);
+  assert.deepEqual(found("LI Wei called, then Wei LI wrote back."), ["LI Wei", "Wei LI"]);
+  assert.deepEqual(found("PLEASE CALL ANNA NG"), ["ANNA NG"]);
+  assert.deepEqual(found("Agent: What's your last name?\nCustomer: NG"), ["NG"]);
+  assert.deepEqual(persons("ticket for ng", { rowNames: rowNameSet(["Ng"]) }), ["ng"]);
+  assert.deepEqual(found("Spoke with Amira de Vos."), ["Amira de Vos"]);
+});
+
+Deno.test("findNames() takes a family name of two words whole, its second word in lower case", () => {
+  const ner = nerModel();
+  for (const model of [undefined, { ner, threshold: ner.threshold }]) {
+    const found = (text: string) => persons(text, { ...(model ? { model } : {}) });
+
+    assert.deepEqual(found("Customer Le gall reported a bug."), ["Le gall"]);
+    assert.deepEqual(found("Mr. Le roux called."), ["Le roux"]);
+    assert.deepEqual(found("Best regards,\nAnaïs Le gall"), ["Anaïs Le gall"]);
+    assert.deepEqual(found("Anaïs Le gall's order was lost."), ["Anaïs Le gall's"]);
+  }
+  // A compound's second word alone is an ordinary word, not a name.
+  assert.deepEqual(persons("The gall of it!"), []);
+});

@@ -140,9 +140,10 @@ Deno.test("verify's residual scan takes a column of country codes for codes, and
   assert.deepEqual([country(codes).codes, country(codes).rowsWithFindings], [true, 0]);
   assert.ok(codes.notes.some((n) => n.startsWith("public.customers.country holds codes only")));
   assert.deepEqual(failing(codes), []);
-  // One value of words makes it a column of words: the name is found (and so are the codes the name
-  // model takes for names, as before).
+  // One value of words makes it a column of words: the name is found, and only the name (a code is no
+  // name without a cue), so one row of a kept column is a low risk.
   assert.equal(country(mixed).codes, false);
-  assert.ok((country(mixed).counts.person ?? 0) >= 1);
-  assert.ok(failing(mixed).includes("public.customers.country residual"));
+  assert.deepEqual([country(mixed).counts.person, country(mixed).rowsWithFindings], [1, 1]);
+  assert.equal(country(mixed).risk, "low");
+  assert.ok(mixed.findings.some((f) => f.column === "country" && f.check === "residual" && f.risk === "low"));
 });
