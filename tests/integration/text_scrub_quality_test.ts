@@ -18,24 +18,11 @@ import type { ColumnInfo } from "../../strategies/types.ts";
 import { scanPolicy } from "../../bench/text_scan_policy.ts";
 import { readTweets } from "../../tools/ner/corpora.ts";
 import { CORPORA_DIR } from "../../tools/ner/train.ts";
+import { column } from "../../strategies/_test_utils.ts";
 
 const WNUT = new URL("../../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
 const entities = new Set(ENTITIES);
-const COLUMN: ColumnInfo = {
-  schema: "public",
-  table: "posts",
-  column: "body",
-  ordinal: 1,
-  type: "text",
-  baseType: "text",
-  family: "string",
-  elementFamily: "string",
-  maxLength: null,
-  notNull: false,
-  unique: false,
-  generated: false,
-  identity: "",
-};
+const COLUMN: ColumnInfo = column({ table: "posts", column: "body" });
 
 Deno.test("text.scrub finds names of every ticket locale and every validated number in the tickets", () => {
   const tickets = ticketCorpus(780, 7);
