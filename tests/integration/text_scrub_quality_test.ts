@@ -13,16 +13,14 @@ import { ENTITIES } from "../../strategies/text/entities.ts";
 import { ticketCorpus } from "../../strategies/text/testdata/ticket_corpus.ts";
 import { NER_WEIGHTS } from "../../strategies/text/_ner_weights.ts";
 import { readsAsUserPost } from "../../strategies/text/_user_post.ts";
-import { textScrub } from "../../strategies/text/text_scrub.ts";
-import type { ColumnInfo } from "../../strategies/types.ts";
 import { scanPolicy } from "../../bench/text_scan_policy.ts";
 import { readTweets } from "../../tools/ner/corpora.ts";
 import { CORPORA_DIR } from "../../tools/ner/train.ts";
-import { column } from "../../strategies/_test_utils.ts";
+import { maskValues } from "../../strategies/_test_utils.ts";
 
 const WNUT = new URL("../../../shared/datasets/ner/wnut17.dev.conll", import.meta.url);
 const entities = new Set(ENTITIES);
-const COLUMN: ColumnInfo = column({ table: "posts", column: "body" });
+const COLUMN = { table: "posts", column: "body" };
 
 Deno.test("text.scrub finds names of every ticket locale and every validated number in the tickets", () => {
   const tickets = ticketCorpus(780, 7);
@@ -84,21 +82,8 @@ Deno.test("text.scrub with text: posts masks as with person_threshold at the use
   const corpus = await Deno.readTextFile(new URL("btc/a.conll", CORPORA_DIR));
   const texts = readTweets(corpus, ["PER"]).slice(0, 300)
     .map((t) => t.text.replace(/(^|\s)@\S+/g, "$1").replace(/(^|\s)#(?=\p{L})/gu, "$1").trim());
-  const mask = async (params: Record<string, unknown>) => {
-    const m = await textScrub.create({
-      params: textScrub.params.parse({ workers: 0, ...params }),
-      column: COLUMN,
-      key: null,
-      domain: "text.scrub",
-      unique: false,
-      resolve: () => Promise.reject(new Error("not needed for tag")),
-    });
-    try {
-      return await m.mask(texts, { table: COLUMN, firstRow: 1, column: () => [] });
-    } finally {
-      await m.close?.();
-    }
-  };
+  const mask = (params: Record<string, unknown>) =>
+    maskValues("text.scrub", { workers: 0, ...params }, texts, { column: COLUMN, master: null });
   const posts = await mask({ text: "posts" });
   assert.deepEqual(posts, await mask({ person_threshold: NER_WEIGHTS.postsThreshold }));
   const auto = await mask({});
