@@ -14,18 +14,18 @@ import { SourceSnapshot } from "../../pg/source.ts";
 import { checkpoint, saveChunks, UnitClaims, unitKey } from "../../pg/units.ts";
 import { connect, exec, withDbs } from "../_pg.ts";
 
+/** Records a run under `runKey` with placeholder policy, source and snapshot. */
+function testRun(sql: postgres.Sql, runKey: string): Promise<string> {
+  return startRun(sql, { policyHash: "0".repeat(64), sourceId: "s", snapshot: "x", runKey });
+}
+
 Deno.test("UnitClaims: busy while another claim holds a unit, free when released or dropped, done once checkpointed", async () => {
   await withDbs(async ({ targetUrl }) => {
     const sql = connect(targetUrl);
     try {
       await ensureState(sql);
       await ensureState(sql); // current: nothing to do
-      const runId = await startRun(sql, {
-        policyHash: "0".repeat(64),
-        sourceId: "s",
-        snapshot: "x",
-        runKey: "k",
-      });
+      const runId = await testRun(sql, "k");
       assert.equal((await runByKey(sql, "k"))?.run_id, runId);
       await saveChunks(sql, runId, new Map([["public.t", [{ index: 0, where: "id < 10" }, { index: 1 }]]]));
       await using a = new UnitClaims(targetUrl, runId, 2);
@@ -55,12 +55,7 @@ Deno.test("finishOnce() runs the end of a run once, however many shards ask at t
     const sql = connect(targetUrl);
     try {
       await ensureState(sql);
-      const runId = await startRun(sql, {
-        policyHash: "0".repeat(64),
-        sourceId: "s",
-        snapshot: "x",
-        runKey: "k",
-      });
+      const runId = await testRun(sql, "k");
       let calls = 0;
       const finished = await Promise.all(
         Array.from({ length: 4 }, () =>
@@ -73,12 +68,7 @@ Deno.test("finishOnce() runs the end of a run once, however many shards ask at t
       assert.deepEqual(finished.filter(Boolean).length, 1);
       assert.equal((await runByKey(sql, "k"))?.status, "done");
       // A failing finish leaves the run unfinished for the next shard.
-      const other = await startRun(sql, {
-        policyHash: "0".repeat(64),
-        sourceId: "s",
-        snapshot: "x",
-        runKey: "k2",
-      });
+      const other = await testRun(sql, "k2");
       await assert.rejects(
         finishOnce(targetUrl, other, () => Promise.reject(new Error("post-data failed"))),
         /post-data/,
@@ -96,12 +86,7 @@ Deno.test("A failed unit fails the run until it is loaded again; the finish refu
     const sql = connect(targetUrl);
     try {
       await ensureState(sql);
-      const runId = await startRun(sql, {
-        policyHash: "0".repeat(64),
-        sourceId: "s",
-        snapshot: "x",
-        runKey: "k",
-      });
+      const runId = await testRun(sql, "k");
       await saveChunks(sql, runId, new Map([["public.t", [{ index: 0, where: "id < 10" }, { index: 1 }]]]));
       const [failing, other] = [unitKey("public.t", 0), unitKey("public.t", 1)];
       const [{ joined }] = await sql.unsafe<{ joined: string }[]>("select clock_timestamp()::text as joined");
@@ -166,12 +151,7 @@ Deno.test("A run's status follows failures committed while another shard waits o
     const other = connect(targetUrl);
     try {
       await ensureState(sql);
-      const runId = await startRun(sql, {
-        policyHash: "0".repeat(64),
-        sourceId: "s",
-        snapshot: "x",
-        runKey: "r",
-      });
+      const runId = await testRun(sql, "r");
       const [u0, u1] = [unitKey("public.t", 0), unitKey("public.t", 1)];
       // A shard records u0's failure and has not committed when a late shard reopens the run.
       let commit!: () => void;
