@@ -27,6 +27,7 @@ import {
   SIZES,
   startCli,
   suiteSeed,
+  type TableDigest,
   TABLES,
   targetDigests,
   waitForNoBackends,
@@ -86,12 +87,25 @@ function shardArgs(config: string, i: number, runKey: string): string[] {
   return ["run", "-c", config, "--shard", `${i}/${SHARDS}`, "--run-key", runKey, "-q"];
 }
 
-Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-identical to one process", async () => {
-  const seed = suiteSeed("shards");
-  const random = seededRandom(seed);
-  const source = await createDb("shard_src");
-  const single = await createDb("shard_one");
-  const sharded = await createDb("shard_many");
+/**
+ * A seeded source and two prepared targets (`<prefix>_src`, `_one`, `_many`), the chunked policy for each
+ * target, and the digests of one process's copy into `_one`: what shards into `_many` must end equal to.
+ */
+async function withShardDbs(
+  prefix: string,
+  fn: (
+    ctx: {
+      sourceUrl: string;
+      sharded: string;
+      shardedUrl: string;
+      many: string;
+      reference: Record<string, TableDigest>;
+    },
+  ) => Promise<void>,
+): Promise<void> {
+  const source = await createDb(`${prefix}_src`);
+  const single = await createDb(`${prefix}_one`);
+  const sharded = await createDb(`${prefix}_many`);
   const sourceUrl = dbUrl(source);
   const shardedUrl = dbUrl(sharded);
   const files: string[] = [];
@@ -104,7 +118,19 @@ Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-iden
     files.push(one, many);
     const clean = await runCli(["run", "-c", one, "-q"], { timeoutMs: CLI_MS });
     assert.equal(clean.code, 0, show(clean));
-    const reference = await targetDigests(dbUrl(single));
+    await fn({ sourceUrl, sharded, shardedUrl, many, reference: await targetDigests(dbUrl(single)) });
+  } finally {
+    for (const f of files) await Deno.remove(f).catch(() => {});
+    await dropDb(source);
+    await dropDb(single);
+    await dropDb(sharded);
+  }
+}
+
+Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-identical to one process", async () => {
+  const seed = suiteSeed("shards");
+  const random = seededRandom(seed);
+  await withShardDbs("shard", async ({ sourceUrl, sharded, shardedUrl, many, reference }) => {
     assert.deepEqual(reference, await expectedDigests(sourceUrl), "one process vs the masked source");
 
     let killed: number | null = null;
@@ -159,12 +185,7 @@ Deno.test("shards: N processes, one SIGKILLed mid-unit and re-run, end byte-iden
     }
     assert.notEqual(killed, null, `no shard was caught mid-unit in ${ATTEMPTS} attempts (seed ${seed})`);
     assert.equal(TABLES.length, Object.keys(reference).length);
-  } finally {
-    for (const f of files) await Deno.remove(f).catch(() => {});
-    await dropDb(source);
-    await dropDb(single);
-    await dropDb(sharded);
-  }
+  });
 });
 
 /** The JSON report a shard printed with `--json`. */
@@ -192,24 +213,9 @@ async function failureRows(
 }
 
 Deno.test("shards: a unit the target rejects fails its shard and the run, the others leave it and do not finish; the fixed re-run ends byte-identical to one process", async () => {
-  const source = await createDb("shard_fail_src");
-  const single = await createDb("shard_fail_one");
-  const sharded = await createDb("shard_fail_many");
-  const sourceUrl = dbUrl(source);
-  const shardedUrl = dbUrl(sharded);
-  const files: string[] = [];
-  try {
-    await seedSource(sourceUrl);
-    await prepareTarget(dbUrl(single));
-    await prepareTarget(shardedUrl);
+  await withShardDbs("shard_fail", async ({ sharded, shardedUrl, many, reference }) => {
     // One customer of one unit (customers' key ranges are 12.5k rows) is refused by the target.
     await exec(shardedUrl, "alter table customers add constraint customers_refused check (id <> 30000)");
-    const one = await policyFile(sourceUrl, dbUrl(single), CHUNKED);
-    const many = await policyFile(sourceUrl, shardedUrl, CHUNKED);
-    files.push(one, many);
-    const clean = await runCli(["run", "-c", one, "-q"], { timeoutMs: CLI_MS });
-    assert.equal(clean.code, 0, show(clean));
-    const reference = await targetDigests(dbUrl(single));
 
     const runKey = `shard-fail-${Date.now()}`;
     const args = (i: number) => [...shardArgs(many, i, runKey).filter((a) => a !== "-q"), "--json"];
@@ -282,10 +288,5 @@ Deno.test("shards: a unit the target rejects fails its shard and the run, the ot
     assert.deepEqual((await loadState(shardedUrl)).runs, ["done"]);
     assert.deepEqual(await assertNothingHalf(shardedUrl, "fixed re-run"), []);
     assert.ok((await failureRows(shardedUrl)).every((f) => f.retried));
-  } finally {
-    for (const f of files) await Deno.remove(f).catch(() => {});
-    await dropDb(source);
-    await dropDb(single);
-    await dropDb(sharded);
-  }
+  });
 });
