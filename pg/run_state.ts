@@ -192,12 +192,7 @@ export async function finishOnce(
     const conn = await reserveConnection(sql);
     try {
       await conn.unsafe("begin");
-      // `no key update` leaves the checkpoints' foreign key (`for key share`) free.
-      const [row] = await conn.unsafe<{ status: string }[]>(
-        `select status from privaci.runs where run_id = $1 for no key update`,
-        [id],
-      );
-      if (row?.status === "done") {
+      if (await lockRun(conn, id) === "done") {
         await conn.unsafe("rollback");
         return false;
       }

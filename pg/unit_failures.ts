@@ -37,10 +37,18 @@ export interface UnitFailure {
  * transaction's lock on the row re-checks the row when that one commits, but not the subquery: a shard
  * reopening the run while another records a failure would set the run running beside the failure it
  * could not see. After the lock is taken, the next statement reads what the other transaction committed.
- * `no key update` leaves the checkpoints' and failures' foreign keys (`for key share`) free.
+ * `no key update` leaves the checkpoints' and failures' foreign keys (`for key share`) free. Returns the
+ * run's status, read under the lock.
  */
-export async function lockRun(tx: postgres.Sql | postgres.TransactionSql, id: string): Promise<void> {
-  await tx.unsafe(`select 1 from privaci.runs where run_id = $1 for no key update`, [id]);
+export async function lockRun(
+  tx: postgres.Sql | postgres.TransactionSql,
+  id: string,
+): Promise<string | undefined> {
+  const [row] = await tx.unsafe<{ status: string }[]>(
+    `select status from privaci.runs where run_id = $1 for no key update`,
+    [id],
+  );
+  return row?.status;
 }
 
 /**
