@@ -329,7 +329,7 @@ function modelNames(
     // model's confidence, not just its recall-minded threshold ("Password reset …", "Ticket T-1 …");
     // so does one after a greeting ("Hello Team") or before an id ("Order ORD-12345").
     const uncased = tk.casing[i] === LOWER || tk.sentenceStart[i] || (i > 0 && tk.flags[i - 1] & GREETING) ||
-      ID_NEXT.test(text.slice(tk.end[i], tk.end[i] + 12));
+      beforeId(text, tk, i);
     if (uncased && f & (COMMON | ENGLISH) && !(f & NAME) && probs[i] < DICTIONARY_WORD_PROBABILITY) continue;
     name[i] = 1;
   }
@@ -528,6 +528,11 @@ function article(tk: Tokens, i: number): boolean {
 /** An id or a number: the word after a common word that names the thing ("Order ORD-12345", "Card 4111 …"). */
 const ID_NEXT = /^[\s:#]+(?:\p{Lu}{1,5}-?)?\d/u;
 
+/** Whether word `i` is followed by an id or a number ({@link ID_NEXT}). */
+function beforeId(text: string, tk: Tokens, i: number): boolean {
+  return ID_NEXT.test(text.slice(tk.end[i], tk.end[i] + 12));
+}
+
 /** Grows every name to the name-like words joined to it, both ways, until nothing changes. */
 function chains(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) => boolean): void {
   const fits = (j: number, anchor: number): boolean => {
@@ -553,7 +558,7 @@ function chains(text: string, tk: Tokens, name: Uint8Array, plain: (i: number) =
       const a = tk.flags[anchor];
       // Not a word that names the id after it ("Thanks, Işılay Order ORD-12345 shipped").
       return j === anchor + 1 && tk.casing[j] === TITLE_CASE && tk.casing[anchor] === TITLE_CASE &&
-        !plain(j) && !ID_NEXT.test(text.slice(tk.end[j], tk.end[j] + 12)) &&
+        !plain(j) && !beforeId(text, tk, j) &&
         (a & GIVEN) !== 0 && !(a & (COMMON | STOP)) && !(f & STOP);
     }
     if (capital) return true;
