@@ -158,9 +158,9 @@ class SubsetSql {
         `select privaci_t as t, privaci_r as r, privaci_id as id, ''::text as n, 0 as u from privaci_rows` +
         (rest.length > 0 ? ` where privaci_t not in (${rest.join(", ")})` : ""),
         ...joined.map((t) =>
-          `select s.privaci_t, s.privaci_r, s.privaci_id, ${nulls.has(t) ? this.#cutFlags(t) : "''"}, ${
-            unitOf(chunks.get(t) ?? [])
-          } from privaci_rows s join ${
+          `select s.privaci_t, s.privaci_r, s.privaci_id, ${
+            nulls.has(t) ? this.#cutFlags(nulls.get(t)!) : "''"
+          }, ${unitOf(chunks.get(t) ?? [])} from privaci_rows s join ${
             this.#from(t)
           } x on x.tableoid = s.privaci_r and x.ctid = s.privaci_id` +
           ` where s.privaci_t = ${this.#i(t)}`
@@ -188,9 +188,9 @@ class SubsetSql {
     return out;
   }
 
-  /** `n` of a row `x` of `table` (see {@link SubsetRows}): whether each cut reference's row is kept. */
-  #cutFlags(table: string): string {
-    const flags = this.#nulls().get(table)!.map((e) => {
+  /** `n` of a row `x` of a table with cut references `edges` (see {@link SubsetRows}): whether each one's row is kept. */
+  #cutFlags(edges: readonly Edge[]): string {
+    const flags = edges.map((e) => {
       const refs = e.childColumns.map((c) => `x.${quoteIdent(c)}`).join(", ");
       const keys = e.parentColumns.map((c) => `p.${quoteIdent(c)}`).join(", ");
       return `case when (${refs}) in (select ${keys} from privaci_rows k join ${this.#from(e.parent)} p` +
