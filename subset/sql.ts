@@ -188,7 +188,10 @@ class SubsetSql {
     return out;
   }
 
-  /** `n` of a row `x` of a table with cut references `edges` (see {@link SubsetRows}): whether each one's row is kept. */
+  /**
+   * `n` of a row `x` of a table whose cut references are `edges` (see {@link SubsetRows}): whether each
+   * one's row is kept.
+   */
   #cutFlags(edges: readonly Edge[]): string {
     const flags = edges.map((e) => {
       const refs = e.childColumns.map((c) => `x.${quoteIdent(c)}`).join(", ");
